@@ -1,0 +1,22 @@
+"""The one exception type that means "the user's input is wrong", reported as one line."""
+
+from __future__ import annotations
+
+
+class IpplanError(Exception):
+    """An error the user can act on: bad input, a missing file, a refused server.
+
+    The message is a single line that names the file (and line or row) where it applies.
+    The command line prints it on stderr and exits with ``exit_code``.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, where: object | None = None):
+        self.where = where
+        text = f"{where}: {message}" if where is not None else message
+        super().__init__(" ".join(text.split("\n")))
+
+
+class InputError(IpplanError):
+    """A document or graph file that ipplan cannot read."""

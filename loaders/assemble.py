@@ -1,0 +1,247 @@
+"""Turning a stream of headings and measure rows into a :class:`~ipplan.model.Plan`.
+
+Every format's loader reads its own layout (text lines, Word rows, sheet rows) and feeds this
+builder the same events: a theme heading, a task heading, a measure with its cells. The builder
+owns what is common to all formats: numbering, repeated headings, a heading that lost its
+numeral, measures that belong to the task above, unit lists and deadlines, and the warnings for
+whatever could not be read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ipplan.model import (
+    Assignment,
+    DeadlineKind,
+    LoadWarning,
+    Location,
+    Measure,
+    Plan,
+    Role,
+    Task,
+    Theme,
+)
+
+from .deadlines import parse_deadline
+from .units import split_units
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+_THEME = re.compile(r"^([一二三四五六七八九十百零〇两]+)\s*[、.．]\s*(\S.*)$")
+# "10.深化…" but not "2023.06": the title must not start with a digit.
+_TASK = re.compile(r"^(\d{1,3})\s*[.．、]\s*([^\d\s].*)$")
+_ROW_NUMBER = re.compile(r"^[（(]?\d{1,3}[)）.．]?$")
+
+
+def chinese_numeral(text: str) -> int:
+    """一 -> 1, 十 -> 10, 十二 -> 12, 二十三 -> 23, 一百零五 -> 105."""
+    total, current = 0, 0
+    for char in text:
+        if char == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _CN_DIGITS[char]
+    return total + current
+
+
+def theme_heading(text: str) -> tuple[int, str] | None:
+    """(number, title) when the text is a theme heading such as 一、推动…"""
+    match = _THEME.match(text.strip())
+    if not match:
+        return None
+    return chinese_numeral(match[1]), match[2].strip()
+
+
+def task_heading(text: str) -> tuple[int, str] | None:
+    """(number, title) when the text is a task heading such as 4.打造…"""
+    match = _TASK.match(text.strip())
+    if not match:
+        return None
+    return int(match[1]), match[2].strip()
+
+
+def is_row_number(text: str) -> bool:
+    """A 序号 cell: 1, 1., (1)."""
+    return bool(_ROW_NUMBER.match(text.strip()))
+
+
+@dataclass
+class _RawTask:
+    number: int
+    title: str
+    theme: int | None
+    location: Location
+    measures: list[_RawMeasure] = field(default_factory=list)
+
+
+@dataclass
+class _RawMeasure:
+    text: str
+    assignments: tuple[Assignment, ...]
+    deadline_text: str
+    location: Location
+
+
+class PlanBuilder:
+    """Collects headings and measures in document order; :meth:`finish` makes the Plan."""
+
+    def __init__(self) -> None:
+        self.themes: list[Theme] = []
+        self.tasks: list[_RawTask] = []
+        self.warnings: list[LoadWarning] = []
+        self.notes: list[LoadWarning] = []
+        self._pending: tuple[str, Location] | None = None
+
+    # -- headings ---------------------------------------------------------------------------
+
+    @property
+    def current_theme(self) -> Theme | None:
+        return self.themes[-1] if self.themes else None
+
+    @property
+    def current_task(self) -> _RawTask | None:
+        return self.tasks[-1] if self.tasks else None
+
+    def heading_without_numeral(self, text: str, location: Location) -> None:
+        """A lone text line that may be a theme heading whose numeral was lost. What it is
+        becomes clear from what follows: the numbered repeat of it, or a new task."""
+        self._settle_pending()
+        self._pending = (text.strip(), location)
+
+    def theme(self, number: int, title: str, location: Location) -> None:
+        """A numbered theme heading; a repeat of the current theme is skipped."""
+        if self._pending and self._pending[0] == title:
+            pending_location = self._pending[1]
+            self._pending = None
+            self.notes.append(LoadWarning(
+                pending_location, f"heading without its numeral read as theme {number}"))
+            location = pending_location
+        else:
+            self._settle_pending()
+        current = self.current_theme
+        if current is not None and current.number == number:
+            if current.title != title:
+                self.warnings.append(LoadWarning(
+                    location, f"theme {number} is repeated with another title; "
+                              f"kept the first: {current.title!r}"))
+            return
+        if any(theme.number == number for theme in self.themes):
+            self.warnings.append(LoadWarning(
+                location, f"theme {number} appears again after theme "
+                          f"{current.number if current else '?'}; this heading is skipped"))
+            return
+        self.themes.append(Theme(number, title, location))
+
+    def task(self, number: int, title: str, location: Location) -> None:
+        """A numbered task heading; the same number printed twice in a row is one task."""
+        self._settle_pending(before_task=True)
+        theme = self.current_theme.number if self.current_theme else None
+        current = self.current_task
+        if current is not None and current.number == number and current.theme == theme:
+            if current.title != title:
+                self.warnings.append(LoadWarning(
+                    location, f"task {number} is repeated with another title; "
+                              f"kept the first: {current.title!r}"))
+            return
+        if theme is None:
+            self.warnings.append(LoadWarning(location, f"task {number} comes before any theme"))
+        self.tasks.append(_RawTask(number, title, theme, location))
+
+    def _settle_pending(self, *, before_task: bool = False) -> None:
+        if self._pending is None:
+            return
+        text, location = self._pending
+        self._pending = None
+        if before_task:
+            number = (self.current_theme.number + 1) if self.current_theme else 1
+            self.notes.append(LoadWarning(
+                location, f"heading without its numeral read as theme {number}"))
+            self.themes.append(Theme(number, text, location))
+            return
+        self.warnings.append(LoadWarning(
+            location, f"text outside any measure skipped: {_clip(text)!r}"))
+
+    # -- measures ---------------------------------------------------------------------------
+
+    def measure(
+        self,
+        text: str,
+        lead: str,
+        support: str,
+        deadline: str,
+        location: Location,
+    ) -> None:
+        """A measure row: its text and the lead, support and deadline cells as written."""
+        self._settle_pending()
+        task = self.current_task
+        if task is None:
+            self.warnings.append(LoadWarning(
+                location, f"measure is not under any task; skipped: {_clip(text)!r}"))
+            return
+        if not text.strip():
+            self.warnings.append(LoadWarning(location, "measure text is empty"))
+        assignments: list[Assignment] = []
+        for cell, role, label in ((lead, Role.LEAD, "lead"), (support, Role.SUPPORT, "support")):
+            names, problem = split_units(cell)
+            if problem:
+                self.warnings.append(LoadWarning(
+                    location, f"{label} unit list cannot be split ({problem}); "
+                              f"kept as one unit: {_clip(cell)!r}"))
+            seen: set[str] = set()
+            for name in names:
+                if name in seen:
+                    self.notes.append(LoadWarning(location, f"{label} unit named twice: {name}"))
+                    continue
+                seen.add(name)
+                assignments.append(Assignment(name, role))
+        if not any(a.role is Role.LEAD for a in assignments):
+            self.warnings.append(LoadWarning(location, "measure has no lead unit"))
+        task.measures.append(_RawMeasure(text.strip(), tuple(assignments), deadline, location))
+
+    def skipped(self, location: Location, what: str) -> None:
+        """Report something the loader read but could not place."""
+        self._settle_pending()
+        self.warnings.append(LoadWarning(location, what))
+
+    # -- result -----------------------------------------------------------------------------
+
+    def finish(self, *, plan_id: str, title: str, jurisdiction: str, source: str) -> Plan:
+        """The plan, with measure ids ``TASK.N`` and every warning collected on the way."""
+        self._settle_pending()
+        numbers = [task.number for task in self.tasks]
+        restarts = len(numbers) != len(set(numbers))
+        tasks: list[Task] = []
+        measures: list[Measure] = []
+        for raw in self.tasks:
+            key = f"{raw.theme}-{raw.number}" if restarts else str(raw.number)
+            tasks.append(Task(key, raw.number, raw.title, raw.theme, raw.location))
+            if not raw.measures:
+                self.warnings.append(LoadWarning(raw.location, f"task {key} has no measures"))
+            for index, item in enumerate(raw.measures, start=1):
+                deadline = parse_deadline(item.deadline_text)
+                if deadline.kind is DeadlineKind.UNREAD:
+                    self.warnings.append(LoadWarning(
+                        item.location,
+                        f"deadline {item.deadline_text.strip()!r} could not be read; kept verbatim"
+                        if item.deadline_text.strip() else "measure has no deadline"))
+                measures.append(Measure(
+                    id=f"{key}.{index}", task=key, number=index, text=item.text,
+                    assignments=item.assignments, deadline=deadline, location=item.location))
+        if restarts:
+            self.notes.append(LoadWarning(
+                Location(source), "task numbers restart in each theme; tasks are keyed THEME-TASK"))
+        return Plan(
+            id=plan_id, title=title, jurisdiction=jurisdiction, source=source,
+            themes=tuple(self.themes), tasks=tuple(tasks), measures=tuple(measures),
+            warnings=tuple(self.warnings), notes=tuple(self.notes))
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,65 @@
+"""Reading deadlines (完成时限) as planners write them.
+
+>>> parse_deadline("2022年12月")
+Deadline(text='2022年12月', kind=<DeadlineKind.FIXED: 'fixed'>, month='2022-12')
+>>> str(parse_deadline("2023年上半年"))
+'2023-06'
+>>> parse_deadline("长期坚持").kind.value
+'ongoing'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ipplan.model import Deadline, DeadlineKind
+
+# Words that only decorate a month: 2022年12月底, 2023年6月前, 2022年12月底前完成.
+_TAIL = r"(?:底|末|中旬|下旬|上旬)?(?:以?前|之前)?(?:完成)?"
+
+_PATTERNS: tuple[tuple[re.Pattern[str], object], ...] = (
+    # 2022年12月, 2022年12月底, 2023年6月前
+    (re.compile(rf"^(\d{{4}})\s*年\s*(\d{{1,2}})\s*月{_TAIL}$"), lambda m: (m[1], m[2])),
+    # 2023.06, 2023-06, 2023/6, 2023.6月
+    (re.compile(rf"^(\d{{4}})\s*[.\-/／]\s*(\d{{1,2}})\s*月?{_TAIL}$"), lambda m: (m[1], m[2])),
+    # 2023年上半年 -> June; 2023年下半年 -> December
+    (re.compile(rf"^(\d{{4}})\s*年\s*上半年{_TAIL}$"), lambda m: (m[1], "6")),
+    (re.compile(rf"^(\d{{4}})\s*年\s*下半年{_TAIL}$"), lambda m: (m[1], "12")),
+    # 2023年第一季度 .. 第四季度 -> the quarter's last month
+    (
+        re.compile(rf"^(\d{{4}})\s*年\s*第?([一二三四1-4])季度{_TAIL}$"),
+        lambda m: (m[1], str(3 * ("一二三四".find(m[2]) + 1 if m[2] in "一二三四" else int(m[2])))),
+    ),
+    # 2022年底, 2022年末, 2023年, 2023年前, 2023年内
+    (re.compile(rf"^(\d{{4}})\s*年(?:底|末|内|年底)?{_TAIL}$"), lambda m: (m[1], "12")),
+)
+
+_RECURRING = re.compile(r"^(?:每年|每季度|每半年|每月|年度|逐年|每年度)")
+_ONGOING = re.compile(r"^(?:长期|持续|常态化|长效|每年持续|长期坚持|持续推进|持续开展)")
+
+
+def parse_deadline(text: str) -> Deadline:
+    """Read a deadline cell. A month becomes ``YYYY-MM``; 每年 is recurring; 长期坚持 and
+    持续推进 are ongoing; anything else is kept verbatim with kind ``UNREAD``."""
+    raw = text.strip()
+    cleaned = unicodedata.normalize("NFKC", raw).strip().rstrip("。.;；,，")
+    cleaned = re.sub(r"\s+", "", cleaned)
+    for pattern, pick in _PATTERNS:
+        match = pattern.match(cleaned)
+        if match:
+            year, month = pick(match)  # type: ignore[operator]
+            month_no = int(month)
+            if 1 <= month_no <= 12 and 1900 <= int(year) <= 2200:
+                return Deadline(raw, DeadlineKind.FIXED, f"{int(year):04d}-{month_no:02d}")
+            break
+    if _RECURRING.match(cleaned):
+        return Deadline(raw, DeadlineKind.RECURRING)
+    if _ONGOING.match(cleaned):
+        return Deadline(raw, DeadlineKind.ONGOING)
+    return Deadline(raw, DeadlineKind.UNREAD)
+
+
+def looks_like_deadline(text: str) -> bool:
+    """Whether a cell reads as a deadline of any kind (used to tell deadline cells apart)."""
+    return parse_deadline(text).kind is not DeadlineKind.UNREAD

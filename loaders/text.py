@@ -1,0 +1,158 @@
+"""The extracted-text table format: a Word task table saved as text.
+
+Each table cell is a line indented by a tab, rows end at a blank line, and an empty cell is a
+tab alone. Lines without the tab lie outside the table: the attachment label, and headings the
+extraction printed again (twice or three times). Cells are matched to the header's columns from
+the right, because continuation rows carry one or two extra empty cells on the left where the
+task cell was merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipplan.errors import InputError
+from ipplan.model import Location
+
+from .assemble import PlanBuilder, is_row_number, task_heading, theme_heading
+from .columns import Columns, column_of, find_columns, is_header_row
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class _Row:
+    cells: tuple[_Cell, ...]
+
+
+@dataclass(frozen=True)
+class _Loose:
+    """A line outside the table."""
+
+    text: str
+    line: int
+
+
+def _events(text: str) -> list[_Row | _Loose]:
+    events: list[_Row | _Loose] = []
+    row: list[_Cell] = []
+
+    def close_row() -> None:
+        if row:
+            events.append(_Row(tuple(row)))
+            row.clear()
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("\t"):
+            row.append(_Cell(line.strip(), number))
+        elif line.strip():
+            close_row()
+            events.append(_Loose(line.strip(), number))
+        else:
+            close_row()
+    close_row()
+    return events
+
+
+def read_table_text(text: str, path: Path, builder: PlanBuilder) -> list[str]:
+    """Feed the table in ``text`` to ``builder``; returns the lines before the header (the
+    preamble, where the title is)."""
+    columns: Columns | None = None
+    preamble: list[str] = []
+    file = str(path)
+    for event in _events(text):
+        if isinstance(event, _Loose):
+            if columns is None:
+                preamble.append(event.text)
+            else:
+                _loose_line(event, file, builder)
+            continue
+        texts = [cell.text for cell in event.cells]
+        if is_header_row(texts):
+            found = find_columns(texts)
+            if found.missing:
+                raise InputError(
+                    f"the table header lacks columns we need ({found.describe_missing()})",
+                    where=f"{file}:{event.cells[0].line}")
+            columns = columns or found
+            continue
+        if columns is None:
+            preamble.extend(text for text in texts if text)
+            continue
+        _row(event, columns, file, builder)
+    if columns is None:
+        raise InputError(
+            "not a task table: no header row naming the measure and lead-unit columns "
+            "(具体内容, 牵头单位, …) was found", where=file)
+    return preamble
+
+
+def _loose_line(event: _Loose, file: str, builder: PlanBuilder) -> None:
+    location = Location(file, event.line)
+    if (heading := theme_heading(event.text)) is not None:
+        builder.theme(*heading, location)
+    elif (heading := task_heading(event.text)) is not None:
+        builder.task(*heading, location)
+    elif column_of(event.text) is None:
+        builder.skipped(location, f"line outside the table skipped: {event.text[:40]!r}")
+
+
+def _row(event: _Row, columns: Columns, file: str, builder: PlanBuilder) -> None:
+    cells = event.cells
+    data_names = [name for name in ("measure", "lead", "support", "deadline")
+                  if getattr(columns, name) is not None]
+    first_data = min(getattr(columns, name) for name in data_names)
+    width = len(columns.cells) - first_data
+    # Where each data column sits in this row, counted from the right edge.
+    aligned = {name: len(cells) - (len(columns.cells) - getattr(columns, name))
+               for name in data_names}
+
+    def cell(name: str) -> _Cell | None:
+        index = aligned.get(name)
+        return cells[index] if index is not None and 0 <= index < len(cells) else None
+
+    measure, lead = cell("measure"), cell("lead")
+    is_measure_row = (len(cells) >= width and measure is not None and lead is not None
+                      and bool(measure.text or lead.text))
+    left = cells[: len(cells) - width] if is_measure_row else cells
+    extra: list[_Cell] = []
+    for item in left:
+        if not item.text or column_of(item.text):
+            continue
+        location = Location(file, item.line)
+        if (heading := theme_heading(item.text)) is not None:
+            builder.theme(*heading, location)
+        elif (heading := task_heading(item.text)) is not None:
+            builder.task(*heading, location)
+        elif is_measure_row and is_row_number(item.text):
+            continue
+        else:
+            extra.append(item)
+    if not is_measure_row:
+        if len(extra) == 1 and len([c for c in cells if c.text]) == 1:
+            builder.heading_without_numeral(extra[0].text, Location(file, extra[0].line))
+        else:
+            for item in extra:
+                builder.skipped(Location(file, item.line),
+                                f"cell outside any measure row skipped: {item.text[:40]!r}")
+        return
+    assert measure is not None and lead is not None
+    text = measure.text
+    if extra:
+        # A measure cell of several paragraphs spills to the left; nothing is dropped.
+        text = "\n".join([item.text for item in extra] + [text])
+        builder.skipped(Location(file, extra[0].line),
+                        "extra cells left of the measure were joined to its text")
+    support, deadline = cell("support"), cell("deadline")
+    builder.measure(
+        text,
+        lead.text,
+        support.text if support else "",
+        deadline.text if deadline else "",
+        Location(file, measure.line),
+    )

@@ -1,0 +1,59 @@
+"""Splitting a unit cell (牵头单位 / 责任单位) into unit names.
+
+Planners separate units with 、 and ， (often both in one cell), and names carry parentheses
+of their own: 市委宣传部（版权局）, 各县（市、区）政府. A separator inside parentheses is part
+of the name.
+
+>>> split_units("市财政局，各县（市）区政府、高新区管委会。")
+(['市财政局', '各县（市）区政府', '高新区管委会'], None)
+>>> split_units("各县（市、区）政府")
+(['各县（市、区）政府'], None)
+"""
+
+from __future__ import annotations
+
+_SEPARATORS = frozenset("、，,；;／/\n")
+_OPEN = "（(【[〔"
+_CLOSE = "）)】]〕"
+# Punctuation a unit name never ends with; left over from sentence-style cells.
+_TRAILING = "。.，,、；;：:！!　 \t"
+# A cell that says "none" in one of the usual ways. (和/及 are not separators: they occur inside
+# names such as 市人力资源和社会保障局.)
+_EMPTY_CELL = frozenset({"", "无", "/", "—", "-", "——", "／"})
+
+
+def split_units(cell: str) -> tuple[list[str], str | None]:
+    """Split a unit cell; returns (names, problem).
+
+    ``problem`` is None when the cell split cleanly. When the parentheses do not balance the
+    cell cannot be split safely: the whole cell comes back as one name with the reason, so the
+    caller can warn and nothing is lost.
+    """
+    text = cell.strip()
+    if text in _EMPTY_CELL:
+        return [], None
+    names: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth -= 1
+            if depth < 0:
+                return [clean_unit_name(text)], "a closing parenthesis has no opening one"
+        if char in _SEPARATORS and depth == 0:
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if depth != 0:
+        return [clean_unit_name(text)], "a parenthesis is not closed"
+    names.append("".join(current))
+    cleaned = [clean_unit_name(name) for name in names]
+    return [name for name in cleaned if name], None
+
+
+def clean_unit_name(name: str) -> str:
+    """A unit name without surrounding blanks and trailing punctuation; otherwise verbatim."""
+    return name.strip().strip(_TRAILING).strip()
