@@ -1,0 +1,170 @@
+"""Building the RDF graph from plan records.
+
+Every IRI is derived from the plan id, the document's numbering and the canonical unit name
+(see :mod:`graph.vocab`), and the graph has no blank nodes, so the same document always gives
+the same graph. Units are scoped to the plan's jurisdiction: two cities' 市科技局 are two
+units, while two plans of one city share theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from ipplan.model import DeadlineKind, LoadWarning, Plan, Role
+
+from .registry import Registry, ResolvedUnit
+from .vocab import (
+    DEADLINE_KINDS,
+    IPP,
+    ROLES,
+    UNIT_KINDS,
+    assignment_iri,
+    bind_prefixes,
+    jurisdiction_iri,
+    measure_iri,
+    plan_iri,
+    task_iri,
+    theme_iri,
+    unit_iri,
+)
+
+
+def new_graph() -> Graph:
+    """An empty graph with ipplan's prefixes bound."""
+    return bind_prefixes(Graph())
+
+
+def build_graph(
+    plans: Iterable[Plan],
+    registry: Registry | None = None,
+    graph: Graph | None = None,
+) -> Graph:
+    """Add each plan to ``graph`` (a new one by default) and return it.
+
+    >>> from ipplan.loaders import load_document
+    >>> g = build_graph([load_document("data/fuzhou-ip-plan.txt")])
+    >>> len(set(g.subjects(RDF.type, IPP.Measure)))
+    60
+    """
+    registry = registry or Registry.load()
+    graph = graph if graph is not None else new_graph()
+    for plan in plans:
+        _add_plan(graph, plan, registry)
+    return graph
+
+
+def _add_plan(graph: Graph, plan: Plan, registry: Registry) -> None:
+    add = graph.add
+    plan_node = plan_iri(plan.id)
+    place = _add_jurisdiction(graph, plan.jurisdiction, registry)
+    add((plan_node, RDF.type, IPP.Plan))
+    add((plan_node, DCTERMS.identifier, Literal(plan.id)))
+    add((plan_node, DCTERMS.title, Literal(plan.title, lang="zh")))
+    add((plan_node, DCTERMS.source, Literal(plan.source)))
+    add((plan_node, IPP.jurisdiction, place))
+    for warning in plan.warnings:
+        add((plan_node, IPP.loadWarning, Literal(_warning_text(warning, plan))))
+
+    order = 0
+    for theme in plan.themes:
+        order += 1
+        node = theme_iri(plan.id, theme.number)
+        add((node, RDF.type, IPP.Theme))
+        add((node, IPP.plan, plan_node))
+        add((node, SKOS.inScheme, plan_node))
+        add((node, IPP.number, Literal(theme.number)))
+        add((node, IPP.notation, Literal(str(theme.number))))
+        add((node, IPP.order, Literal(order)))
+        add((node, SKOS.prefLabel, Literal(theme.title, lang="zh")))
+        _add_source(graph, node, plan, theme.location.position)
+
+    for task in plan.tasks:
+        order += 1
+        node = task_iri(plan.id, task.key)
+        add((node, RDF.type, IPP.Task))
+        add((node, IPP.plan, plan_node))
+        if task.theme is not None:
+            add((node, IPP.theme, theme_iri(plan.id, task.theme)))
+        add((node, IPP.number, Literal(task.number)))
+        add((node, IPP.notation, Literal(task.key)))
+        add((node, IPP.order, Literal(order)))
+        add((node, DCTERMS.title, Literal(task.title, lang="zh")))
+        _add_source(graph, node, plan, task.location.position)
+
+    units: dict[str, URIRef] = {}
+    for measure in plan.measures:
+        order += 1
+        node = measure_iri(plan.id, measure.id)
+        add((node, RDF.type, IPP.Measure))
+        add((node, IPP.plan, plan_node))
+        add((node, IPP.task, task_iri(plan.id, measure.task)))
+        add((node, IPP.number, Literal(measure.number)))
+        add((node, IPP.notation, Literal(measure.id)))
+        add((node, IPP.order, Literal(order)))
+        add((node, IPP.text, Literal(measure.text, lang="zh")))
+        add((node, IPP.deadlineText, Literal(measure.deadline.text)))
+        add((node, IPP.deadlineKind, DEADLINE_KINDS[measure.deadline.kind]))
+        if measure.deadline.kind is DeadlineKind.FIXED:
+            add((node, IPP.deadline, Literal(measure.deadline.month, datatype=XSD.gYearMonth)))
+        _add_source(graph, node, plan, measure.location.position)
+
+        positions = {Role.LEAD: 0, Role.SUPPORT: 0}
+        for assignment in measure.assignments:
+            unit = registry.resolve(assignment.unit, plan.jurisdiction)
+            unit_node = units.get(unit.name)
+            if unit_node is None:
+                unit_node = units[unit.name] = _add_unit(graph, unit, place)
+            if unit.name != assignment.unit:
+                add((unit_node, SKOS.altLabel, Literal(assignment.unit, lang="zh")))
+            positions[assignment.role] += 1
+            position = positions[assignment.role]
+            link = assignment_iri(plan.id, measure.id, assignment.role, position)
+            add((node, IPP.leadUnit if assignment.role is Role.LEAD else IPP.supportingUnit,
+                 unit_node))
+            add((node, IPP.hasAssignment, link))
+            add((link, RDF.type, IPP.Assignment))
+            add((link, IPP.unit, unit_node))
+            add((link, IPP.role, ROLES[assignment.role]))
+            add((link, IPP.position, Literal(position)))
+            add((link, IPP.nameAsWritten, Literal(assignment.unit)))
+
+
+def _add_jurisdiction(graph: Graph, name: str, registry: Registry) -> URIRef:
+    node = jurisdiction_iri(name)
+    graph.add((node, RDF.type, IPP.Jurisdiction))
+    graph.add((node, SKOS.prefLabel, Literal(name, lang="zh")))
+    english = registry.jurisdiction_en(name)
+    if english:
+        graph.add((node, SKOS.prefLabel, Literal(english, lang="en")))
+    return node
+
+
+def _add_unit(graph: Graph, unit: ResolvedUnit, place: URIRef) -> URIRef:
+    node = unit_iri(unit.jurisdiction, unit.name)
+    add = graph.add
+    add((node, RDF.type, IPP.Unit))
+    add((node, SKOS.prefLabel, Literal(unit.name, lang="zh")))
+    if unit.name_en:
+        add((node, SKOS.prefLabel, Literal(unit.name_en, lang="en")))
+    add((node, IPP.unitKind, UNIT_KINDS[unit.kind]))
+    add((node, IPP.collective, Literal(unit.collective)))
+    add((node, IPP.registered, Literal(unit.registered)))
+    add((node, IPP.jurisdiction, place))
+    return node
+
+
+def _add_source(graph: Graph, node: URIRef, plan: Plan, position: int | None) -> None:
+    graph.add((node, IPP.sourceFile, Literal(plan.source)))
+    if position is not None:
+        graph.add((node, IPP.sourceLine, Literal(position)))
+
+
+def _warning_text(warning: LoadWarning, plan: Plan) -> str:
+    """A warning as stored in the graph names the file by its name only, like the rest of
+    the provenance, so the graph does not depend on where it was built."""
+    position = warning.location.position
+    where = f"{plan.source}:{position}" if position is not None else plan.source
+    return f"{where}: {warning.message}"

@@ -1,0 +1,184 @@
+"""The unit registry: canonical names, aliases, English names, kinds and collective flags.
+
+The registry is a CSV file that ships with the package (``units.csv`` beside this module) and
+that an office can extend with its own file (``--registry FILE`` or ``IPPLAN_REGISTRY``). Names
+of municipal units are generic: "市科技局" means the science bureau of whichever city's plan
+names it, so a registry row applies to every jurisdiction unless it names one, and English
+names carry a ``{city}`` placeholder filled from ``jurisdictions.csv``.
+
+>>> registry = Registry.load()
+>>> unit = registry.resolve("各县（市）区人民政府", "福州市")
+>>> unit.name, unit.collective, unit.kind
+('各县（市）区政府', True, 'district-collective')
+>>> registry.resolve("市科技局", "福州市").name_en
+'Fuzhou Municipal Bureau of Science and Technology'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ipplan.errors import InputError
+
+from .vocab import UNIT_KINDS
+
+REGISTRY_COLUMNS = ("name", "aliases", "name_en", "kind", "collective", "jurisdiction")
+_YES = {"yes", "y", "true", "1", "是"}
+_NO = {"no", "n", "false", "0", "否", ""}
+
+# Full-width forms are how Chinese documents write brackets; half-width ones are the same name.
+_BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "【", "]": "】"})
+
+
+def normalize_unit_name(name: str) -> str:
+    """The form a unit name is compared and identified by: blanks removed, brackets
+    full-width, other full-width letters and digits folded (ＡＢＣ -> ABC).
+
+    >>> normalize_unit_name(" 市委宣传部(版权局) ")
+    '市委宣传部（版权局）'
+    """
+    folded = unicodedata.normalize("NFKC", name)
+    return re.sub(r"\s+", "", folded).translate(_BRACKETS)
+
+
+@dataclass(frozen=True)
+class UnitEntry:
+    """One row of the registry."""
+
+    name: str
+    aliases: tuple[str, ...]
+    name_en: str
+    kind: str
+    collective: bool
+    jurisdiction: str | None
+
+
+@dataclass(frozen=True)
+class ResolvedUnit:
+    """A unit as named in one jurisdiction's plan, looked up in the registry."""
+
+    name: str  # canonical Chinese name
+    name_en: str  # "" when the unit is not registered
+    kind: str  # a key of UNIT_KINDS
+    collective: bool
+    registered: bool
+    jurisdiction: str
+
+
+# Kind guesses for units missing from the registry, tried in order on the normalised name.
+_GUESSES: tuple[tuple[str, str], ...] = (
+    (r"^(各|其他|其它|相关|有关|市直各)", "collective"),
+    (r"海关$", "customs"),
+    (r"(法院|检察院|中院)$", "judicial"),
+    (r"(管委会|管理委员会|开发区|高新区|园区)$", "development-zone"),
+    (r"(大学|学院|学校)$", "university"),
+    (r"(银行|支行|分行|保险|证券|人行)", "financial-institution"),
+    (r"(工会|团市委|共青团|妇联|科协|工商联|侨联|文联|残联)", "mass-organisation"),
+    (r"^(市委|区委|县委|省委)|(纪委|监委)", "party-organ"),
+    (r"(局|委|办|厅|署|中心)$|^市", "municipal-department"),
+)
+
+
+def guess_kind(name: str) -> tuple[str, bool]:
+    """(kind, collective) guessed from a unit's name, for units the registry lacks.
+
+    >>> guess_kind("厦门海关")
+    ('customs', False)
+    >>> guess_kind("各乡镇政府")
+    ('district-collective', True)
+    """
+    for pattern, kind in _GUESSES:
+        if re.search(pattern, name):
+            if kind == "collective":
+                district = re.search(r"(县|区|乡|镇|街道).*(政府|管委会)?$", name)
+                return ("district-collective" if district else "other"), True
+            return kind, False
+    return "other", False
+
+
+class Registry:
+    """Units and jurisdictions, looked up by any spelling."""
+
+    def __init__(self, entries: list[UnitEntry], jurisdictions: dict[str, str]):
+        self.entries = entries
+        self.jurisdictions = jurisdictions  # Chinese name -> English name
+        self._by_name: dict[tuple[str, str | None], UnitEntry] = {}
+        for entry in entries:
+            for spelling in (entry.name, *entry.aliases):
+                self._by_name[(normalize_unit_name(spelling), entry.jurisdiction)] = entry
+
+    @classmethod
+    def load(cls, extra: list[str | Path] | None = None) -> Registry:
+        """The packaged registry, then each extra file (and ``IPPLAN_REGISTRY``) on top; a
+        later row for the same name replaces the earlier one."""
+        packaged = resources.files(__package__)
+        entries = _read_units(packaged.joinpath("units.csv").read_text("utf-8"), "units.csv")
+        jurisdictions = _read_jurisdictions(
+            packaged.joinpath("jurisdictions.csv").read_text("utf-8"))
+        paths = [Path(p) for p in (extra or [])]
+        if os.environ.get("IPPLAN_REGISTRY"):
+            paths += [Path(p) for p in os.environ["IPPLAN_REGISTRY"].split(os.pathsep) if p]
+        for path in paths:
+            try:
+                text = path.read_text("utf-8-sig")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"cannot read the unit registry ({exc})", where=path) from None
+            entries += _read_units(text, str(path))
+        return cls(entries, jurisdictions)
+
+    def jurisdiction_en(self, jurisdiction: str) -> str | None:
+        return self.jurisdictions.get(jurisdiction)
+
+    def lookup(self, name: str, jurisdiction: str) -> UnitEntry | None:
+        key = normalize_unit_name(name)
+        return self._by_name.get((key, jurisdiction)) or self._by_name.get((key, None))
+
+    def resolve(self, name: str, jurisdiction: str) -> ResolvedUnit:
+        """The unit that ``name`` (as a document spells it) means in ``jurisdiction``."""
+        entry = self.lookup(name, jurisdiction)
+        if entry is None:
+            kind, collective = guess_kind(normalize_unit_name(name))
+            return ResolvedUnit(normalize_unit_name(name), "", kind, collective, False,
+                                jurisdiction)
+        city = self.jurisdiction_en(jurisdiction) or jurisdiction
+        return ResolvedUnit(entry.name, entry.name_en.replace("{city}", city), entry.kind,
+                            entry.collective, True, jurisdiction)
+
+
+def _read_units(text: str, where: str) -> list[UnitEntry]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in REGISTRY_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(f"the unit registry lacks the columns {', '.join(missing)} "
+                         f"(expected {','.join(REGISTRY_COLUMNS)})", where=where)
+    entries = []
+    for row_number, row in enumerate(reader, start=2):
+        name = (row["name"] or "").strip()
+        kind = (row["kind"] or "").strip()
+        flag = (row["collective"] or "").strip().lower()
+        problem = None
+        if not name:
+            problem = "the name is empty"
+        elif kind not in UNIT_KINDS:
+            problem = f"unknown kind {kind!r} (one of: {', '.join(UNIT_KINDS)})"
+        elif flag not in _YES | _NO:
+            problem = f"collective must be yes or no, not {flag!r}"
+        if problem:
+            raise InputError(problem, where=f"{where}, row {row_number}")
+        aliases = tuple(a.strip() for a in (row["aliases"] or "").split("|") if a.strip())
+        entries.append(UnitEntry(
+            name=name, aliases=aliases, name_en=(row["name_en"] or "").strip(), kind=kind,
+            collective=flag in _YES, jurisdiction=(row["jurisdiction"] or "").strip() or None))
+    return entries
+
+
+def _read_jurisdictions(text: str) -> dict[str, str]:
+    return {row["name"].strip(): row["name_en"].strip()
+            for row in csv.DictReader(io.StringIO(text)) if row.get("name")}

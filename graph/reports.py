@@ -1,0 +1,218 @@
+"""What the reading commands print, computed from the graph (never from documents), so a
+command answers the same from a document and from a graph file ``ipplan load`` wrote.
+
+Each function takes the graph and an optional plan id and returns plain rows (lists of dicts
+with fixed keys) or a dict; the command line only formats them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rdflib import Graph
+from rdflib.query import ResultRow
+
+from .vocab import IPP, KIND_SLUGS, PREFIXES, plan_iri
+
+ASSIGNMENT_COLUMNS = ("theme_no", "theme", "task_no", "task", "measure_id", "measure", "role",
+                      "unit", "unit_en", "unit_kind", "deadline")
+UNIT_COLUMNS = ("unit", "unit_en", "kind", "collective", "registered", "lead", "support",
+                "total", "spellings")
+PLAN_COLUMNS = ("plan", "title", "jurisdiction", "source", "themes", "tasks", "measures")
+
+_NS = {prefix: namespace for prefix, namespace in PREFIXES.items()}
+
+_ASSIGNMENTS = """
+SELECT ?plan_id ?theme_no ?theme ?task_no ?task ?measure_id ?measure ?role ?unit ?unit_en
+       ?kind ?deadline ?deadline_text
+WHERE {
+  ?m a ipp:Measure ; ipp:plan ?plan ; ipp:task ?t ; ipp:notation ?measure_id ;
+     ipp:text ?measure ; ipp:order ?order ; ipp:deadlineText ?deadline_text ;
+     ipp:hasAssignment ?a .
+  ?plan dcterms:identifier ?plan_id .
+  ?t ipp:notation ?task_no ; dcterms:title ?task .
+  OPTIONAL { ?t ipp:theme ?th . ?th ipp:number ?theme_no ; skos:prefLabel ?theme }
+  OPTIONAL { ?m ipp:deadline ?deadline }
+  ?a ipp:unit ?u ; ipp:role ?role_node ; ipp:position ?position .
+  ?u skos:prefLabel ?unit ; ipp:unitKind ?kind .
+  FILTER (lang(?unit) = "zh")
+  OPTIONAL { ?u skos:prefLabel ?unit_en FILTER (lang(?unit_en) = "en") }
+  BIND (IF(?role_node = ipp:LeadRole, "lead", "support") AS ?role)
+}
+ORDER BY ?plan_id ?order ?role ?position
+"""
+
+
+def _bindings(plan: str | None) -> dict[str, Any]:
+    return {"plan": plan_iri(plan)} if plan else {}
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def assignment_rows(graph: Graph, plan: str | None = None) -> list[dict[str, str]]:
+    """The assignment table: one row per (measure, unit, role), in document order, lead units
+    before supporting units, units in the order the document names them."""
+    rows = []
+    for hit in graph.query(_ASSIGNMENTS, initNs=_NS, initBindings=_bindings(plan)):
+        assert isinstance(hit, ResultRow)
+        rows.append({
+            "theme_no": _text(hit.theme_no),
+            "theme": _text(hit.theme),
+            "task_no": _text(hit.task_no),
+            "task": _text(hit.task),
+            "measure_id": _text(hit.measure_id),
+            "measure": _text(hit.measure),
+            "role": _text(hit.role),
+            "unit": _text(hit.unit),
+            "unit_en": _text(hit.unit_en),
+            "unit_kind": KIND_SLUGS.get(hit.kind, _text(hit.kind)),  # type: ignore[arg-type]
+            "deadline": _text(hit.deadline) or _text(hit.deadline_text),
+        })
+    return rows
+
+
+_PLANS = """
+SELECT ?plan ?plan_id ?title ?place ?source
+       (COUNT(DISTINCT ?theme) AS ?themes) (COUNT(DISTINCT ?task) AS ?tasks)
+       (COUNT(DISTINCT ?measure) AS ?measures)
+WHERE {
+  ?plan a ipp:Plan ; dcterms:identifier ?plan_id ; dcterms:title ?title ;
+        dcterms:source ?source ; ipp:jurisdiction ?j .
+  ?j skos:prefLabel ?place FILTER (lang(?place) = "zh")
+  OPTIONAL { ?theme a ipp:Theme ; ipp:plan ?plan }
+  OPTIONAL { ?task a ipp:Task ; ipp:plan ?plan }
+  OPTIONAL { ?measure a ipp:Measure ; ipp:plan ?plan }
+}
+GROUP BY ?plan ?plan_id ?title ?place ?source
+ORDER BY ?plan_id
+"""
+
+
+def plan_rows(graph: Graph) -> list[dict[str, Any]]:
+    """One row per plan in the graph: id, title, jurisdiction, source file and counts."""
+    return [
+        {"plan": str(hit.plan_id), "title": str(hit.title), "jurisdiction": str(hit.place),
+         "source": str(hit.source), "themes": int(hit.themes), "tasks": int(hit.tasks),
+         "measures": int(hit.measures)}
+        for hit in graph.query(_PLANS, initNs=_NS)  # type: ignore[union-attr]
+    ]
+
+
+def plan_ids(graph: Graph) -> list[str]:
+    return sorted(str(o) for s in graph.subjects(predicate=None, object=IPP.Plan)
+                  for o in graph.objects(s, _NS["dcterms"].identifier))
+
+
+_UNIT_USE = """
+SELECT ?u ?unit ?unit_en ?kind ?collective ?registered ?role_node ?m ?written
+WHERE {
+  ?m a ipp:Measure ; ipp:plan ?plan ; ipp:hasAssignment ?a .
+  ?a ipp:unit ?u ; ipp:role ?role_node ; ipp:nameAsWritten ?written .
+  ?u skos:prefLabel ?unit ; ipp:unitKind ?kind ; ipp:collective ?collective ;
+     ipp:registered ?registered .
+  FILTER (lang(?unit) = "zh")
+  OPTIONAL { ?u skos:prefLabel ?unit_en FILTER (lang(?unit_en) = "en") }
+}
+"""
+
+
+def unit_rows(graph: Graph, plan: str | None = None) -> list[dict[str, Any]]:
+    """Each unit the plan names, with its registry facts and how many measures it leads and
+    supports; the busiest first. ``spellings`` lists other ways the document wrote it."""
+    units: dict[Any, dict[str, Any]] = {}
+    measures: dict[Any, dict[str, set[Any]]] = {}
+    for hit in graph.query(_UNIT_USE, initNs=_NS, initBindings=_bindings(plan)):
+        assert isinstance(hit, ResultRow)
+        row = units.setdefault(hit.u, {
+            "unit": str(hit.unit), "unit_en": _text(hit.unit_en),
+            "kind": KIND_SLUGS.get(hit.kind, _text(hit.kind)),  # type: ignore[arg-type]
+            "collective": bool(hit.collective.toPython()),  # type: ignore[union-attr]
+            "registered": bool(hit.registered.toPython()),  # type: ignore[union-attr]
+            "spellings": set(),
+        })
+        role = "lead" if hit.role_node == IPP.LeadRole else "support"
+        measures.setdefault(hit.u, {"lead": set(), "support": set()})[role].add(hit.m)
+        if str(hit.written) != row["unit"]:
+            row["spellings"].add(str(hit.written))
+    rows = []
+    for node, row in units.items():
+        lead, support = measures[node]["lead"], measures[node]["support"]
+        rows.append({**row, "lead": len(lead), "support": len(support),
+                     "total": len(lead | support),
+                     "spellings": "|".join(sorted(row["spellings"]))})
+    rows.sort(key=lambda r: (-r["total"], -r["lead"], r["unit"]))
+    return rows
+
+
+_MEASURE_FACTS = """
+SELECT ?m ?deadline ?kind WHERE {
+  ?m a ipp:Measure ; ipp:plan ?plan ; ipp:deadlineKind ?kind .
+  OPTIONAL { ?m ipp:deadline ?deadline }
+}
+"""
+
+_COUNT_ASSIGNMENTS = """
+SELECT ?role_node (COUNT(?a) AS ?n) WHERE {
+  ?m a ipp:Measure ; ipp:plan ?plan ; ipp:hasAssignment ?a .
+  ?a ipp:role ?role_node .
+} GROUP BY ?role_node
+"""
+
+_COUNT = """
+SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class ; ipp:plan ?plan . }
+"""
+
+_WARNINGS = "SELECT ?w WHERE { ?plan a ipp:Plan ; ipp:loadWarning ?w . } ORDER BY ?w"
+
+
+def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
+    """Counts for one plan or the whole graph.
+
+    Keys: plans, jurisdictions, themes, tasks, measures, units, lead_assignments,
+    support_assignments, collective_units, unregistered_units, deadlines (YYYY-MM -> number
+    of measures due then), open_deadlines (recurring, ongoing and unread deadlines), warnings.
+    """
+    bindings = _bindings(plan)
+
+    def count(cls: Any) -> int:
+        hits = list(graph.query(_COUNT, initNs=_NS, initBindings={**bindings, "class": cls}))
+        return int(hits[0][0])  # type: ignore[index]
+
+    plans = [row for row in plan_rows(graph) if plan is None or row["plan"] == plan]
+    roles = {hit.role_node: int(hit.n)  # type: ignore[union-attr]
+             for hit in graph.query(_COUNT_ASSIGNMENTS, initNs=_NS, initBindings=bindings)}
+    deadlines: Counter[str] = Counter()
+    open_kinds: Counter[str] = Counter()
+    for hit in graph.query(_MEASURE_FACTS, initNs=_NS, initBindings=bindings):
+        assert isinstance(hit, ResultRow)
+        if hit.deadline is not None:
+            deadlines[str(hit.deadline)] += 1
+        else:
+            open_kinds[str(hit.kind).rsplit("#", 1)[-1].removesuffix("Deadline").lower()] += 1
+    units = unit_rows(graph, plan)
+    warnings = load_warnings(graph, plan)
+    return {
+        "plans": len(plans),
+        "jurisdictions": len({row["jurisdiction"] for row in plans}),
+        "themes": count(IPP.Theme),
+        "tasks": count(IPP.Task),
+        "measures": count(IPP.Measure),
+        "units": len(units),
+        "lead_assignments": roles.get(IPP.LeadRole, 0),
+        "support_assignments": roles.get(IPP.SupportRole, 0),
+        "collective_units": sum(1 for row in units if row["collective"]),
+        "unregistered_units": sum(1 for row in units if not row["registered"]),
+        "deadlines": dict(sorted(deadlines.items())),
+        "open_deadlines": dict(sorted(open_kinds.items())),
+        "warnings": len(warnings),
+    }
+
+
+def load_warnings(graph: Graph, plan: str | None = None) -> list[str]:
+    """The loader's warnings kept in the graph, sorted."""
+    return [str(hit[0]) for hit in graph.query(  # type: ignore[index]
+        _WARNINGS, initNs=_NS, initBindings=_bindings(plan))]
+

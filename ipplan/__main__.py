@@ -1,0 +1,5 @@
+"""``python -m ipplan`` runs the command line."""
+
+from ipplan.cli import main
+
+main()

@@ -1,0 +1,304 @@
+"""The ``ipplan`` command line: parses options, calls the library, prints. No logic here.
+
+Errors are one line on stderr and a non-zero exit: 2 for bad input, 1 when validation finds
+a graph that does not conform, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ipplan import __version__
+from ipplan.errors import IpplanError
+
+OUTPUT_FORMATS = ("table", "csv", "json", "md")
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """SOURCE... plus the options every command that reads plans takes."""
+    decorators = [
+        click.argument("sources", nargs=-1, required=True, metavar="SOURCE...",
+                       type=click.Path(path_type=Path, dir_okay=True)),
+        click.option("--jurisdiction", metavar="NAME",
+                     help="City or county the plan belongs to (default: from its title)."),
+        click.option("--plan-id", metavar="ID",
+                     help="Id of the plan read from a single document (default: file name)."),
+        click.option("--registry", "registries", multiple=True, metavar="CSV",
+                     type=click.Path(path_type=Path, dir_okay=False),
+                     help="An extra unit registry file, over the packaged one."),
+        click.option("-v", "--verbose", is_flag=True,
+                     help="Also report the extraction debris that was repaired."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def output_options(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--format/--json/--csv and -o, meaning the same in every command."""
+    def wrap(command: Callable[..., Any]) -> Callable[..., Any]:
+        decorators = [
+            click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None,
+                         help=f"Output format (default: {default})."),
+            click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
+            click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv."),
+            click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+                         help="Write to this file instead of standard output."),
+        ]
+        for decorator in reversed(decorators):
+            command = decorator(command)
+
+        @functools.wraps(command)
+        def run(*args: Any, fmt: str | None, as_json: bool, as_csv: bool, **kwargs: Any) -> Any:
+            if sum(bool(x) for x in (fmt, as_json, as_csv)) > 1:
+                raise click.UsageError("give one of --format, --json, --csv")
+            chosen = "json" if as_json else "csv" if as_csv else fmt or default
+            return command(*args, fmt=chosen, **kwargs)
+        return run
+    return wrap
+
+
+def _open(sources: Sequence[Path], jurisdiction: str | None, plan_id: str | None,
+          registries: Sequence[Path], verbose: bool) -> Any:
+    from ipplan.graph import reports
+    from ipplan.graph.registry import Registry
+    from ipplan.pipeline import open_sources
+
+    corpus = open_sources(sources, jurisdiction=jurisdiction, plan_id=plan_id,
+                          registry=Registry.load(list(registries)))
+    for warning in reports.load_warnings(corpus.graph):
+        _say(f"ipplan: warning: {warning}")
+    if verbose:
+        for note in corpus.notes:
+            _say(f"ipplan: repaired: {note}")
+    return corpus
+
+
+def _emit(text: str, output: Path | None, *, bom: bool = False) -> None:
+    from ipplan.files import atomic_write_bytes
+
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    data = text.encode("utf-8")
+    if bom:
+        data = "\ufeff".encode() + data
+    atomic_write_bytes(output, data)
+    _say(f"ipplan: wrote {output}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ipplan")
+def cli() -> None:
+    """ipplan turns government plan task tables (重点任务分解表) into a knowledge graph.
+
+    Every command that reads a plan takes documents (.txt) or graph files written by
+    `ipplan load` (.ttl, .nt, .jsonld), one or several.
+    """
+
+
+@cli.command()
+@source_options
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Graph file to write; the suffix picks the format (.ttl, .nt, .jsonld).")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "json-ld", "xml"]),
+              help="Graph format (default: from the suffix of -o, else turtle).")
+def load(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
+         registries: tuple[Path, ...], verbose: bool, output: Path | None,
+         fmt: str | None) -> None:
+    """Read plan documents into one RDF graph."""
+    from ipplan.graph import reports
+    from ipplan.graph.io import format_for, serialize, write_graph
+
+    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    figures = reports.stats(corpus.graph)
+    if output is None:
+        sys.stdout.buffer.write(serialize(corpus.graph, fmt or "turtle"))
+        sys.stdout.flush()
+        return
+    write_graph(corpus.graph, output, fmt or format_for(output))
+    _say(f"ipplan: wrote {output}: {figures['plans']} plan(s), {figures['measures']} measures, "
+         f"{len(corpus.graph)} triples")
+
+
+@cli.command()
+@source_options
+@click.option("--plan", "plan", metavar="ID", help="Only this plan (see `ipplan plans`).")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def stats(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
+          registries: tuple[Path, ...], verbose: bool, plan: str | None, as_json: bool) -> None:
+    """Count plans, themes, tasks, measures, units and deadlines."""
+    from ipplan.graph import reports
+    from ipplan.output import to_table
+
+    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    _check_plan(corpus.graph, plan)
+    figures = reports.stats(corpus.graph, plan)
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    rows = [{"figure": key, "value": value} for key, value in figures.items()
+            if not isinstance(value, dict)]
+    click.echo(to_table(rows, ("figure", "value")), nl=False)
+    for name in ("deadlines", "open_deadlines"):
+        if figures[name]:
+            click.echo(f"\n{name.replace('_', ' ')}:")
+            click.echo(to_table([{"deadline": k, "measures": v}
+                                 for k, v in figures[name].items()],
+                                ("deadline", "measures")), nl=False)
+
+
+@cli.command()
+@source_options
+@click.option("--plan", "plan", metavar="ID", help="Only this plan.")
+@output_options(default="csv")
+def export(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
+           registries: tuple[Path, ...], verbose: bool, plan: str | None, fmt: str,
+           output: Path | None) -> None:
+    """The assignment table: one row per measure, unit and role."""
+    from ipplan.graph import reports
+    from ipplan.output import render
+
+    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    _check_plan(corpus.graph, plan)
+    rows = reports.assignment_rows(corpus.graph, plan)
+    text = render(rows, reports.ASSIGNMENT_COLUMNS, fmt)
+    _emit(text, output, bom=fmt == "csv" and output is not None
+          and output.suffix.lower() == ".csv")
+
+
+@cli.command()
+@source_options
+@click.option("--plan", "plan", metavar="ID", help="Only this plan.")
+@click.option("--unregistered", is_flag=True, help="Only units missing from the registry.")
+@output_options(default="table")
+def units(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
+          registries: tuple[Path, ...], verbose: bool, plan: str | None, unregistered: bool,
+          fmt: str, output: Path | None) -> None:
+    """The units a plan names, as the registry knows them."""
+    from ipplan.graph import reports
+    from ipplan.output import render
+
+    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    _check_plan(corpus.graph, plan)
+    rows = reports.unit_rows(corpus.graph, plan)
+    missing = [row["unit"] for row in rows if not row["registered"]]
+    if unregistered:
+        rows = [row for row in rows if not row["registered"]]
+    _emit(render(rows, reports.UNIT_COLUMNS, fmt), output,
+          bom=fmt == "csv" and output is not None and output.suffix.lower() == ".csv")
+    _say(f"ipplan: {len(rows)} unit(s); not in the registry: "
+         f"{'、'.join(missing) if missing else 'none'}")
+
+
+@cli.command()
+@source_options
+@output_options(default="table")
+def plans(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
+          registries: tuple[Path, ...], verbose: bool, fmt: str, output: Path | None) -> None:
+    """The plans in the sources, with their ids (for --plan)."""
+    from ipplan.graph import reports
+    from ipplan.output import render
+
+    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    _emit(render(reports.plan_rows(corpus.graph), reports.PLAN_COLUMNS, fmt), output)
+
+
+@cli.command()
+@source_options
+@output_options(default="table")
+@click.pass_context
+def validate(ctx: click.Context, sources: tuple[Path, ...], jurisdiction: str | None,
+             plan_id: str | None, registries: tuple[Path, ...], verbose: bool, fmt: str,
+             output: Path | None) -> None:
+    """Check the graph against the SHACL shapes; exit 1 when it does not conform."""
+    from ipplan.briefing import validation_text
+    from ipplan.graph.validate import RESULT_COLUMNS, validate as run_validation
+    from ipplan.output import render, to_json
+
+    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    check = run_validation(corpus.graph)
+    if fmt == "json":
+        text = to_json({"conforms": check.conforms, "checked": check.checked,
+                        "results": list(check.results)})
+    elif fmt == "table":
+        text = validation_text(check)
+    else:
+        text = render(list(check.results), RESULT_COLUMNS, fmt)
+    _emit(text, output)
+    ctx.exit(0 if check.conforms else 1)
+
+
+@cli.command()
+@source_options
+@click.option("-o", "--output", "folder", required=True,
+              type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the pack (made if missing).")
+@click.option("--force", is_flag=True, help="Write into a non-empty folder ipplan did not make.")
+def brief(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
+          registries: tuple[Path, ...], verbose: bool, folder: Path, force: bool) -> None:
+    """Build the briefing pack for the plans: graph, tables, figures, validation."""
+    from ipplan.briefing import build_brief
+
+    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    pack = build_brief(corpus, folder, force=force)
+    figures = pack.stats
+    click.echo(f"plans {figures['plans']}  themes {figures['themes']}  tasks {figures['tasks']}  "
+               f"measures {figures['measures']}  units {figures['units']}  "
+               f"lead {figures['lead_assignments']}  support {figures['support_assignments']}")
+    click.echo("validation: " + ("conforms" if pack.validation.conforms
+                                 else f"{pack.validation.violations} violation(s), "
+                                      "see validation.txt"))
+    for name in pack.files:
+        click.echo(f"  {folder / name}")
+    click.echo(f"briefing pack: {folder.resolve()}")
+
+
+def _check_plan(graph: Any, plan: str | None) -> None:
+    from ipplan.graph import reports
+
+    if plan is not None and plan not in reports.plan_ids(graph):
+        known = ", ".join(reports.plan_ids(graph)) or "none"
+        raise IpplanError(f"no plan with id {plan!r} (plans: {known})")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the command, turning every failure into one line and an exit code."""
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="ipplan",
+                        standalone_mode=False)
+    except click.exceptions.Abort:
+        _say("ipplan: interrupted")
+        code = 130
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except IpplanError as exc:
+        _say(f"ipplan: error: {exc}")
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        _say("ipplan: interrupted")
+        code = 130
+    except BrokenPipeError:
+        code = 0
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except Exception as exc:  # the promise is one line, never a traceback
+        if os.environ.get("IPPLAN_DEBUG"):
+            raise
+        detail = " ".join(str(exc).split())[:300]
+        _say(f"ipplan: internal error: {type(exc).__name__}: {detail} "
+             "(set IPPLAN_DEBUG=1 to see the traceback, and please report it)")
+        code = 70
+    sys.exit(code if isinstance(code, int) else 0)

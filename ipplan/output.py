@@ -1,0 +1,106 @@
+"""Rendering rows as a table, CSV, JSON or Markdown, the same way for every command.
+
+CSV cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed
+with an apostrophe, and CSV written to a ``.csv`` file carries a BOM so Excel reads it as
+UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+FORMATS = ("table", "csv", "json", "md")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def safe_csv_cell(text: str) -> str:
+    """A cell Excel shows as text rather than evaluating.
+
+    >>> safe_csv_cell("=HYPERLINK(1)")
+    "'=HYPERLINK(1)"
+    >>> safe_csv_cell("2022-12")
+    '2022-12'
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_csv_cell(_cell(row.get(c))) for c in columns])
+    return out.getvalue()
+
+
+def to_json(rows: Sequence[dict[str, Any]] | dict[str, Any], columns: Sequence[str] | None = None
+            ) -> str:
+    if columns is not None and not isinstance(rows, dict):
+        rows = [{c: row.get(c) for c in columns} for row in rows]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for char in text:
+        w = display_width(char)
+        if used + w > width - 1:
+            break
+        out.append(char)
+        used += w
+    return "".join(out) + "…"
+
+
+def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], max_width: int = 40) -> str:
+    """A plain-text table aligned for CJK text; long cells are clipped to ``max_width``."""
+    cells = [[_clip(_cell(row.get(c)), max_width) for c in columns] for row in rows]
+    widths = [max([display_width(c)] + [display_width(r[i]) for r in cells])
+              for i, c in enumerate(columns)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    return "\n".join(out) + "\n"
+
+
+def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    def esc(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|")
+
+    out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    out += ["| " + " | ".join(esc(_cell(row.get(c))) for c in columns) + " |" for row in rows]
+    return "\n".join(out) + "\n"
+
+
+def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
+    """Rows in one of :data:`FORMATS`."""
+    if fmt == "csv":
+        return to_csv(rows, columns)
+    if fmt == "json":
+        return to_json(rows, columns)
+    if fmt == "md":
+        return to_markdown(rows, columns)
+    return to_table(rows, columns)

@@ -1,0 +1,71 @@
+"""From the paths a user names to one graph: documents are loaded and built, graph files
+written by ``ipplan load`` are parsed, and both end in the same graph, so every reading
+command behaves the same on either."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from ipplan.errors import InputError
+from ipplan.graph.build import build_graph, new_graph
+from ipplan.graph.io import is_graph_file, read_graph
+from ipplan.graph.registry import Registry
+from ipplan.loaders import is_document, load_document
+from ipplan.model import LoadWarning, Plan
+
+
+@dataclass
+class Corpus:
+    """The graph made from the sources, the plans read from documents on the way, and what
+    the loaders reported."""
+
+    graph: Graph
+    plans: list[Plan] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[LoadWarning]:
+        return [w for plan in self.plans for w in plan.warnings]
+
+    @property
+    def notes(self) -> list[LoadWarning]:
+        return [n for plan in self.plans for n in plan.notes]
+
+
+def open_sources(
+    paths: Sequence[str | Path],
+    *,
+    jurisdiction: str | None = None,
+    plan_id: str | None = None,
+    registry: Registry | None = None,
+) -> Corpus:
+    """Read every path into one graph. ``plan_id`` names the plan of a single document;
+    two documents that would get the same plan id are refused."""
+    if not paths:
+        raise InputError("name at least one document or graph file")
+    documents = [Path(p) for p in paths if not is_graph_file(Path(p))]
+    if plan_id and len(documents) > 1:
+        raise InputError("--plan-id names one plan; it cannot be used with several documents")
+    registry = registry or Registry.load()
+    graph = new_graph()
+    corpus = Corpus(graph)
+    seen: dict[str, Path] = {}
+    for raw in paths:
+        path = Path(raw)
+        if is_graph_file(path):
+            read_graph(path, graph)
+            continue
+        if not is_document(path) and path.exists():
+            raise InputError(f"unsupported file type {path.suffix!r}: give a plan document "
+                             "(.txt) or a graph file (.ttl, .nt, .jsonld)", where=path)
+        plan = load_document(path, plan_id=plan_id, jurisdiction=jurisdiction)
+        if plan.id in seen:
+            raise InputError(f"plan id {plan.id!r} is already taken by {seen[plan.id]}; "
+                             "rename one file", where=path)
+        seen[plan.id] = path
+        corpus.plans.append(plan)
+    build_graph(corpus.plans, registry, graph)
+    return corpus
