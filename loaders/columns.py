@@ -69,6 +69,9 @@ def find_columns(cells: list[str] | tuple[str, ...]) -> Columns:
 
 
 def is_header_row(cells: list[str] | tuple[str, ...]) -> bool:
-    """A row is a header when it names the measure or lead column and two columns in all."""
-    columns = find_columns(cells)
-    return len(columns.found) >= 2 and (columns.measure is not None or columns.lead is not None)
+    """A row is a header when it names two columns or more and most of its cells are column
+    names. (A header that lacks a column we need is still a header, so that the refusal can
+    say what it found.)"""
+    filled = [cell for cell in cells if cell and cell.strip()]
+    named = [cell for cell in filled if column_of(cell)]
+    return len(find_columns(cells).found) >= 2 and 2 * len(named) >= len(filled)

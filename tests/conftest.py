@@ -1,0 +1,76 @@
+"""Shared test helpers: the seed document and a way to run the CLI as a user does."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "fuzhou-ip-plan.txt"
+EXPECTED = Path(__file__).resolve().parent / "fixtures" / "fuzhou_expected.tsv"
+
+HEADER = "\t重点任务\n\t具体内容\n\t牵头单位\n\t责任单位\n\t完成时限\n\n"
+TITLE = "附件1\n\n\t厦门市知识产权工作方案重点任务分解表\n\n"
+
+
+def table_text(body: str, title: str = TITLE) -> str:
+    """A document in the extracted-text layout: title, header row, then ``body``."""
+    return title + HEADER + body
+
+
+def measure_row(measure: str, lead: str, support: str, deadline: str, task: str = "",
+                continuation: bool = False) -> str:
+    """One row of the extracted-text layout, as the seed writes it."""
+    head = "\t\n\t\n" if continuation else (f"\t{task}\n" if task else "")
+    return head + f"\t{measure}\n\t{lead}\n\t{support}\n\t{deadline}\n\n"
+
+
+@pytest.fixture(scope="session")
+def expected_rows() -> list[dict[str, str]]:
+    """The seed's measures as typed by hand from the document (not from the loader)."""
+    with EXPECTED.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_ipplan(*args: str | Path, cwd: Path | None = None, env: dict | None = None) -> Result:
+    """Run the real command line in a child process, as a user would."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "ipplan", *map(str, args)],
+        capture_output=True, text=True, cwd=cwd, env=env, timeout=300, stdin=subprocess.DEVNULL,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def seed_plan():
+    from ipplan.loaders import load_document
+
+    return load_document(SEED)
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_plan):
+    from ipplan.graph.build import build_graph
+
+    return build_graph([seed_plan])
+
+
+@pytest.fixture(scope="session")
+def seed_ttl(tmp_path_factory, seed_graph) -> Path:
+    from ipplan.graph.io import write_graph
+
+    path = tmp_path_factory.mktemp("graph") / "fuzhou.ttl"
+    write_graph(seed_graph, path)
+    return path

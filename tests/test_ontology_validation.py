@@ -1,0 +1,128 @@
+"""The ontology declares every term the code uses; the shapes accept the seed and catch the
+mistakes they are there for."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS, ORG, OWL, RDF, RDFS, SKOS, XSD
+
+from conftest import ROOT
+from ipplan.graph.validate import shapes_graph, validate
+from ipplan.graph.vocab import DEADLINE_KINDS, IPP, ROLES, UNIT_KINDS, measure_iri, unit_iri
+
+
+@pytest.fixture(scope="module")
+def ontology():
+    text = resources.files("ipplan.ontology").joinpath("ip_plan.ttl").read_text("utf-8")
+    return Graph().parse(data=text, format="turtle")
+
+
+def _terms_used_in_code() -> set[str]:
+    used: set[str] = set()
+    for path in list((ROOT / "graph").glob("*.py")) + [ROOT / "ontology" / "ip_plan_shapes.ttl"]:
+        text = path.read_text("utf-8")
+        used |= set(re.findall(r"\bIPP\.([A-Za-z]+)", text))
+        used |= set(re.findall(r"\bipp:([A-Za-z]+)", text))
+    return used
+
+
+def test_every_term_used_is_declared_with_labels_in_both_languages(ontology):
+    used = _terms_used_in_code()
+    assert {"Measure", "leadUnit", "supportingUnit", "deadline", "collective"} <= used
+    for name in sorted(used):
+        term = IPP[name]
+        assert (term, RDF.type, None) in ontology, f"ipp:{name} is not declared"
+        for predicate in (RDFS.label, RDFS.comment):
+            languages = {o.language for o in ontology.objects(term, predicate)}
+            assert {"zh", "en"} <= languages, f"ipp:{name} lacks {predicate} in zh/en"
+
+
+def test_required_classes_and_alignment(ontology):
+    for name in ("Plan", "Theme", "Task", "Measure", "Unit", "Jurisdiction"):
+        assert (IPP[name], RDF.type, OWL.Class) in ontology
+    assert (IPP.Unit, RDFS.subClassOf, ORG.Organization) in ontology
+    assert (IPP.Theme, RDFS.subClassOf, SKOS.Concept) in ontology
+    assert (IPP.Jurisdiction, RDFS.subClassOf, DCTERMS.Jurisdiction) in ontology
+    assert (IPP.deadline, RDFS.range, XSD.gYearMonth) in ontology
+
+
+def test_kind_slugs_match_the_ontology(ontology):
+    for slug, term in UNIT_KINDS.items():
+        assert (term, SKOS.notation, Literal(slug)) in ontology
+    for term in list(ROLES.values()) + list(DEADLINE_KINDS.values()):
+        assert (term, RDF.type, OWL.NamedIndividual) in ontology
+
+
+def test_shapes_parse():
+    assert len(shapes_graph()) > 100
+
+
+def test_seed_conforms(seed_graph):
+    report = validate(seed_graph)
+    assert report.conforms and report.results == ()
+    assert report.checked == 1 + 7 + 22 + 60 + 294 + 37 + 1
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    for triple in graph:
+        copy.add(triple)
+    return copy
+
+
+def _messages(report):
+    return {(row["severity"], row["focus"], row["path"], row["message"]) for row in report.results}
+
+
+def test_measure_without_lead_or_with_two_tasks_violates(seed_graph):
+    graph = _copy(seed_graph)
+    m = measure_iri("fuzhou-ip-plan", "4.2")
+    graph.remove((m, IPP.leadUnit, None))
+    graph.add((m, IPP.task, graph.value(measure_iri("fuzhou-ip-plan", "5.1"), IPP.task)))
+    report = validate(graph)
+    assert not report.conforms
+    focus = "plan/fuzhou-ip-plan/measure/4.2"
+    messages = _messages(report)
+    assert ("Violation", focus, "ipp:leadUnit", "a measure has at least one lead unit") in messages
+    assert ("Violation", focus, "ipp:task", "a measure belongs to exactly one task") in messages
+
+
+def test_fixed_deadline_without_month_violates_and_unread_deadline_warns(seed_graph):
+    graph = _copy(seed_graph)
+    fixed = measure_iri("fuzhou-ip-plan", "1.1")
+    graph.remove((fixed, IPP.deadline, None))
+    unread = measure_iri("fuzhou-ip-plan", "1.2")
+    graph.remove((unread, IPP.deadline, None))
+    graph.set((unread, IPP.deadlineKind, IPP.UnreadDeadline))
+    report = validate(graph)
+    severities = {(row["focus"].rsplit("/", 1)[-1], row["severity"]) for row in report.results}
+    assert severities == {("1.1", "Violation"), ("1.2", "Warning")}
+
+
+def test_only_warnings_still_conform(seed_graph):
+    graph = _copy(seed_graph)
+    m = measure_iri("fuzhou-ip-plan", "1.2")
+    graph.remove((m, IPP.deadline, None))
+    graph.set((m, IPP.deadlineKind, IPP.UnreadDeadline))
+    report = validate(graph)
+    assert report.conforms and report.violations == 0 and len(report.results) == 1
+
+
+def test_unit_with_two_chinese_names_and_bad_kind_violates(seed_graph):
+    graph = _copy(seed_graph)
+    unit = unit_iri("福州市", "市科技局")
+    graph.add((unit, SKOS.prefLabel, Literal("市科学技术局", lang="zh")))
+    graph.set((unit, IPP.unitKind, IPP.Nonsense))
+    paths = {row["path"] for row in validate(graph).results}
+    assert {"skos:prefLabel", "ipp:unitKind"} <= {p.replace(str(SKOS), "skos:") for p in paths}
+
+
+def test_duplicate_measure_id_in_a_plan_violates(seed_graph):
+    graph = _copy(seed_graph)
+    graph.set((measure_iri("fuzhou-ip-plan", "1.2"), IPP.notation, Literal("1.1")))
+    messages = {row["message"] for row in validate(graph).results}
+    assert "two measures of one plan share this id" in messages

@@ -1,0 +1,112 @@
+"""The unit registry: every seed unit in it, aliases, scoping, guesses for unknown units."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ipplan.errors import InputError
+from ipplan.graph.registry import Registry, guess_kind
+from ipplan.graph.vocab import UNIT_KINDS
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return Registry.load()
+
+
+def test_every_seed_unit_is_registered_with_an_english_name(registry, seed_plan):
+    names = {a.unit for m in seed_plan.measures for a in m.assignments}
+    assert len(names) == 38  # 37 units, one spelt two ways
+    for name in names:
+        unit = registry.resolve(name, "福州市")
+        assert unit.registered, name
+        assert re.fullmatch(r"[A-Z][A-Za-z ,.'()\-]+", unit.name_en), (name, unit.name_en)
+        assert "{city}" not in unit.name_en
+
+
+@pytest.mark.parametrize("name, canonical, english, kind, collective", [
+    ("各县（市）区人民政府", "各县（市）区政府",
+     "County, County-level City and District Governments of Fuzhou", "district-collective", True),
+    ("市知识产权局", "市市场监督管理局（知识产权局）",
+     "Fuzhou Administration for Market Regulation (Intellectual Property Office)",
+     "municipal-department", False),
+    ("市委宣传部(版权局)", "市委宣传部（版权局）",
+     "Publicity Department of the CPC Fuzhou Municipal Committee (Copyright Bureau)",
+     "party-organ", False),
+    ("其他成员单位", "其他成员单位", "Other Member Units", "other", True),
+    ("榕城海关", "榕城海关", "Rongcheng Customs", "customs", False),
+    ("市法院", "市法院", "Fuzhou Intermediate People's Court", "judicial", False),
+    ("闽江学院", "闽江学院", "Minjiang University", "university", False),
+    ("人行福州中心支行", "人行福州中心支行", "People's Bank of China, Fuzhou Central Sub-branch",
+     "financial-institution", False),
+    ("市总工会", "市总工会", "Fuzhou Federation of Trade Unions", "mass-organisation", False),
+    ("福州软件园管委会", "福州软件园管委会", "Fuzhou Software Park Administrative Committee",
+     "development-zone", False),
+])
+def test_resolve(registry, name, canonical, english, kind, collective):
+    unit = registry.resolve(name, "福州市")
+    assert (unit.name, unit.name_en, unit.kind, unit.collective) == (
+        canonical, english, kind, collective)
+
+
+def test_english_name_follows_the_plans_city(registry):
+    assert registry.resolve("市科技局", "厦门市").name_en == (
+        "Xiamen Municipal Bureau of Science and Technology")
+    assert registry.resolve("市科技局", "某某市").name_en == (
+        "某某市 Municipal Bureau of Science and Technology")
+
+
+@pytest.mark.parametrize("name, kind, collective", [
+    ("厦门海关", "customs", False),
+    ("某某市中级人民法院", "judicial", False),
+    ("湖里区人民法院", "judicial", False),
+    ("翔安开发区管委会", "development-zone", False),
+    ("厦门大学", "university", False),
+    ("兴业银行福州分行", "financial-institution", False),
+    ("团市委", "mass-organisation", False),
+    ("市委网信办", "party-organ", False),
+    ("市城管委", "municipal-department", False),
+    ("各乡镇人民政府", "district-collective", True),
+    ("其他相关单位", "other", True),
+    ("某某协会", "other", False),
+])
+def test_guess_kind_for_unregistered_units(name, kind, collective):
+    assert guess_kind(name) == (kind, collective)
+
+
+def test_unregistered_unit_is_kept_and_marked(registry):
+    unit = registry.resolve("市城管委", "福州市")
+    assert not unit.registered and unit.name == "市城管委" and unit.name_en == ""
+
+
+def test_extra_registry_file_adds_and_overrides(tmp_path):
+    extra = tmp_path / "mine.csv"
+    extra.write_text("name,aliases,name_en,kind,collective,jurisdiction\n"
+                     "市城管委,市城市管理委员会,{city} Urban Management Commission,"
+                     "municipal-department,no,\n"
+                     "高新区管委会,,Xiamen Torch Hi-tech Zone Committee,development-zone,no,厦门市\n",
+                     "utf-8")
+    registry = Registry.load([extra])
+    assert registry.resolve("市城市管理委员会", "福州市").name_en == (
+        "Fuzhou Urban Management Commission")
+    assert registry.resolve("高新区管委会", "厦门市").name_en == "Xiamen Torch Hi-tech Zone Committee"
+    assert registry.resolve("高新区管委会", "福州市").name_en.startswith("Fuzhou High-tech")
+
+
+@pytest.mark.parametrize("content, message", [
+    ("name,name_en\n", "lacks the columns aliases, kind, collective, jurisdiction"),
+    ("name,aliases,name_en,kind,collective,jurisdiction\n甲,,A,bureau,no,\n", "row 2: unknown kind"),
+    ("name,aliases,name_en,kind,collective,jurisdiction\n甲,,A,other,maybe,\n", "row 2: collective"),
+    ("name,aliases,name_en,kind,collective,jurisdiction\n,,A,other,no,\n", "row 2: the name is empty"),
+])
+def test_bad_registry_rows_are_refused_by_row(tmp_path, content, message):
+    extra = tmp_path / "bad.csv"
+    extra.write_text(content, "utf-8")
+    with pytest.raises(InputError, match=re.escape(message)):
+        Registry.load([extra])
+
+
+def test_packaged_registry_kinds_are_the_ontologys(registry):
+    assert {entry.kind for entry in registry.entries} <= set(UNIT_KINDS)
