@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from ipplan.errors import InputError
-from ipplan.model import Plan
+from ipplan.model import Location, Plan
 
 from .assemble import PlanBuilder
 from .reading import decode_text, read_bytes
@@ -49,8 +49,11 @@ def load_document(
             f"unsupported document type {path.suffix!r} (ipplan reads: "
             f"{', '.join(sorted(s for s in DOCUMENT_SUFFIXES if s))})", where=path)
     data = read_bytes(path)
-    text, _encoding = decode_text(data, path)
+    text, encoding = decode_text(data, path)
     builder = PlanBuilder()
+    if encoding.endswith("+truncated"):
+        builder.skipped(Location(str(path), text.count("\n") + 1),
+                        "the file ends in the middle of a character (cut off?)")
     preamble = read_table_text(text, path, builder)
     title = plan_title(preamble) or path.stem
     where = jurisdiction or jurisdiction_from_title(title)
@@ -69,7 +72,7 @@ def load_document(
 def plan_title(preamble: list[str]) -> str | None:
     """The document's title among the lines above the table: the first that names a plan."""
     for line in preamble:
-        if _TITLE_WORDS.search(line) and len(line) >= 6:
+        if _TITLE_WORDS.search(line) and len(line) >= 4:
             return line.strip()
     return None
 

@@ -34,7 +34,9 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     """Decode a text document; returns (text, encoding name).
 
     UTF-8 is tried first (it almost never decodes GB18030 by accident), then GB18030, which
-    covers GBK and GB2312. A file with NUL bytes outside UTF-16 is binary and refused.
+    covers GBK and GB2312. A file with NUL bytes outside UTF-16 is binary and refused. A UTF-8
+    file cut off in the middle of its last character is read up to that character (the
+    encoding name then ends in "+truncated") rather than taken for GB18030.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -47,6 +49,11 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
+        if utf8_error.end == len(data) and utf8_error.reason == "unexpected end of data":
+            try:
+                return data[: utf8_error.start].decode("utf-8"), "utf-8+truncated"
+            except UnicodeDecodeError:
+                pass
         try:
             return data.decode("gb18030"), "gb18030"
         except UnicodeDecodeError:

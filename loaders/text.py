@@ -17,6 +17,7 @@ from ipplan.model import Location
 
 from .assemble import PlanBuilder, is_row_number, task_heading, theme_heading
 from .columns import Columns, column_of, find_columns, is_header_row
+from .deadlines import looks_like_deadline
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class _Cell:
 @dataclass(frozen=True)
 class _Row:
     cells: tuple[_Cell, ...]
+    at_end: bool = False  # the file ended inside this row, before the blank line after it
+    unfinished: bool = False  # ... and without a line break after its last cell
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,10 @@ def _events(text: str) -> list[_Row | _Loose]:
     events: list[_Row | _Loose] = []
     row: list[_Cell] = []
 
-    def close_row() -> None:
+    def close_row(at_end: bool = False) -> None:
         if row:
-            events.append(_Row(tuple(row)))
+            unfinished = at_end and not text.endswith(("\n", "\r"))
+            events.append(_Row(tuple(row), at_end, unfinished))
             row.clear()
 
     for number, line in enumerate(text.splitlines(), start=1):
@@ -55,7 +59,7 @@ def _events(text: str) -> list[_Row | _Loose]:
             events.append(_Loose(line.strip(), number))
         else:
             close_row()
-    close_row()
+    close_row(at_end=True)
     return events
 
 
@@ -142,13 +146,21 @@ def _row(event: _Row, columns: Columns, file: str, builder: PlanBuilder) -> None
                                 f"cell outside any measure row skipped: {item.text[:40]!r}")
         return
     assert measure is not None and lead is not None
+    support, deadline = cell("support"), cell("deadline")
+    if event.at_end and deadline is not None and not looks_like_deadline(deadline.text):
+        # The file stops inside this row: its cells cannot be matched to columns.
+        builder.skipped(Location(file, cells[0].line),
+                        "the document ends inside this row (cut off?); row skipped")
+        return
+    if event.at_end and event.unfinished:
+        builder.skipped(Location(file, cells[-1].line),
+                        "the document ends without a line break; the last cell may be cut off")
     text = measure.text
     if extra:
         # A measure cell of several paragraphs spills to the left; nothing is dropped.
         text = "\n".join([item.text for item in extra] + [text])
         builder.skipped(Location(file, extra[0].line),
                         "extra cells left of the measure were joined to its text")
-    support, deadline = cell("support"), cell("deadline")
     builder.measure(
         text,
         lead.text,

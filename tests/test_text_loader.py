@@ -181,3 +181,26 @@ def test_missing_file_and_folder(tmp_path):
     folder.mkdir()
     with pytest.raises(InputError, match="folder"):
         load_document(folder)
+
+
+def test_cut_anywhere_loads_a_correct_prefix_or_refuses(tmp_path, seed_plan):
+    """Wherever the file is cut, what loads is exactly the seed's first measures (the last
+    one may be lost, and then a warning says so), or the file is refused with one line."""
+    data = SEED.read_bytes()
+    whole = {m.id: (m.text, m.assignments, m.deadline) for m in seed_plan.measures}
+    path = tmp_path / "cut.txt"
+    for size in range(400, len(data), 211):
+        path.write_bytes(data[:size])
+        try:
+            plan = load_document(path, plan_id=seed_plan.id)
+        except InputError as exc:
+            assert "cut.txt" in str(exc) and "\n" not in str(exc)
+            continue
+        ids = [m.id for m in plan.measures]
+        assert ids == [m.id for m in seed_plan.measures][: len(ids)], size
+        for measure in plan.measures:
+            assert (measure.text, measure.assignments, measure.deadline) == whole[measure.id], size
+        text = data[:size].decode("utf-8", "ignore")
+        complete_rows = text.count("月\n\n")  # every seed row ends with its deadline month
+        if len(ids) < complete_rows:
+            assert plan.warnings, size
