@@ -16,7 +16,8 @@ from conftest import ROOT, SEED
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def source_copy(tmp_path_factory) -> Path:
+    """The tracked files of the checkout, as a fresh clone would have them."""
     source = tmp_path_factory.mktemp("src")
     tracked = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout.split("\n")
@@ -24,6 +25,12 @@ def wheel(tmp_path_factory) -> Path:
         if (ROOT / name).is_file():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, source / name)
+    return source
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory, source_copy) -> Path:
+    source = source_copy
     out = tmp_path_factory.mktemp("dist")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                     "-q", "-w", str(out), str(source)], check=True, capture_output=True)
@@ -41,7 +48,7 @@ def test_wheel_holds_the_package_data(wheel):
     assert not any(n.startswith(("graph/", "loaders/", "ontology/")) for n in names)
 
 
-def test_wheel_runs_in_a_fresh_venv_outside_the_checkout(wheel, tmp_path):
+def test_wheel_runs_in_a_fresh_venv_outside_the_checkout(wheel, source_copy, tmp_path):
     env_dir = tmp_path / "venv"
     # The venv sees the machine's site-packages for the dependencies (no network needed),
     # but ipplan itself comes from the wheel installed into the venv.
@@ -63,3 +70,9 @@ def test_wheel_runs_in_a_fresh_venv_outside_the_checkout(wheel, tmp_path):
     check = subprocess.run([str(ipplan), "validate", "f.ttl"], cwd=work, env=env,
                            capture_output=True, text=True)
     assert check.returncode == 0 and check.stdout.startswith("conforms"), check.stdout
+    # The README runs `python3 -m ipplan` from the checkout's root: the folders there must not
+    # shadow the installed package.
+    from_root = subprocess.run([str(python), "-m", "ipplan", "stats", "data/fuzhou-ip-plan.txt",
+                                "--json"], cwd=source_copy, env=env, capture_output=True, text=True)
+    assert from_root.returncode == 0, from_root.stderr
+    assert '"measures": 60' in from_root.stdout
