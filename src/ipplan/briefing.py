@@ -17,7 +17,7 @@ from ipplan.files import atomic_write_bytes, atomic_write_text
 from ipplan.graph import reports
 from ipplan.graph.io import serialize
 from ipplan.graph.validate import RESULT_COLUMNS, ValidationReport, validate
-from ipplan.output import to_csv, to_table
+from ipplan.output import excel_csv, to_table
 from ipplan.pipeline import Corpus
 
 MARKER = ".ipplan-brief"
@@ -63,10 +63,8 @@ def build_brief(corpus: Corpus, folder: Path, *, force: bool = False) -> Brief:
 
     stem = plans[0]["plan"] if len(plans) == 1 else "plans"
     put(f"{stem}.ttl", serialize(graph, "turtle"))
-    bom = "\ufeff".encode()
-    put("assignments.csv", bom + to_csv(reports.assignment_rows(graph),
-                                        reports.ASSIGNMENT_COLUMNS).encode("utf-8"))
-    put("units.csv", bom + to_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS).encode("utf-8"))
+    put("assignments.csv", excel_csv(reports.assignment_rows(graph), reports.ASSIGNMENT_COLUMNS))
+    put("units.csv", excel_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS))
     put("stats.json", json.dumps({"plans": plans, "totals": figures}, ensure_ascii=False,
                                  indent=2).encode("utf-8") + b"\n")
     put("validation.txt", validation_text(check).encode("utf-8"))

@@ -86,16 +86,15 @@ def _open(sources: Sequence[Path], jurisdiction: str | None, plan_id: str | None
     return corpus
 
 
-def _emit(text: str, output: Path | None, *, bom: bool = False) -> None:
+def _emit(text: str, output: Path | None, fmt: str = "") -> None:
     from ipplan.files import atomic_write_bytes
+    from ipplan.output import wants_bom
 
     if output is None:
         click.echo(text, nl=False)
         return
-    data = text.encode("utf-8")
-    if bom:
-        data = "\ufeff".encode() + data
-    atomic_write_bytes(output, data)
+    atomic_write_bytes(output, ("\ufeff" if wants_bom(fmt, output) else "").encode("utf-8")
+                       + text.encode("utf-8"))
     _say(f"ipplan: wrote {output}")
 
 
@@ -175,8 +174,7 @@ def export(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | N
     _check_plan(corpus.graph, plan)
     rows = reports.assignment_rows(corpus.graph, plan)
     text = render(rows, reports.ASSIGNMENT_COLUMNS, fmt)
-    _emit(text, output, bom=fmt == "csv" and output is not None
-          and output.suffix.lower() == ".csv")
+    _emit(text, output, fmt)
 
 
 @cli.command()
@@ -197,8 +195,7 @@ def units(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | No
     missing = [row["unit"] for row in rows if not row["registered"]]
     if unregistered:
         rows = [row for row in rows if not row["registered"]]
-    _emit(render(rows, reports.UNIT_COLUMNS, fmt), output,
-          bom=fmt == "csv" and output is not None and output.suffix.lower() == ".csv")
+    _emit(render(rows, reports.UNIT_COLUMNS, fmt), output, fmt)
     _say(f"ipplan: {len(rows)} unit(s); not in the registry: "
          f"{'、'.join(missing) if missing else 'none'}")
 
@@ -213,7 +210,7 @@ def plans(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | No
     from ipplan.output import render
 
     corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
-    _emit(render(reports.plan_rows(corpus.graph), reports.PLAN_COLUMNS, fmt), output)
+    _emit(render(reports.plan_rows(corpus.graph), reports.PLAN_COLUMNS, fmt), output, fmt)
 
 
 @cli.command()
@@ -237,7 +234,7 @@ def validate(ctx: click.Context, sources: tuple[Path, ...], jurisdiction: str | 
         text = validation_text(check)
     else:
         text = render(list(check.results), RESULT_COLUMNS, fmt)
-    _emit(text, output)
+    _emit(text, output, fmt)
     ctx.exit(0 if check.conforms else 1)
 
 

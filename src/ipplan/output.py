@@ -46,6 +46,16 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return out.getvalue()
 
 
+def excel_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
+    """CSV as a file for Excel: UTF-8 with a BOM, so Chinese opens correctly."""
+    return ("\ufeff" + to_csv(rows, columns)).encode("utf-8")
+
+
+def wants_bom(fmt: str, path: Any) -> bool:
+    """Whether output in ``fmt`` to ``path`` is a CSV file a spreadsheet will open."""
+    return fmt == "csv" and path is not None and str(path).lower().endswith(".csv")
+
+
 def to_json(rows: Sequence[dict[str, Any]] | dict[str, Any], columns: Sequence[str] | None = None
             ) -> str:
     if columns is not None and not isinstance(rows, dict):
