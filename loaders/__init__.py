@@ -10,15 +10,25 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ipplan.errors import InputError
+from ipplan.errors import InputError, NotATableError
 from ipplan.model import Location, Plan
 
 from .assemble import PlanBuilder
+from .delimited import read_delimited
+from .excel import read_excel
+from .grid import read_grid
+from .prose import looks_like_prose_plan, read_prose
 from .reading import decode_text, read_bytes
 from .text import read_table_text
+from .word import read_word
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
-DOCUMENT_SUFFIXES = TEXT_SUFFIXES
+WORD_SUFFIXES = frozenset({".docx", ".docm"})
+EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+DELIMITED_SUFFIXES = frozenset({".csv", ".tsv"})
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | WORD_SUFFIXES | EXCEL_SUFFIXES | DELIMITED_SUFFIXES
+# Old binary Office formats: name the fix rather than fail on their bytes.
+_OLD_FORMATS = {".doc": ".docx", ".xls": ".xlsx", ".wps": ".docx", ".et": ".xlsx"}
 
 # Words that name a plan document, used to pick its title from the lines above the table.
 _TITLE_WORDS = re.compile(r"方案|规划|计划|分解表|任务表|清单|台账|要点|意见")
@@ -28,7 +38,7 @@ _JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{2,7}?(?:自治州|自治区|特�
 
 def is_document(path: Path) -> bool:
     """Whether ipplan reads this file as a plan document (rather than as a graph)."""
-    return path.suffix.lower() in DOCUMENT_SUFFIXES
+    return path.suffix.lower() in DOCUMENT_SUFFIXES | set(_OLD_FORMATS)
 
 
 def load_document(
@@ -36,25 +46,44 @@ def load_document(
     *,
     plan_id: str | None = None,
     jurisdiction: str | None = None,
+    table: str | None = None,
+    sheet: str | None = None,
 ) -> Plan:
     """Read one plan document into records.
 
-    ``plan_id`` defaults to the file name without its suffix; ``jurisdiction`` defaults to the
-    city the title names (福州市国家知识产权… -> 福州市). Raises :class:`InputError` with one
-    line naming the file when the document cannot be read as a task table.
+    The reader is chosen by the suffix: .txt (a table extracted as text, or a prose plan with
+    its units inline; UTF-8, UTF-8 with BOM, GB18030), .docx (``table``: a table number or
+    ``all``), .xlsx (``sheet``: a sheet name), .csv/.tsv. ``plan_id`` defaults to the file
+    name without its suffix; ``jurisdiction`` defaults to the city the title names
+    (福州市国家知识产权… -> 福州市). Raises :class:`InputError` with one line naming the file
+    when the document cannot be read as a plan.
     """
     path = Path(path)
-    if not is_document(path):
+    suffix = path.suffix.lower()
+    if suffix in _OLD_FORMATS:
+        raise InputError(f"is an old binary Office file; save it as {_OLD_FORMATS[suffix]} "
+                         "and load that", where=path)
+    if suffix not in DOCUMENT_SUFFIXES:
         raise InputError(
             f"unsupported document type {path.suffix!r} (ipplan reads: "
             f"{', '.join(sorted(s for s in DOCUMENT_SUFFIXES if s))})", where=path)
-    data = read_bytes(path)
-    text, encoding = decode_text(data, path)
+    if table is not None and suffix not in WORD_SUFFIXES:
+        raise InputError("--table applies to Word documents only", where=path)
+    if sheet is not None and suffix not in EXCEL_SUFFIXES:
+        raise InputError("--sheet applies to Excel workbooks only", where=path)
     builder = PlanBuilder()
-    if encoding.endswith("+truncated"):
-        builder.skipped(Location(str(path), text.count("\n") + 1),
-                        "the file ends in the middle of a character (cut off?)")
-    preamble = read_table_text(text, path, builder)
+    if suffix in TEXT_SUFFIXES:
+        preamble = _read_text(path, builder)
+    else:
+        if suffix in WORD_SUFFIXES:
+            read_bytes(path)  # missing or empty files are refused the same way everywhere
+            above, rows = read_word(path, table)
+        elif suffix in EXCEL_SUFFIXES:
+            read_bytes(path)
+            above, rows = read_excel(path, sheet)
+        else:
+            above, rows, _encoding = read_delimited(path)
+        preamble = above + read_grid(rows, builder, where=str(path))
     title = plan_title(preamble) or path.stem
     where = jurisdiction or jurisdiction_from_title(title)
     if not where:
@@ -67,6 +96,23 @@ def load_document(
     if not plan.measures:
         raise InputError("the task table holds no measures", where=path)
     return plan
+
+
+def _read_text(path: Path, builder: PlanBuilder) -> list[str]:
+    """A text document: a table extracted as text, else a prose plan with inline units."""
+    text, encoding = decode_text(read_bytes(path), path)
+    if encoding.endswith("+truncated"):
+        builder.skipped(Location(str(path), text.count("\n") + 1),
+                        "the file ends in the middle of a character (cut off?)")
+    try:
+        return read_table_text(text, path, builder)
+    except NotATableError:
+        if not looks_like_prose_plan(text):
+            raise NotATableError(
+                "not a task table: no header row naming the measure and lead-unit columns "
+                "(具体内容, 牵头单位, …), and no numbered items naming their units "
+                "(……（市科技局牵头，…）or 牵头单位：…)", where=path) from None
+    return read_prose(text, str(path), builder)
 
 
 def plan_title(preamble: list[str]) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipplan.errors import InputError
+from ipplan.errors import InputError, NotATableError
 from ipplan.model import Location
 
 from .assemble import PlanBuilder, is_row_number, task_heading, theme_heading
@@ -90,7 +90,7 @@ def read_table_text(text: str, path: Path, builder: PlanBuilder) -> list[str]:
             continue
         _row(event, columns, file, builder)
     if columns is None:
-        raise InputError(
+        raise NotATableError(
             "not a task table: no header row naming the measure and lead-unit columns "
             "(具体内容, 牵头单位, …) was found", where=file)
     return preamble

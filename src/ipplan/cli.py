@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,24 +27,67 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
+@dataclass(frozen=True)
+class Sources:
+    """The documents or graph files a command reads, and how to read them."""
+
+    paths: tuple[Path, ...]
+    jurisdiction: str | None
+    plan_id: str | None
+    table: str | None
+    sheet: str | None
+    registries: tuple[Path, ...]
+    verbose: bool
+
+    def open(self) -> Any:
+        """Read the sources into one corpus, reporting the loader's warnings on stderr."""
+        from ipplan.graph import reports
+        from ipplan.graph.registry import Registry
+        from ipplan.pipeline import open_sources
+
+        corpus = open_sources(self.paths, jurisdiction=self.jurisdiction, plan_id=self.plan_id,
+                              table=self.table, sheet=self.sheet,
+                              registry=Registry.load(list(self.registries)))
+        for warning in reports.load_warnings(corpus.graph):
+            _say(f"ipplan: warning: {warning}")
+        if self.verbose:
+            for note in corpus.notes:
+                _say(f"ipplan: repaired: {note}")
+        return corpus
+
+
 def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """SOURCE... plus the options every command that reads plans takes."""
+    """SOURCE... plus the options every command that reads plans takes, handed to the
+    command as one ``source`` argument."""
     decorators = [
-        click.argument("sources", nargs=-1, required=True, metavar="SOURCE...",
+        click.argument("paths", nargs=-1, required=True, metavar="SOURCE...",
                        type=click.Path(path_type=Path, dir_okay=True)),
         click.option("--jurisdiction", metavar="NAME",
-                     help="City or county the plan belongs to (default: from its title)."),
+                     help="City or county the plans belong to (default: from each title)."),
         click.option("--plan-id", metavar="ID",
                      help="Id of the plan read from a single document (default: file name)."),
+        click.option("--table", metavar="N|all",
+                     help="Word: the table to read (number, or all); default: the first "
+                          "with a recognised header."),
+        click.option("--sheet", metavar="NAME",
+                     help="Excel: the sheet to read; default: the first with a header."),
         click.option("--registry", "registries", multiple=True, metavar="CSV",
                      type=click.Path(path_type=Path, dir_okay=False),
                      help="An extra unit registry file, over the packaged one."),
         click.option("-v", "--verbose", is_flag=True,
                      help="Also report the extraction debris that was repaired."),
     ]
+
+    @functools.wraps(command)
+    def run(*args: Any, paths: tuple[Path, ...], jurisdiction: str | None,
+            plan_id: str | None, table: str | None, sheet: str | None,
+            registries: tuple[Path, ...], verbose: bool, **kwargs: Any) -> Any:
+        source = Sources(paths, jurisdiction, plan_id, table, sheet, registries, verbose)
+        return command(*args, source=source, **kwargs)
+
     for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
+        run = decorator(run)
+    return run
 
 
 def output_options(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -68,22 +112,6 @@ def output_options(default: str) -> Callable[[Callable[..., Any]], Callable[...,
             return command(*args, fmt=chosen, **kwargs)
         return run
     return wrap
-
-
-def _open(sources: Sequence[Path], jurisdiction: str | None, plan_id: str | None,
-          registries: Sequence[Path], verbose: bool) -> Any:
-    from ipplan.graph import reports
-    from ipplan.graph.registry import Registry
-    from ipplan.pipeline import open_sources
-
-    corpus = open_sources(sources, jurisdiction=jurisdiction, plan_id=plan_id,
-                          registry=Registry.load(list(registries)))
-    for warning in reports.load_warnings(corpus.graph):
-        _say(f"ipplan: warning: {warning}")
-    if verbose:
-        for note in corpus.notes:
-            _say(f"ipplan: repaired: {note}")
-    return corpus
 
 
 def _emit(text: str, output: Path | None, fmt: str = "") -> None:
@@ -114,14 +142,13 @@ def cli() -> None:
               help="Graph file to write; the suffix picks the format (.ttl, .nt, .jsonld).")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "json-ld", "xml"]),
               help="Graph format (default: from the suffix of -o, else turtle).")
-def load(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
-         registries: tuple[Path, ...], verbose: bool, output: Path | None,
+def load(source: Sources, output: Path | None,
          fmt: str | None) -> None:
     """Read plan documents into one RDF graph."""
     from ipplan.graph import reports
     from ipplan.graph.io import format_for, serialize, write_graph
 
-    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    corpus = source.open()
     figures = reports.stats(corpus.graph)
     if output is None:
         sys.stdout.buffer.write(serialize(corpus.graph, fmt or "turtle"))
@@ -136,13 +163,12 @@ def load(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | Non
 @source_options
 @click.option("--plan", "plan", metavar="ID", help="Only this plan (see `ipplan plans`).")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-def stats(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
-          registries: tuple[Path, ...], verbose: bool, plan: str | None, as_json: bool) -> None:
+def stats(source: Sources, plan: str | None, as_json: bool) -> None:
     """Count plans, themes, tasks, measures, units and deadlines."""
     from ipplan.graph import reports
     from ipplan.output import to_table
 
-    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    corpus = source.open()
     _check_plan(corpus.graph, plan)
     figures = reports.stats(corpus.graph, plan)
     if as_json:
@@ -163,14 +189,13 @@ def stats(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | No
 @source_options
 @click.option("--plan", "plan", metavar="ID", help="Only this plan.")
 @output_options(default="csv")
-def export(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
-           registries: tuple[Path, ...], verbose: bool, plan: str | None, fmt: str,
+def export(source: Sources, plan: str | None, fmt: str,
            output: Path | None) -> None:
     """The assignment table: one row per measure, unit and role."""
     from ipplan.graph import reports
     from ipplan.output import render
 
-    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    corpus = source.open()
     _check_plan(corpus.graph, plan)
     rows = reports.assignment_rows(corpus.graph, plan)
     text = render(rows, reports.ASSIGNMENT_COLUMNS, fmt)
@@ -182,14 +207,13 @@ def export(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | N
 @click.option("--plan", "plan", metavar="ID", help="Only this plan.")
 @click.option("--unregistered", is_flag=True, help="Only units missing from the registry.")
 @output_options(default="table")
-def units(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
-          registries: tuple[Path, ...], verbose: bool, plan: str | None, unregistered: bool,
+def units(source: Sources, plan: str | None, unregistered: bool,
           fmt: str, output: Path | None) -> None:
     """The units a plan names, as the registry knows them."""
     from ipplan.graph import reports
     from ipplan.output import render
 
-    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    corpus = source.open()
     _check_plan(corpus.graph, plan)
     rows = reports.unit_rows(corpus.graph, plan)
     missing = [row["unit"] for row in rows if not row["registered"]]
@@ -203,13 +227,12 @@ def units(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | No
 @cli.command()
 @source_options
 @output_options(default="table")
-def plans(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
-          registries: tuple[Path, ...], verbose: bool, fmt: str, output: Path | None) -> None:
+def plans(source: Sources, fmt: str, output: Path | None) -> None:
     """The plans in the sources, with their ids (for --plan)."""
     from ipplan.graph import reports
     from ipplan.output import render
 
-    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    corpus = source.open()
     _emit(render(reports.plan_rows(corpus.graph), reports.PLAN_COLUMNS, fmt), output, fmt)
 
 
@@ -217,15 +240,14 @@ def plans(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | No
 @source_options
 @output_options(default="table")
 @click.pass_context
-def validate(ctx: click.Context, sources: tuple[Path, ...], jurisdiction: str | None,
-             plan_id: str | None, registries: tuple[Path, ...], verbose: bool, fmt: str,
+def validate(ctx: click.Context, source: Sources, fmt: str,
              output: Path | None) -> None:
     """Check the graph against the SHACL shapes; exit 1 when it does not conform."""
     from ipplan.briefing import validation_text
     from ipplan.graph.validate import RESULT_COLUMNS, validate as run_validation
     from ipplan.output import render, to_json
 
-    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    corpus = source.open()
     check = run_validation(corpus.graph)
     if fmt == "json":
         text = to_json({"conforms": check.conforms, "checked": check.checked,
@@ -244,12 +266,11 @@ def validate(ctx: click.Context, sources: tuple[Path, ...], jurisdiction: str | 
               type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the pack (made if missing).")
 @click.option("--force", is_flag=True, help="Write into a non-empty folder ipplan did not make.")
-def brief(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | None,
-          registries: tuple[Path, ...], verbose: bool, folder: Path, force: bool) -> None:
+def brief(source: Sources, folder: Path, force: bool) -> None:
     """Build the briefing pack for the plans: graph, tables, figures, validation."""
     from ipplan.briefing import build_brief
 
-    corpus = _open(sources, jurisdiction, plan_id, registries, verbose)
+    corpus = source.open()
     pack = build_brief(corpus, folder, force=force)
     figures = pack.stats
     click.echo(f"plans {figures['plans']}  themes {figures['themes']}  tasks {figures['tasks']}  "
@@ -261,6 +282,20 @@ def brief(sources: tuple[Path, ...], jurisdiction: str | None, plan_id: str | No
     for name in pack.files:
         click.echo(f"  {folder / name}")
     click.echo(f"briefing pack: {folder.resolve()}")
+
+
+@cli.command()
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The .xlsx file to write.")
+@click.option("--title", help="The plan's title for the first row (it names the city).")
+def template(output: Path, title: str | None) -> None:
+    """Write an empty Excel task table (with an example row) that ipplan reads."""
+    from ipplan.loaders.template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        raise IpplanError("the template is an Excel workbook: name it *.xlsx", where=output)
+    write_template(output, title)
+    click.echo(f"template: {output.resolve()}")
 
 
 def _check_plan(graph: Any, plan: str | None) -> None:

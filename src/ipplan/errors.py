@@ -20,3 +20,7 @@ class IpplanError(Exception):
 
 class InputError(IpplanError):
     """A document or graph file that ipplan cannot read."""
+
+
+class NotATableError(InputError):
+    """A document with no task table in it (no header row was found)."""

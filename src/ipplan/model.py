@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Location:
-    """Where a record came from: a file and a line (text) or a row (tables)."""
+    """Where a record came from: a file and a line (text), or a part of the file (a sheet, a
+    Word table) and a row in it."""
 
     file: str
     line: int | None = None
     row: int | None = None
-    sheet: str | None = None
+    part: str | None = None  # "sheet 重点任务", "table 1"
 
     def __str__(self) -> str:
         where = self.file
-        if self.sheet is not None:
-            where += f", sheet {self.sheet}"
+        if self.part is not None:
+            where += f", {self.part}"
         if self.line is not None:
             return f"{where}:{self.line}"
         if self.row is not None:

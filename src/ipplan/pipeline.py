@@ -40,6 +40,8 @@ def open_sources(
     *,
     jurisdiction: str | None = None,
     plan_id: str | None = None,
+    table: str | None = None,
+    sheet: str | None = None,
     registry: Registry | None = None,
 ) -> Corpus:
     """Read every path into one graph. ``plan_id`` names the plan of a single document;
@@ -60,8 +62,10 @@ def open_sources(
             continue
         if not is_document(path) and path.exists():
             raise InputError(f"unsupported file type {path.suffix!r}: give a plan document "
-                             "(.txt) or a graph file (.ttl, .nt, .jsonld)", where=path)
-        plan = load_document(path, plan_id=plan_id, jurisdiction=jurisdiction)
+                             "(.txt, .docx, .xlsx, .csv) or a graph file (.ttl, .nt, .jsonld)",
+                             where=path)
+        plan = load_document(path, plan_id=plan_id, jurisdiction=jurisdiction,
+                             table=table, sheet=sheet)
         if plan.id in seen:
             raise InputError(f"plan id {plan.id!r} is already taken by {seen[plan.id]}; "
                              "rename one file", where=path)

@@ -1,0 +1,102 @@
+"""Prose plans with their units inline, and key-value blocks, load to the expected records."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipplan.errors import InputError
+from ipplan.loaders import load_document
+from ipplan.loaders.prose import units_clause
+from ipplan.model import DeadlineKind
+
+PROSE = """厦门市知识产权强市建设工作方案
+
+为深入实施知识产权强国战略，制定本方案。
+
+一、完善知识产权政策体系
+（一）加强政策供给
+1. 修订资助办法，加大对转化运用的支持。（市市场监管局牵头，市财政局、各县（市）区政府配合，2022年12月底前完成）
+2. 建立专利导航协作机制。（市科技局、市教育局负责，2023年上半年）
+（二）强化考核
+1. 将知识产权纳入绩效考核。（市效能办牵头，各县（市）区政府配合，长期坚持）
+二、加强知识产权保护
+1. 加大行政执法力度，开展专项行动。
+牵头单位：市公安局
+责任单位：市检察院、市法院
+完成时限：2023年6月
+2. 推动技术和创新支持中心（TISC）建设。（市市场监管局负责，每年）
+"""
+
+
+@pytest.fixture()
+def prose_plan(tmp_path):
+    path = tmp_path / "xiamen-prose.txt"
+    path.write_text(PROSE, "utf-8")
+    return load_document(path)
+
+
+def test_structure(prose_plan):
+    assert prose_plan.title == "厦门市知识产权强市建设工作方案"
+    assert prose_plan.jurisdiction == "厦门市"
+    assert [(t.number, t.title) for t in prose_plan.themes] == [
+        (1, "完善知识产权政策体系"), (2, "加强知识产权保护")]
+    # Theme 1 has a （一） level: its tasks are those; theme 2's items are tasks of their own.
+    assert [(t.key, t.title, t.theme) for t in prose_plan.tasks] == [
+        ("1-1", "加强政策供给", 1),
+        ("1-2", "强化考核", 1),
+        ("2-1", "加大行政执法力度，开展专项行动。", 2),
+        ("2-2", "推动技术和创新支持中心（TISC）建设。", 2),
+    ]
+
+
+def test_measures_units_and_deadlines(prose_plan):
+    got = [(m.id, m.text, m.lead_units, m.support_units, m.deadline.kind, m.deadline.month)
+           for m in prose_plan.measures]
+    assert got == [
+        ("1-1.1", "修订资助办法，加大对转化运用的支持。", ("市市场监管局",),
+         ("市财政局", "各县（市）区政府"), DeadlineKind.FIXED, "2022-12"),
+        ("1-1.2", "建立专利导航协作机制。", ("市科技局", "市教育局"), (),
+         DeadlineKind.FIXED, "2023-06"),
+        ("1-2.1", "将知识产权纳入绩效考核。", ("市效能办",), ("各县（市）区政府",),
+         DeadlineKind.ONGOING, None),
+        ("2-1.1", "加大行政执法力度，开展专项行动。", ("市公安局",), ("市检察院", "市法院"),
+         DeadlineKind.FIXED, "2023-06"),
+        ("2-2.1", "推动技术和创新支持中心（TISC）建设。", ("市市场监管局",), (),
+         DeadlineKind.RECURRING, None),
+    ]
+
+
+def test_skipped_paragraphs_are_reported(prose_plan):
+    # The preamble sentence comes before the first theme and is not a measure: kept quiet as
+    # preamble. Nothing inside the body was skipped.
+    assert prose_plan.warnings == ()
+
+
+def test_paragraph_between_items_is_reported(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text("厦门市工作方案\n一、主题\n1. 做一件事。（市科技局牵头，2023年）\n"
+                    "这一段是说明文字，不是措施。\n2. 做另一件事。（市教育局牵头，2024年）\n", "utf-8")
+    plan = load_document(path)
+    assert [m.text for m in plan.measures] == ["做一件事。", "做另一件事。"]
+    (warning,) = plan.warnings
+    assert "1 paragraph(s) outside numbered items skipped (lines 4)" in warning.message
+
+
+def test_units_without_a_role_are_reported(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text("厦门市工作方案\n一、主题\n1. 做一件事。（市科技局牵头，市财政局，2023年）\n", "utf-8")
+    plan = load_document(path)
+    assert plan.measures[0].support_units == ("市财政局",)
+    assert any("without a role" in w.message for w in plan.warnings)
+
+
+def test_units_clause():
+    assert units_clause("做事（市科技局牵头）。") == ("做事", "市科技局牵头")
+    assert units_clause("设立中国（福州）知识产权保护平台。")[1] is None
+
+
+def test_plain_prose_without_units_is_not_a_plan(tmp_path):
+    path = tmp_path / "essay.txt"
+    path.write_text("厦门市工作总结\n今年我们做了很多工作。\n1. 第一点体会。\n", "utf-8")
+    with pytest.raises(InputError, match="not a task table"):
+        load_document(path)
