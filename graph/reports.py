@@ -173,7 +173,8 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
 
     Keys: plans, jurisdictions, themes, tasks, measures, units, lead_assignments,
     support_assignments, collective_units, unregistered_units, deadlines (YYYY-MM -> number
-    of measures due then), open_deadlines (recurring, ongoing and unread deadlines), warnings.
+    of measures due then), open_deadlines (recurring, ongoing and unread deadlines), warnings,
+    and by_plan (each plan's id, title, jurisdiction, source and counts).
     """
     bindings = _bindings(plan)
 
@@ -208,6 +209,7 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
         "deadlines": dict(sorted(deadlines.items())),
         "open_deadlines": dict(sorted(open_kinds.items())),
         "warnings": len(warnings),
+        "by_plan": plans,
     }
 
 

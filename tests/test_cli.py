@@ -198,7 +198,7 @@ def test_brief_pack(tmp_path):
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted([".ipplan-brief", "README.txt", "assignments.csv", "fuzhou-ip-plan.ttl",
                             "stats.json", "units.csv", "validation.txt"])
-    assert json.loads((folder / "stats.json").read_text("utf-8"))["totals"]["measures"] == 60
+    assert json.loads((folder / "stats.json").read_text("utf-8"))["measures"] == 60
     assert (folder / "assignments.csv").read_bytes().startswith("\ufeff".encode())
     assert "福州市国家知识产权强市建设示范城市工作方案重点任务分解表" in (
         folder / "README.txt").read_text("utf-8")

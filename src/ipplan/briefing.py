@@ -53,7 +53,7 @@ def build_brief(corpus: Corpus, folder: Path, *, force: bool = False) -> Brief:
     prepare_folder(folder, force)
     graph = corpus.graph
     figures = reports.stats(graph)
-    plans = reports.plan_rows(graph)
+    plans = figures["by_plan"]
     check = validate(graph)
     written: list[str] = []
 
@@ -65,8 +65,7 @@ def build_brief(corpus: Corpus, folder: Path, *, force: bool = False) -> Brief:
     put(f"{stem}.ttl", serialize(graph, "turtle"))
     put("assignments.csv", excel_csv(reports.assignment_rows(graph), reports.ASSIGNMENT_COLUMNS))
     put("units.csv", excel_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS))
-    put("stats.json", json.dumps({"plans": plans, "totals": figures}, ensure_ascii=False,
-                                 indent=2).encode("utf-8") + b"\n")
+    put("stats.json", json.dumps(figures, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
     put("validation.txt", validation_text(check).encode("utf-8"))
     warnings = reports.load_warnings(graph)
     if warnings:

@@ -175,8 +175,11 @@ def stats(source: Sources, plan: str | None, as_json: bool) -> None:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
     rows = [{"figure": key, "value": value} for key, value in figures.items()
-            if not isinstance(value, dict)]
+            if not isinstance(value, (dict, list))]
     click.echo(to_table(rows, ("figure", "value")), nl=False)
+    if len(figures["by_plan"]) > 1:
+        click.echo("\nby plan:")
+        click.echo(to_table(figures["by_plan"], reports.PLAN_COLUMNS), nl=False)
     for name in ("deadlines", "open_deadlines"):
         if figures[name]:
             click.echo(f"\n{name.replace('_', ' ')}:")
