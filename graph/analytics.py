@@ -303,6 +303,14 @@ class Parameters:
     top: int | None = None
     brokers: int = 5
 
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> Parameters:
+        """Parameters from a saved query's analysis parameters (``top`` 0 means unused)."""
+        known = {name: values[name] for name in cls.__dataclass_fields__ if name in values}
+        if known.get("top") in (0, None):
+            known["top"] = None
+        return cls(**known)
+
     def key(self) -> str:
         """A short stable id of these parameters (the analysis' IRI)."""
         text = repr(sorted(self.__dict__.items()))

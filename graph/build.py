@@ -9,6 +9,7 @@ units, while two plans of one city share theirs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import resources
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
@@ -142,6 +143,24 @@ def _add_jurisdiction(graph: Graph, name: str, registry: Registry) -> URIRef:
     return node
 
 
+def _kind_facts() -> dict[URIRef, list[tuple]]:
+    """The notation and labels of each unit kind, from the packaged ontology, so a data graph
+    describes the kinds it uses (queries read the notation, pages the labels)."""
+    global _KIND_FACTS
+    if _KIND_FACTS is None:
+        text = resources.files("ipplan.ontology").joinpath("ip_plan.ttl").read_text("utf-8")
+        ontology = Graph().parse(data=text, format="turtle")
+        _KIND_FACTS = {
+            kind: [(kind, RDF.type, IPP.UnitKind)]
+            + [(kind, p, o) for p in (SKOS.notation, SKOS.prefLabel)
+               for o in ontology.objects(kind, p)]
+            for kind in UNIT_KINDS.values()}
+    return _KIND_FACTS
+
+
+_KIND_FACTS: dict[URIRef, list[tuple]] | None = None
+
+
 def _add_unit(graph: Graph, unit: ResolvedUnit, place: URIRef) -> URIRef:
     node = unit_iri(unit.jurisdiction, unit.name)
     add = graph.add
@@ -150,6 +169,8 @@ def _add_unit(graph: Graph, unit: ResolvedUnit, place: URIRef) -> URIRef:
     if unit.name_en:
         add((node, SKOS.prefLabel, Literal(unit.name_en, lang="en")))
     add((node, IPP.unitKind, UNIT_KINDS[unit.kind]))
+    for fact in _kind_facts()[UNIT_KINDS[unit.kind]]:
+        add(fact)
     add((node, IPP.collective, Literal(unit.collective)))
     add((node, IPP.registered, Literal(unit.registered)))
     add((node, IPP.jurisdiction, place))

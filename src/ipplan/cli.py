@@ -287,6 +287,92 @@ def brief(source: Sources, folder: Path, force: bool) -> None:
     click.echo(f"briefing pack: {folder.resolve()}")
 
 
+@cli.group()
+def query() -> None:
+    """Saved queries (SPARQL and Cypher): list, show, run."""
+
+
+def _queries_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--queries", "query_dirs", multiple=True, metavar="DIR",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="A folder of your own saved queries (also IPPLAN_QUERIES).")(command)
+
+
+@query.command("list")
+@_queries_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def query_list(query_dirs: tuple[Path, ...], as_json: bool) -> None:
+    """The saved queries, with their titles and parameters."""
+    from ipplan.output import to_json, to_table
+    from ipplan.queries import load_queries
+
+    rows = [{"name": q.name, "title": q.title_zh, "title_en": q.title_en,
+             "engines": "/".join(e for e in ("sparql", "cypher") if e in q.texts),
+             "parameters": ", ".join(
+                 f"{p.name}" + ("" if p.required else f"={p.default}")
+                 for p in q.parameters.values()),
+             "columns": ", ".join(q.columns)}
+            for q in load_queries(list(query_dirs)).values()]
+    columns = ("name", "title", "title_en", "engines", "parameters", "columns")
+    click.echo(to_json(rows, columns) if as_json else to_table(rows, columns[:5], max_width=60),
+               nl=False)
+
+
+@query.command("show")
+@click.argument("name")
+@_queries_option
+@click.option("--engine", type=click.Choice(["sparql", "cypher"]), default=None,
+              help="Show only this engine's text.")
+def query_show(name: str, query_dirs: tuple[Path, ...], engine: str | None) -> None:
+    """A saved query: what it answers, its parameters and its text."""
+    from ipplan.queries import get_query
+
+    saved = get_query(name, list(query_dirs))
+    click.echo(f"{saved.name}: {saved.title}\n{saved.description}\n")
+    for parameter in saved.parameters.values():
+        default = "required" if parameter.required else f"default {parameter.default}"
+        click.echo(f"  -p {parameter.name}=…  ({default}) {parameter.help}")
+    click.echo(f"columns: {', '.join(saved.columns)}")
+    for name_, text in saved.texts.items():
+        if engine in (None, name_):
+            click.echo(f"\n--- {saved.paths[name_]}\n{text.rstrip()}")
+
+
+@query.command("run")
+@click.argument("name")
+@click.argument("paths", nargs=-1, metavar="[SOURCE...]",
+                type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--engine", type=click.Choice(["sparql", "cypher"]), default="sparql",
+              show_default=True, help="Answer with SPARQL (rdflib) or Cypher (over Bolt).")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter (see `ipplan query show NAME`).")
+@click.option("--jurisdiction", metavar="NAME", help="City or county of the plans.")
+@click.option("--include-collectives", is_flag=True,
+              help="Keep collective units (各县（市）区政府, …) in the analytics.")
+@_queries_option
+@output_options(default="table")
+def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str, ...],
+              jurisdiction: str | None, include_collectives: bool,
+              query_dirs: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Run a saved query on the plans in SOURCE... ."""
+    from ipplan.output import render
+    from ipplan.queries import get_query
+    from ipplan.pipeline import answer
+
+    given = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.UsageError(f"-p takes KEY=VALUE, not {item!r}")
+        given[key.strip()] = value
+    saved = get_query(name, list(query_dirs))
+    source = Sources(paths, jurisdiction, None, None, None, (), False)
+    rows = answer(saved, given, source if paths else None, engine=engine,
+                  include_collectives=include_collectives)
+    _emit(render(rows, saved.columns, fmt), output, fmt)
+
+
 @cli.command()
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The .xlsx file to write.")

@@ -19,6 +19,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(map(str, value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if value is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from rdflib import Graph
@@ -16,6 +17,7 @@ from ipplan.graph.io import is_graph_file, read_graph
 from ipplan.graph.registry import Registry
 from ipplan.loaders import is_document, load_document
 from ipplan.model import LoadWarning, Plan
+from ipplan.queries import SavedQuery
 
 
 @dataclass
@@ -73,3 +75,39 @@ def open_sources(
         corpus.plans.append(plan)
     build_graph(corpus.plans, registry, graph)
     return corpus
+
+
+def analysed(corpus: Corpus, values: dict[str, Any] | None = None, *,
+             include_collectives: bool = False) -> Corpus:
+    """Run the analytics on the corpus' graph with the given parameters (a saved query's
+    values; anything not given keeps its default) and write the results into the graph."""
+    from ipplan.graph.analytics import Parameters, analyse, write_analysis
+
+    parameters = Parameters.from_values(
+        {**(values or {}), "include_collectives": include_collectives})
+    write_analysis(corpus.graph, analyse(corpus.graph, parameters))
+    return corpus
+
+
+def answer(query: SavedQuery, given: dict[str, str], source: Any, *, engine: str = "sparql",
+           include_collectives: bool = False) -> list[dict[str, Any]]:
+    """The rows of a saved query on the plans ``source`` opens (an object with ``open()``),
+    answered by ``engine``. With Cypher and no source, the Bolt database is queried as it is."""
+    from ipplan.queries import run_cypher, run_sparql
+
+    values = query.bind(given)
+    if source is None:
+        if engine == "sparql":
+            raise InputError("name the documents or graph files to query")
+        from ipplan.bolt import session_scope
+
+        with session_scope() as session:
+            return run_cypher(session, query, values)
+    corpus = analysed(source.open(), values, include_collectives=include_collectives)
+    if engine == "sparql":
+        return run_sparql(corpus.graph, query, values)
+    from ipplan.bolt import push_graph, session_scope
+
+    with session_scope() as session:
+        push_graph(session, corpus.graph)
+        return run_cypher(session, query, values)

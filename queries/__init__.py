@@ -1,0 +1,249 @@
+"""Saved queries: each a pair of files, ``NAME.rq`` (SPARQL) and ``NAME.cypher``, whose
+header comment says what it is (title in Chinese and English, description), its parameters
+with their defaults, and its columns. One runner answers both, binding parameters (rdflib
+``initBindings``, Cypher ``$params``), never pasting them into the query text.
+
+Header lines (``#`` in SPARQL, ``//`` in Cypher)::
+
+    # title: 单位工作量 | Unit workload
+    # description: …
+    # param: threshold = 3.5 | what it means (analysis)
+    # param: unit | what it means (required)
+    # columns: unit, unit_en, kind, lead, support, total, themes
+    # list-columns: themes
+
+A parameter marked ``(analysis)`` configures the analytics that the query reads (clusters,
+load, overload flags), which are computed with it before the query runs. ``list-columns``
+come back as lists, sorted, whichever engine answered.
+
+Packaged queries live beside this module; users add or override queries with a folder of
+their own (``--queries DIR`` or ``IPPLAN_QUERIES``).
+"""
+
+from __future__ import annotations
+
+import decimal
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ipplan.errors import IpplanError
+
+ENGINES = ("sparql", "cypher")
+_SUFFIX = {"sparql": ".rq", "cypher": ".cypher"}
+_HEADER = re.compile(r"^\s*(?:#|//)\s*([a-z-]+)\s*:\s*(.*)$")
+_NATURAL = re.compile(r"(\d+)")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    default: Any  # None when required
+    help: str
+    required: bool = False
+    analysis: bool = False
+
+    def convert(self, text: str) -> Any:
+        """A value given on the command line, as the type of the default."""
+        if self.default is None or isinstance(self.default, str):
+            return text
+        try:
+            if isinstance(self.default, bool):
+                if text.lower() in ("true", "yes", "1"):
+                    return True
+                if text.lower() in ("false", "no", "0"):
+                    return False
+                raise ValueError(text)
+            if isinstance(self.default, int):
+                return int(text)
+            return float(text)
+        except ValueError:
+            kind = type(self.default).__name__
+            raise IpplanError(f"parameter {self.name} takes a {kind}, not {text!r}") from None
+
+
+@dataclass
+class SavedQuery:
+    """A saved query and what its header says about it."""
+
+    name: str
+    title_zh: str = ""
+    title_en: str = ""
+    description: str = ""
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
+    list_columns: tuple[str, ...] = ()
+    texts: dict[str, str] = field(default_factory=dict)  # engine -> query text
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return f"{self.title_zh} | {self.title_en}"
+
+    def bind(self, given: dict[str, str]) -> dict[str, Any]:
+        """Parameter values: defaults, overridden by ``given`` (strings from the command
+        line); unknown names and missing required parameters are refused."""
+        unknown = sorted(set(given) - set(self.parameters))
+        if unknown:
+            known = ", ".join(self.parameters) or "none"
+            raise IpplanError(f"query {self.name} has no parameter {unknown[0]!r} "
+                              f"(parameters: {known})")
+        values = {}
+        for name, parameter in self.parameters.items():
+            if name in given:
+                values[name] = parameter.convert(given[name])
+            elif parameter.required:
+                raise IpplanError(f"query {self.name} needs -p {name}=… ({parameter.help})")
+            else:
+                values[name] = parameter.default
+        return values
+
+
+def _parse_default(text: str) -> Any:
+    text = text.strip()
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+def _read_header(query: SavedQuery, text: str, path: Path) -> None:
+    for line in text.splitlines():
+        match = _HEADER.match(line)
+        if not match:
+            if line.strip() and not line.lstrip().startswith(("#", "//")):
+                break
+            continue
+        key, value = match[1], match[2].strip()
+        if key == "title":
+            zh, _, en = value.partition("|")
+            query.title_zh, query.title_en = zh.strip(), en.strip()
+        elif key == "description":
+            query.description = value
+        elif key == "columns":
+            query.columns = tuple(c.strip() for c in value.split(",") if c.strip())
+        elif key == "list-columns":
+            query.list_columns = tuple(c.strip() for c in value.split(",") if c.strip())
+        elif key == "param":
+            spec, _, help_text = value.partition("|")
+            name, has_default, default = spec.partition("=")
+            help_text = help_text.strip()
+            required = "(required)" in help_text or not has_default
+            query.parameters[name.strip()] = Parameter(
+                name.strip(), None if required else _parse_default(default),
+                help_text.replace("(required)", "").replace("(analysis)", "").strip(),
+                required=required, analysis="(analysis)" in help_text)
+    if not query.columns:
+        raise IpplanError("the saved query's header has no '# columns:' line", where=path)
+
+
+def query_dirs(extra: list[Path] | None = None) -> list[Path]:
+    """Where saved queries come from: the packaged folder, then IPPLAN_QUERIES, then
+    ``extra``; a later folder's query of the same name replaces an earlier one."""
+    dirs = [Path(str(resources.files(__package__)))]
+    if os.environ.get("IPPLAN_QUERIES"):
+        dirs += [Path(p) for p in os.environ["IPPLAN_QUERIES"].split(os.pathsep) if p]
+    dirs += list(extra or [])
+    return dirs
+
+
+def load_queries(extra: list[Path] | None = None) -> dict[str, SavedQuery]:
+    """Every saved query, by name, sorted."""
+    found: dict[str, dict[str, Path]] = {}
+    for folder in query_dirs(extra):
+        if not folder.is_dir():
+            raise IpplanError("is not a folder of saved queries", where=folder)
+        for engine, suffix in _SUFFIX.items():
+            for path in sorted(folder.glob(f"*{suffix}")):
+                found.setdefault(path.stem, {})[engine] = path
+    queries = {}
+    for name in sorted(found):
+        query = SavedQuery(name)
+        for engine in ENGINES:
+            path = found[name].get(engine)
+            if path is None:
+                continue
+            try:
+                text = path.read_text("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise IpplanError(f"cannot read the saved query ({exc})", where=path) from None
+            query.texts[engine] = text
+            query.paths[engine] = path
+            _read_header(query, text, path)
+        queries[name] = query
+    return queries
+
+
+def get_query(name: str, extra: list[Path] | None = None) -> SavedQuery:
+    queries = load_queries(extra)
+    if name not in queries:
+        raise IpplanError(f"no saved query {name!r} (see `ipplan query list`: "
+                          f"{', '.join(queries)})")
+    return queries[name]
+
+
+def _plain(value: Any) -> Any:
+    """One value as the user sees it, the same from either engine."""
+    if hasattr(value, "toPython"):
+        value = value.toPython()
+    if isinstance(value, decimal.Decimal):
+        value = float(value)
+    if isinstance(value, float):
+        value = round(value, 4)
+    if value is not None and not isinstance(value, (int, float, bool, str, list)):
+        value = str(value)
+    return value
+
+
+def _natural(text: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in _NATURAL.split(str(text))]
+
+
+def normalise(query: SavedQuery, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows keyed by the query's columns, values plain, list columns as sorted lists."""
+    out = []
+    for row in rows:
+        clean = {}
+        for column in query.columns:
+            value = _plain(row.get(column))
+            if column in query.list_columns:
+                if isinstance(value, str):
+                    value = [v for v in value.split("|") if v]
+                value = sorted({str(v) for v in (value or [])}, key=_natural)
+            elif value is None:
+                value = ""
+            clean[column] = value
+        out.append(clean)
+    return out
+
+
+def sparql_bindings(values: dict[str, Any]) -> dict[str, Any]:
+    """Parameter values as RDF terms for ``initBindings``."""
+    from rdflib import Literal
+
+    return {name: Literal(value) for name, value in values.items() if value is not None}
+
+
+def run_sparql(graph: Any, query: SavedQuery, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Answer ``query`` from an rdflib graph."""
+    if "sparql" not in query.texts:
+        raise IpplanError(f"query {query.name} has no SPARQL version ({query.name}.rq)")
+    result = graph.query(query.texts["sparql"], initBindings=sparql_bindings(values))
+    names = [str(v) for v in result.vars]
+    rows = [dict(zip(names, hit)) for hit in result]
+    return normalise(query, rows)
+
+
+def run_cypher(session: Any, query: SavedQuery, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """Answer ``query`` over Bolt in a neo4j driver session."""
+    if "cypher" not in query.texts:
+        raise IpplanError(f"query {query.name} has no Cypher version ({query.name}.cypher)")
+    records = session.run(query.texts["cypher"], values)
+    return normalise(query, [record.data() for record in records])
