@@ -1,0 +1,12 @@
+// title: 单位工作量 | Unit workload
+// description: Measures each unit leads and supports, how many it has in all, and how many themes they span; busiest first.
+// columns: unit, unit_en, kind, lead, support, total, themes
+MATCH (u:Unit)-[r:LEADS|SUPPORTS]->(m:Measure)
+OPTIONAL MATCH (th:Theme)-[:HAS_TASK]->(:Task)-[:HAS_MEASURE]->(m)
+WITH u,
+     count(DISTINCT CASE WHEN type(r) = 'LEADS' THEN m END) AS lead,
+     count(DISTINCT CASE WHEN type(r) = 'SUPPORTS' THEN m END) AS support,
+     count(DISTINCT m) AS total,
+     count(DISTINCT th) AS themes
+RETURN u.name AS unit, u.name_en AS unit_en, u.kind AS kind, lead, support, total, themes
+ORDER BY total DESC, lead DESC, unit, unit_en

@@ -1,0 +1,357 @@
+"""Cypher over Bolt: the user's Neo4j, or an embedded server that ipplan starts itself.
+
+With ``NEO4J_URI`` set (and ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``), the
+official neo4j driver talks to that server. Without it, ipplan starts ArcadeDB (the PyPI
+package ``arcadedb-embedded``, which brings its own JRE) with its Bolt plugin, inside this
+Python process: bound to 127.0.0.1, on free ports, with a fresh random root password and a
+temporary folder, and stopped when the work is done or ipplan exits. Because the JVM runs in
+this process, no Java process can outlive ipplan.
+
+:func:`push_graph` mirrors the RDF graph as a property graph (labels Plan, Theme, Task,
+Measure, Unit, Cluster; containment, LEADS, SUPPORTS, IN_CLUSTER) with MERGE on stable ids in
+batched UNWIND statements, one transaction per batch, so pushing twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import secrets
+import shutil
+import socket
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from rdflib import Graph
+
+from ipplan.errors import IpplanError
+
+BATCH = 2000
+LABELS = ("Plan", "Theme", "Task", "Measure", "Unit", "Cluster")
+RELATIONSHIPS = ("HAS_THEME", "HAS_TASK", "HAS_MEASURE", "LEADS", "SUPPORTS", "IN_CLUSTER",
+                 "SHARES", "TOP_THEME")
+
+
+class BoltError(IpplanError):
+    """The Bolt server is down, refuses us, or failed mid-way."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where Cypher goes: a URI, credentials and a database name."""
+
+    uri: str
+    user: str
+    password: str
+    database: str | None
+    embedded: bool
+
+
+def configured_target() -> Target | None:
+    """The user's Neo4j from the environment, or None (use the embedded server)."""
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        return None
+    return Target(uri, os.environ.get("NEO4J_USER", "neo4j"),
+                  os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE") or None,
+                  embedded=False)
+
+
+class EmbeddedServer:
+    """ArcadeDB with its Bolt plugin, in this process, on 127.0.0.1."""
+
+    DATABASE = "ipplan"
+
+    def __init__(self) -> None:
+        self._server: Any = None
+        self._folder: str | None = None
+        self.target: Target | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> Target:
+        with self._lock:
+            if self.target is not None:
+                return self.target
+            try:
+                from arcadedb_embedded.server import ArcadeDBServer
+            except ImportError:
+                raise BoltError("the embedded Bolt server needs the arcadedb-embedded package "
+                                "(pip install arcadedb-embedded), or set NEO4J_URI") from None
+            bolt_port, http_port = _free_port(), _free_port()
+            password = secrets.token_urlsafe(24)
+            self._folder = tempfile.mkdtemp(prefix="ipplan-bolt-")
+            quiet = resources.files("ipplan").joinpath("jvm-logging.properties")
+            try:
+                with _stderr_muted():  # the JVM notes its incubator modules as it starts
+                    server = ArcadeDBServer(
+                        self._folder, password,
+                        {"server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+                         "bolt_port": bolt_port, "http_port": http_port, "host": "127.0.0.1"},
+                        jvm_kwargs={"jvm_args": [f"-Djava.util.logging.config.file={quiet}"]})
+                    server.start()
+                server.create_database(self.DATABASE)
+            except Exception as exc:
+                self._cleanup()
+                raise BoltError(f"the embedded Bolt server did not start ({_reason(exc)})") \
+                    from None
+            self._server = server
+            self.target = Target(f"bolt://127.0.0.1:{bolt_port}", "root", password,
+                                 self.DATABASE, embedded=True)
+            atexit.register(self.stop)
+            return self.target
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._server is not None:
+                with contextlib.suppress(Exception):
+                    self._server.stop()
+            self._server = None
+            self.target = None
+            self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+
+_EMBEDDED = EmbeddedServer()
+
+
+def embedded_server() -> EmbeddedServer:
+    """The process' embedded server (started on first use)."""
+    return _EMBEDDED
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _stderr_muted() -> Iterator[None]:
+    saved = os.dup(2)
+    with open(os.devnull, "wb") as null:
+        os.dup2(null.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return (text[:200] or type(exc).__name__)
+
+
+@contextlib.contextmanager
+def session_scope(target: Target | None = None) -> Iterator[Any]:
+    """A neo4j driver session on ``target`` (default: NEO4J_URI, else the embedded server).
+    Connection failures become one-line :class:`BoltError` naming the URI."""
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+    target = target or configured_target() or embedded_server().start()
+    driver = None
+    try:
+        driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),
+                                      connection_timeout=10, max_transaction_retry_time=5)
+        driver.verify_connectivity()
+        with driver.session(database=target.database) as session:
+            yield session
+    except AuthError:
+        raise BoltError(f"{target.uri}: the server refused the user name or password "
+                        "(NEO4J_USER / NEO4J_PASSWORD)") from None
+    except ServiceUnavailable as exc:
+        raise BoltError(f"{target.uri}: cannot reach the Bolt server ({_reason(exc)})") from None
+    except Neo4jError as exc:
+        raise BoltError(f"{target.uri}: the server refused a statement "
+                        f"({exc.code}: {_reason(exc)})") from None
+    except (OSError, ValueError) as exc:
+        raise BoltError(f"{target.uri}: {_reason(exc)}") from None
+    finally:
+        if driver is not None:
+            driver.close()
+
+
+# -- the property graph -------------------------------------------------------------------
+
+_NODES = {
+    "Plan": """
+        SELECT ?id ?plan_id ?title ?jurisdiction ?source WHERE {
+          ?n a ipp:Plan ; dcterms:identifier ?plan_id ; dcterms:title ?title ;
+             dcterms:source ?source ; ipp:jurisdiction/skos:prefLabel ?jurisdiction .
+          FILTER (lang(?jurisdiction) = "zh") BIND (STR(?n) AS ?id) }""",
+    "Theme": """
+        SELECT ?id ?plan ?number ?title ?order WHERE {
+          ?n a ipp:Theme ; ipp:plan/dcterms:identifier ?plan ; ipp:number ?number ;
+             skos:prefLabel ?title ; ipp:order ?order . BIND (STR(?n) AS ?id) }""",
+    "Task": """
+        SELECT ?id ?plan ?number ?key ?title ?order WHERE {
+          ?n a ipp:Task ; ipp:plan/dcterms:identifier ?plan ; ipp:number ?number ;
+             ipp:notation ?key ; dcterms:title ?title ; ipp:order ?order .
+          BIND (STR(?n) AS ?id) }""",
+    "Measure": """
+        SELECT ?id ?plan ?measure_id ?number ?text ?order ?deadline ?deadline_text
+               ?deadline_kind WHERE {
+          ?n a ipp:Measure ; ipp:plan/dcterms:identifier ?plan ; ipp:notation ?measure_id ;
+             ipp:number ?number ; ipp:text ?text ; ipp:order ?order ;
+             ipp:deadlineText ?deadline_text ; ipp:deadlineKind ?kind .
+          OPTIONAL { ?n ipp:deadline ?month }
+          BIND (STR(?n) AS ?id) BIND (STR(?month) AS ?deadline)
+          BIND (LCASE(REPLACE(STR(?kind), "^.*#|Deadline$", "")) AS ?deadline_kind) }""",
+    "Unit": """
+        SELECT ?id ?name ?name_en ?kind ?collective ?registered ?jurisdiction ?lead_count
+               ?support_count ?load ?load_z ?same_month_share ?theme_count ?overloaded
+               ?reason_zh ?reason_en ?betweenness WHERE {
+          ?n a ipp:Unit ; skos:prefLabel ?name ; ipp:unitKind/skos:notation ?kind ;
+             ipp:collective ?collective ; ipp:registered ?registered ;
+             ipp:jurisdiction/skos:prefLabel ?jurisdiction .
+          FILTER (lang(?name) = "zh" && lang(?jurisdiction) = "zh")
+          OPTIONAL { ?n skos:prefLabel ?name_en FILTER (lang(?name_en) = "en") }
+          OPTIONAL { ?n ipp:leadCount ?lead_count ; ipp:supportCount ?support_count ;
+                     ipp:loadScore ?load ; ipp:loadZ ?load_z ;
+                     ipp:sameMonthShare ?same_month_share ; ipp:themeCount ?theme_count ;
+                     ipp:overloaded ?overloaded }
+          OPTIONAL { ?n ipp:overloadReason ?reason_zh FILTER (lang(?reason_zh) = "zh") }
+          OPTIONAL { ?n ipp:overloadReason ?reason_en FILTER (lang(?reason_en) = "en") }
+          OPTIONAL { ?n ipp:betweenness ?betweenness }
+          BIND (STR(?n) AS ?id) }""",
+    "Cluster": """
+        SELECT ?id ?number ?size ?density ?shared_measures ?top_theme WHERE {
+          ?n a ipp:Cluster ; ipp:number ?number ; ipp:size ?size ; ipp:density ?density ;
+             ipp:sharedMeasureCount ?shared_measures .
+          OPTIONAL { ?n ipp:topTheme/skos:prefLabel ?top_theme }
+          BIND (STR(?n) AS ?id) }""",
+}
+
+# (type, from label, to label, SPARQL giving ?a ?b and optional properties)
+_RELATIONSHIPS = (
+    ("HAS_THEME", "Plan", "Theme", "SELECT ?a ?b WHERE { ?b a ipp:Theme ; ipp:plan ?a }"),
+    ("HAS_TASK", "Theme", "Task", "SELECT ?a ?b WHERE { ?b a ipp:Task ; ipp:theme ?a }"),
+    ("HAS_TASK", "Plan", "Task", "SELECT ?a ?b WHERE { ?b a ipp:Task ; ipp:plan ?a "
+                                 "FILTER NOT EXISTS { ?b ipp:theme ?t } }"),
+    ("HAS_MEASURE", "Task", "Measure", "SELECT ?a ?b WHERE { ?b a ipp:Measure ; ipp:task ?a }"),
+    ("LEADS", "Unit", "Measure", "SELECT ?a ?b ?position WHERE { ?b ipp:hasAssignment ?x . "
+                                 "?x ipp:unit ?a ; ipp:role ipp:LeadRole ; ipp:position ?position }"),
+    ("SUPPORTS", "Unit", "Measure", "SELECT ?a ?b ?position WHERE { ?b ipp:hasAssignment ?x . "
+                                    "?x ipp:unit ?a ; ipp:role ipp:SupportRole ; "
+                                    "ipp:position ?position }"),
+    ("IN_CLUSTER", "Unit", "Cluster", "SELECT ?a ?b WHERE { ?a ipp:inCluster ?b }"),
+    ("SHARES", "Cluster", "Measure", "SELECT ?a ?b WHERE { ?a ipp:sharedMeasure ?b }"),
+    ("TOP_THEME", "Cluster", "Theme", "SELECT ?a ?b WHERE { ?a ipp:topTheme ?b }"),
+)
+
+
+def _value(term: Any) -> Any:
+    if term is None:
+        return None
+    value = term.toPython() if hasattr(term, "toPython") else term
+    if hasattr(value, "is_finite"):  # Decimal
+        return float(value)
+    if not isinstance(value, (int, float, bool, str)):
+        return str(value)
+    return value
+
+
+def property_graph(graph: Graph) -> tuple[dict[str, list[dict]], list[tuple[str, str, str,
+                                                                          list[dict]]]]:
+    """The rows to push: nodes by label, and relationships (type, from label, to label, rows
+    with ``a``, ``b`` and properties)."""
+    from ipplan.graph.vocab import PREFIXES
+
+    nodes = {}
+    for label, text in _NODES.items():
+        result = graph.query(text, initNs=PREFIXES)
+        names = [str(v) for v in result.vars]
+        nodes[label] = sorted(({k: _value(v) for k, v in zip(names, row)} for row in result),
+                              key=lambda r: r["id"])
+    relationships = []
+    for kind, source, target, text in _RELATIONSHIPS:
+        result = graph.query(text, initNs=PREFIXES)
+        names = [str(v) for v in result.vars]
+        rows = sorted(({k: _value(v) for k, v in zip(names, row)} for row in result),
+                      key=lambda r: (str(r["a"]), str(r["b"])))
+        for row in rows:
+            row["a"], row["b"] = str(row["a"]), str(row["b"])
+        relationships.append((kind, source, target, rows))
+    return nodes, relationships
+
+
+def ensure_constraints(session: Any) -> None:
+    """Unique ids for every label: MERGE by id stays fast as the graph grows."""
+    for label in LABELS:
+        session.run(f"CREATE CONSTRAINT ipplan_{label.lower()}_id IF NOT EXISTS "
+                    f"FOR (n:{label}) REQUIRE n.id IS UNIQUE").consume()
+
+
+def push_graph(session: Any, graph: Graph, *, batch: int = BATCH) -> dict[str, int]:
+    """Mirror ``graph`` into the Bolt database; returns the rows pushed per label and type.
+
+    Nodes are MERGEd by id before relationships (MATCH both ends, MERGE the edge), in batches
+    of ``batch`` rows, one transaction each. Clusters belong to the analysis in ``graph``:
+    earlier clusters are replaced. Pushing the same graph twice leaves the same counts.
+    """
+    ensure_constraints(session)
+    nodes, relationships = property_graph(graph)
+    session.run("MATCH (c:Cluster) DETACH DELETE c").consume()
+    counts: dict[str, int] = {}
+    for label, rows in nodes.items():
+        for start in range(0, len(rows), batch):
+            session.run(f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row",
+                        rows=rows[start:start + batch]).consume()
+        counts[label] = len(rows)
+    for kind, source, target, rows in relationships:
+        for start in range(0, len(rows), batch):
+            session.run(
+                f"UNWIND $rows AS row MATCH (a:{source} {{id: row.a}}) "
+                f"MATCH (b:{target} {{id: row.b}}) MERGE (a)-[r:{kind}]->(b) "
+                "SET r.position = row.position",
+                rows=rows[start:start + batch]).consume()
+        counts[kind] = counts.get(kind, 0) + len(rows)
+    return counts
+
+
+def wipe_plan(session: Any, plan_id: str) -> None:
+    """Remove one plan's nodes (and units no other plan names, and the clusters)."""
+    session.run("MATCH (n) WHERE n.plan = $plan AND (n:Theme OR n:Task OR n:Measure) "
+                "DETACH DELETE n", plan=plan_id).consume()
+    session.run("MATCH (p:Plan {plan_id: $plan}) DETACH DELETE p", plan=plan_id).consume()
+    session.run("MATCH (u:Unit) WHERE NOT (u)-[:LEADS|SUPPORTS]->() DETACH DELETE u").consume()
+    session.run("MATCH (c:Cluster) DETACH DELETE c").consume()
+
+
+def database_counts(session: Any) -> dict[str, int]:
+    """Nodes per label and relationships per type in the Bolt database."""
+    counts = {label: 0 for label in LABELS}
+    counts.update({kind: 0 for kind in RELATIONSHIPS})
+    for label in LABELS:
+        counts[label] = session.run(f"MATCH (n:{label}) RETURN count(n) AS n").single()["n"]
+    for kind in RELATIONSHIPS:
+        counts[kind] = session.run(
+            f"MATCH ()-[r:{kind}]->() RETURN count(r) AS n").single()["n"]
+    return counts
+
+
+def expected_counts(graph: Graph) -> dict[str, int]:
+    """What the database should hold after pushing ``graph``: one node per RDF subject of
+    each class, one relationship per fact."""
+    nodes, relationships = property_graph(graph)
+    counts = {label: len(rows) for label, rows in nodes.items()}
+    for kind, _source, _target, rows in relationships:
+        counts[kind] = counts.get(kind, 0) + len(rows)
+    return counts
+
+
+def describe(target: Target | None) -> str:
+    if target is None:
+        return "embedded ArcadeDB Bolt server (127.0.0.1, started by ipplan for each command)"
+    return f"{target.uri} (database {target.database or 'default'}, user {target.user})"
+
