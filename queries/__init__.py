@@ -16,6 +16,10 @@ A parameter marked ``(analysis)`` configures the analytics that the query reads 
 load, overload flags), which are computed with it before the query runs. ``list-columns``
 come back as lists, sorted, whichever engine answered.
 
+A query may return more columns than it declares, for sorting: rdflib drops variables that
+a grouped query does not project, so SPARQL queries project their sort keys (plan, order),
+and the runner keeps only the declared columns, in their order.
+
 Packaged queries live beside this module; users add or override queries with a folder of
 their own (``--queries DIR`` or ``IPPLAN_QUERIES``).
 """

@@ -74,3 +74,44 @@ def seed_ttl(tmp_path_factory, seed_graph) -> Path:
     path = tmp_path_factory.mktemp("graph") / "fuzhou.ttl"
     write_graph(seed_graph, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def bolt():
+    """A session on the real embedded Bolt server (ArcadeDB), started once for the run."""
+    from ipplan.bolt import embedded_server, session_scope
+
+    with session_scope() as session:
+        yield session
+    embedded_server().stop()
+
+
+@pytest.fixture()
+def empty_bolt(bolt):
+    bolt.run("MATCH (n) DETACH DELETE n").consume()
+    return bolt
+
+
+XIAMEN_PROSE = """厦门市知识产权强市建设工作方案
+一、完善知识产权政策体系
+（一）加强政策供给
+1. 修订资助办法。（市市场监管局牵头，市财政局、各县（市）区政府配合，2022年12月底前完成）
+2. 建立专利导航协作机制。（市科技局牵头，市教育局、市财政局配合，2023年上半年）
+（二）强化保护
+1. 加大执法力度。（市法院牵头，市检察院、市公安局配合，长期坚持）
+2. 推进海关保护。（厦门海关牵头，市商务局、市公安局配合，每年）
+"""
+
+
+@pytest.fixture(scope="session")
+def corpus_graph(tmp_path_factory, seed_plan):
+    """Two cities' plans in one graph, analysed: Fuzhou's seed and a small Xiamen plan."""
+    from ipplan.graph.analytics import analyse, write_analysis
+    from ipplan.graph.build import build_graph
+    from ipplan.loaders import load_document
+
+    path = tmp_path_factory.mktemp("xm") / "xiamen.txt"
+    path.write_text(XIAMEN_PROSE, "utf-8")
+    graph = build_graph([seed_plan, load_document(path)])
+    write_analysis(graph, analyse(graph))
+    return graph

@@ -373,6 +373,56 @@ def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str
     _emit(render(rows, saved.columns, fmt), output, fmt)
 
 
+@cli.group()
+def neo4j() -> None:
+    """The graph in Neo4j (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE), or in the
+    embedded Bolt server when NEO4J_URI is not set."""
+
+
+@neo4j.command("push")
+@source_options
+@click.option("--wipe", is_flag=True, help="First remove these plans' nodes (only theirs).")
+@click.option("--include-collectives", is_flag=True,
+              help="Keep collective units in the analytics pushed with the graph.")
+def neo4j_push(source: Sources, wipe: bool, include_collectives: bool) -> None:
+    """Push the plans (with clusters and load) as a property graph; pushing twice is a no-op."""
+    from ipplan.bolt import (configured_target, database_counts, describe, push_graph,
+                             session_scope, wipe_plan)
+    from ipplan.graph import reports
+    from ipplan.output import to_table
+    from ipplan.pipeline import analysed
+
+    corpus = analysed(source.open(), include_collectives=include_collectives)
+    target = configured_target()
+    with session_scope(target) as session:
+        if wipe:
+            for plan_id in reports.plan_ids(corpus.graph):
+                wipe_plan(session, plan_id)
+        pushed = push_graph(session, corpus.graph)
+        held = database_counts(session)
+    rows = [{"what": k, "pushed": pushed.get(k, 0), "in database": held.get(k, 0)}
+            for k in held]
+    click.echo(to_table(rows, ("what", "pushed", "in database")), nl=False)
+    click.echo(f"pushed to {describe(target)}")
+    if target is None:
+        click.echo("note: the embedded server lasts for this command only; set NEO4J_URI to "
+                   "keep the graph in a Neo4j server")
+
+
+@neo4j.command("status")
+def neo4j_status() -> None:
+    """Which Bolt server ipplan uses, whether it answers, and what it holds."""
+    from ipplan.bolt import configured_target, database_counts, describe, session_scope
+    from ipplan.output import to_table
+
+    target = configured_target()
+    with session_scope(target) as session:
+        held = database_counts(session)
+    click.echo(f"server: {describe(target)}: reachable")
+    click.echo(to_table([{"what": k, "count": v} for k, v in held.items()], ("what", "count")),
+               nl=False)
+
+
 @cli.command()
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The .xlsx file to write.")

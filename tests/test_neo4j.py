@@ -1,0 +1,59 @@
+"""The property graph over Bolt, on the real embedded server: idempotent push, counts equal to
+the RDF facts, wiping one plan only, and one-line errors for servers that are not there."""
+
+from __future__ import annotations
+
+import os
+
+from conftest import SEED, run_ipplan
+from ipplan.bolt import database_counts, expected_counts, push_graph, wipe_plan
+
+
+def test_push_twice_gives_the_rdf_graphs_counts(corpus_graph, empty_bolt):
+    push_graph(empty_bolt, corpus_graph)
+    first = database_counts(empty_bolt)
+    push_graph(empty_bolt, corpus_graph)
+    assert database_counts(empty_bolt) == first == expected_counts(corpus_graph)
+    assert first["Plan"] == 2 and first["Measure"] == 64 and first["LEADS"] == 65 + 4
+
+
+def test_counts_match_rdf_facts(seed_graph, empty_bolt):
+    from rdflib.namespace import RDF
+
+    from ipplan.graph.vocab import IPP
+
+    push_graph(empty_bolt, seed_graph)
+    held = database_counts(empty_bolt)
+    for label in ("Plan", "Theme", "Task", "Measure", "Unit"):
+        assert held[label] == len(set(seed_graph.subjects(RDF.type, IPP[label]))), label
+    assert held["LEADS"] == len(list(seed_graph.triples((None, IPP.leadUnit, None))))
+    assert held["SUPPORTS"] == len(list(seed_graph.triples((None, IPP.supportingUnit, None))))
+
+
+def test_wipe_removes_one_plan_only(corpus_graph, empty_bolt):
+    push_graph(empty_bolt, corpus_graph)
+    wipe_plan(empty_bolt, "xiamen")
+    held = database_counts(empty_bolt)
+    assert held["Plan"] == 1 and held["Measure"] == 60 and held["LEADS"] == 65
+    units = empty_bolt.run("MATCH (u:Unit) RETURN collect(DISTINCT u.jurisdiction) AS j").single()
+    assert units["j"] == ["福州市"]
+
+
+def test_cli_push_and_down_server():
+    pushed = run_ipplan("neo4j", "push", SEED)
+    assert pushed.code == 0, pushed.err
+    assert "Measure      60      60" in pushed.out and "embedded" in pushed.out
+    env = {**os.environ, "NEO4J_URI": "bolt://127.0.0.1:9"}
+    down = run_ipplan("neo4j", "push", SEED, env=env)
+    assert down.code == 2 and "Traceback" not in down.err
+    assert down.err.startswith("ipplan: error: bolt://127.0.0.1:9: cannot reach the Bolt server")
+    assert len(down.err.strip().splitlines()) == 1
+    status = run_ipplan("neo4j", "status", env=env)
+    assert status.code == 2 and "bolt://127.0.0.1:9" in status.err
+
+
+def test_no_java_left_behind_and_nothing_written_here(tmp_path):
+    result = run_ipplan("query", "run", "brokers", SEED, "--engine", "cypher", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert list(tmp_path.iterdir()) == []  # ArcadeDB would write ./log here if not silenced
+    assert result.err == ""

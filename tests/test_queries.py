@@ -1,0 +1,178 @@
+"""Saved queries: complete headers, SPARQL and Cypher answering alike on the real embedded
+Bolt server, parameters that reach the engines as values only, and the query commands."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import SEED, run_ipplan
+from ipplan.bolt import push_graph
+from ipplan.errors import IpplanError
+from ipplan.graph.analytics import analyse, write_analysis
+from ipplan.queries import get_query, load_queries, run_cypher, run_sparql
+
+REQUIRED = {
+    "unit-workload": "unit, unit_en, kind, lead, support, total, themes",
+    "overloaded-units": "unit, unit_en, lead, support, load, same_month_share, reason",
+    "collaboration-pairs": "unit_a, unit_b, shared_measures, shared_tasks, themes",
+    "collaboration-clusters": "cluster, size, members, top_theme, shared_measures",
+    "cross-theme-units": "unit, unit_en, themes_count, themes",
+    "unit-profile": "measure_id, measure, role, task, theme, deadline",
+    "deadline-load": "deadline, unit, measures",
+    "task-coordination": "task_no, task, units, lead_units, measures",
+}
+QUERIES = load_queries()
+
+
+def test_required_queries_with_their_columns():
+    for name, columns in REQUIRED.items():
+        assert ", ".join(QUERIES[name].columns) == columns, name
+    assert QUERIES["collaboration-pairs"].parameters["min_shared"].default == 1
+    assert QUERIES["cross-theme-units"].parameters["min_themes"].default == 2
+    assert QUERIES["unit-profile"].parameters["unit"].required
+    assert len(QUERIES) > len(REQUIRED)  # and the ones an analyst asks next
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_each_query_is_a_documented_pair(name):
+    query = QUERIES[name]
+    assert set(query.texts) == {"sparql", "cypher"}
+    assert query.title_zh and query.title_en and query.description
+    # Both files carry the same header: read each alone and compare.
+    headers = []
+    for engine, path in query.paths.items():
+        lines = [line[2:].strip() if line.startswith("//") else line[1:].strip()
+                 for line in path.read_text("utf-8").splitlines()
+                 if line.startswith(("# ", "// "))]
+        headers.append([line for line in lines if line.split(":")[0] in (
+            "title", "description", "param", "columns", "list-columns")])
+    assert headers[0] == headers[1]
+
+
+def _values(query):
+    return query.bind({"unit": "市法院"} if "unit" in query.parameters else {})
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_sparql_and_cypher_give_the_same_rows_on_the_seed(seed_graph, empty_bolt, name):
+    graph = seed_graph
+    write_analysis(graph, analyse(graph))
+    push_graph(empty_bolt, graph)
+    query = QUERIES[name]
+    values = _values(query)
+    sparql = run_sparql(graph, query, values)
+    assert sparql, f"{name} gave no rows on the seed"
+    assert run_cypher(empty_bolt, query, values) == sparql
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_sparql_and_cypher_give_the_same_rows_on_two_plans(corpus_graph, empty_bolt, name):
+    push_graph(empty_bolt, corpus_graph)
+    query = QUERIES[name]
+    values = _values(query)
+    assert run_cypher(empty_bolt, query, values) == run_sparql(corpus_graph, query, values)
+
+
+def test_two_cities_units_stay_apart(corpus_graph):
+    rows = run_sparql(corpus_graph, QUERIES["unit-workload"], {})
+    science = sorted(r["unit_en"] for r in rows if r["unit"] == "市科技局")
+    assert science == ["Fuzhou Municipal Bureau of Science and Technology",
+                       "Xiamen Municipal Bureau of Science and Technology"]
+
+
+def test_query_answers_on_the_seed(seed_graph):
+    write_analysis(seed_graph, analyse(seed_graph))
+    overloaded = run_sparql(seed_graph, QUERIES["overloaded-units"],
+                            QUERIES["overloaded-units"].bind({}))
+    assert overloaded[0]["unit"] == "市市场监督管理局（知识产权局）"
+    assert overloaded[0]["lead"] == 48 and overloaded[0]["load"] == 102.0
+    assert "牵头48项" in overloaded[0]["reason"]
+    pairs = run_sparql(seed_graph, QUERIES["collaboration-pairs"], {"min_shared": 5})
+    assert all(r["shared_measures"] >= 5 for r in pairs)
+    court = next(r for r in pairs if {r["unit_a"], r["unit_b"]} == {"市法院", "市检察院"})
+    assert (court["shared_measures"], court["shared_tasks"], court["themes"]) == (5, 2, ["3"])
+    profile = run_sparql(seed_graph, QUERIES["unit-profile"], {"unit": "市法院"})
+    assert [(r["measure_id"], r["role"]) for r in profile][:5] == [
+        ("9.1", "lead"), ("9.2", "lead"), ("9.3", "lead"), ("9.4", "lead"), ("10.1", "support")]
+
+
+HOSTILE = [
+    '市法院" } UNION { ?s ?p ?o } #',
+    "市法院' OR 1=1 //",
+    "市法院\"}) MATCH (n) DETACH DELETE n //",
+    "市法院\\",
+    "市法院\n}",
+    "{{unit}}",
+    "$unit",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_parameters_reach_the_engines_as_values_only(seed_graph, empty_bolt, value):
+    push_graph(empty_bolt, seed_graph)
+    query = QUERIES["unit-profile"]
+    values = query.bind({"unit": value})
+    assert run_sparql(seed_graph, query, values) == []
+    assert run_cypher(empty_bolt, query, values) == []
+    # Nothing was deleted either.
+    assert empty_bolt.run("MATCH (n:Measure) RETURN count(n) AS n").single()["n"] == 60
+
+
+def test_bind_refuses_unknown_missing_and_mistyped():
+    with pytest.raises(IpplanError, match="has no parameter 'nope'"):
+        QUERIES["unit-workload"].bind({"nope": "1"})
+    with pytest.raises(IpplanError, match="needs -p unit="):
+        QUERIES["unit-profile"].bind({})
+    with pytest.raises(IpplanError, match="takes a int, not 'many'"):
+        QUERIES["collaboration-pairs"].bind({"min_shared": "many"})
+
+
+def test_cli_list_show_run():
+    listed = json.loads(run_ipplan("query", "list", "--json").out)
+    assert {q["name"] for q in listed} >= set(REQUIRED)
+    shown = run_ipplan("query", "show", "collaboration-pairs")
+    assert "协作单位对 | Collaboration pairs" in shown.out and "-p min_shared" in shown.out
+    assert "GROUP BY" in shown.out and "MATCH (a:Unit)" in shown.out
+    run = run_ipplan("query", "run", "cross-theme-units", SEED, "-p", "min_themes=7", "--json")
+    assert run.code == 0, run.err
+    rows = json.loads(run.out)
+    assert list(rows[0]) == ["unit", "unit_en", "themes_count", "themes"]
+    assert {r["unit"] for r in rows} == {"各县（市）区政府", "高新区管委会", "市市场监督管理局（知识产权局）"}
+
+
+def test_cli_cypher_engine_matches_sparql():
+    args = ("query", "run", "collaboration-clusters", SEED, "--format", "csv")
+    sparql = run_ipplan(*args)
+    cypher = run_ipplan(*args, "--engine", "cypher")
+    assert cypher.code == 0, cypher.err
+    assert cypher.out == sparql.out and cypher.err == ""
+
+
+def test_cli_errors_are_one_line():
+    for args, message in (
+        (("query", "run", "nope", SEED), "no saved query 'nope'"),
+        (("query", "run", "unit-profile", SEED), "needs -p unit="),
+        (("query", "run", "unit-workload"), "name the documents or graph files"),
+        (("query", "run", "unit-workload", SEED, "-p", "x"), "-p takes KEY=VALUE"),
+    ):
+        result = run_ipplan(*args)
+        assert result.code == 2 and message in result.err, (args, result.err)
+        assert "Traceback" not in result.err
+
+
+def test_users_add_their_own_queries(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "lead-count.rq").write_text(
+        "# title: 牵头数 | Lead count\n# description: Measures with a lead unit.\n"
+        "# columns: n\nPREFIX ipp: <https://w3id.org/ipplan/ontology#>\n"
+        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m ipp:leadUnit ?u }\n", "utf-8")
+    result = run_ipplan("query", "run", "lead-count", SEED, "--queries", folder, "--json")
+    assert json.loads(result.out) == [{"n": 60}]
+    import os
+    env = {**os.environ, "IPPLAN_QUERIES": str(folder)}
+    listed = run_ipplan("query", "list", env=env)
+    assert "lead-count" in listed.out and "牵头数" in listed.out
+    assert get_query("lead-count", [folder]).texts.keys() == {"sparql"}
