@@ -285,11 +285,19 @@ def property_graph(graph: Graph) -> tuple[dict[str, list[dict]], list[tuple[str,
     return nodes, relationships
 
 
-def ensure_constraints(session: Any) -> None:
-    """Unique ids for every label: MERGE by id stays fast as the graph grows."""
-    for label in LABELS:
-        session.run(f"CREATE CONSTRAINT ipplan_{label.lower()}_id IF NOT EXISTS "
-                    f"FOR (n:{label}) REQUIRE n.id IS UNIQUE").consume()
+def ensure_constraints(session: Any) -> bool:
+    """Unique ids for every label, where the server supports them: MERGE by id stays fast
+    as the graph grows. Returns False when the server refused them (the push still works,
+    only slower)."""
+    from neo4j.exceptions import ClientError, DatabaseError
+
+    try:
+        for label in LABELS:
+            session.run(f"CREATE CONSTRAINT ipplan_{label.lower()}_id IF NOT EXISTS "
+                        f"FOR (n:{label}) REQUIRE n.id IS UNIQUE").consume()
+    except (ClientError, DatabaseError):
+        return False
+    return True
 
 
 def push_graph(session: Any, graph: Graph, *, batch: int = BATCH) -> dict[str, int]:

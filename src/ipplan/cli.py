@@ -144,11 +144,13 @@ def cli() -> None:
               help="Graph format (default: from the suffix of -o, else turtle).")
 def load(source: Sources, output: Path | None,
          fmt: str | None) -> None:
-    """Read plan documents into one RDF graph."""
+    """Read plan documents into one RDF graph, with the analytics (clusters, load,
+    overload flags) written in as facts."""
     from ipplan.graph import reports
     from ipplan.graph.io import format_for, serialize, write_graph
+    from ipplan.pipeline import analysed
 
-    corpus = source.open()
+    corpus = analysed(source.open())
     figures = reports.stats(corpus.graph)
     if output is None:
         sys.stdout.buffer.write(serialize(corpus.graph, fmt or "turtle"))
@@ -272,8 +274,9 @@ def validate(ctx: click.Context, source: Sources, fmt: str,
 def brief(source: Sources, folder: Path, force: bool) -> None:
     """Build the briefing pack for the plans: graph, tables, figures, validation."""
     from ipplan.briefing import build_brief
+    from ipplan.pipeline import analysed
 
-    corpus = source.open()
+    corpus = analysed(source.open())
     pack = build_brief(corpus, folder, force=force)
     figures = pack.stats
     click.echo(f"plans {figures['plans']}  themes {figures['themes']}  tasks {figures['tasks']}  "
