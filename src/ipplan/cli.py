@@ -248,7 +248,7 @@ def plans(source: Sources, fmt: str, output: Path | None) -> None:
 def validate(ctx: click.Context, source: Sources, fmt: str,
              output: Path | None) -> None:
     """Check the graph against the SHACL shapes; exit 1 when it does not conform."""
-    from ipplan.briefing import validation_text
+    from ipplan.viz.pack import validation_text
     from ipplan.graph.validate import RESULT_COLUMNS, validate as run_validation
     from ipplan.output import render, to_json
 
@@ -271,23 +271,116 @@ def validate(ctx: click.Context, source: Sources, fmt: str,
               type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the pack (made if missing).")
 @click.option("--force", is_flag=True, help="Write into a non-empty folder ipplan did not make.")
-def brief(source: Sources, folder: Path, force: bool) -> None:
-    """Build the briefing pack for the plans: graph, tables, figures, validation."""
-    from ipplan.briefing import build_brief
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language the pages open in (each has a switch).")
+@click.option("--no-snapshots", is_flag=True, help="Skip the PNG snapshots (no Chromium).")
+def brief(source: Sources, folder: Path, force: bool, lang: str, no_snapshots: bool) -> None:
+    """Build the briefing pack: pages, snapshots, tables, query results, figures."""
     from ipplan.pipeline import analysed
+    from ipplan.viz.pack import build_brief
 
     corpus = analysed(source.open())
-    pack = build_brief(corpus, folder, force=force)
+    pack = build_brief(corpus.graph, corpus.analysis, folder, force=force, lang=lang,
+                       snapshots=not no_snapshots)
+    for warning in pack.warnings:
+        _say(f"ipplan: warning: {warning}")
     figures = pack.stats
     click.echo(f"plans {figures['plans']}  themes {figures['themes']}  tasks {figures['tasks']}  "
                f"measures {figures['measures']}  units {figures['units']}  "
                f"lead {figures['lead_assignments']}  support {figures['support_assignments']}")
+    click.echo(f"clusters {len(corpus.analysis.clusters)}  overloaded "
+               + ("、".join(corpus.analysis.units[l.unit].name for l in corpus.analysis.overloaded)
+                  or "none"))
     click.echo("validation: " + ("conforms" if pack.validation.conforms
                                  else f"{pack.validation.violations} violation(s), "
-                                      "see validation.txt"))
-    for name in pack.files:
-        click.echo(f"  {folder / name}")
+                                      "see data/validation.txt"))
+    click.echo(f"{len(pack.files)} files; open {folder / 'index.html'}")
     click.echo(f"briefing pack: {folder.resolve()}")
+
+
+@cli.group()
+def viz() -> None:
+    """Interactive network pages (offline HTML)."""
+
+
+def _page_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for decorator in reversed([
+        click.option("-o", "--output", required=True,
+                     type=click.Path(path_type=Path, dir_okay=False), help="The .html to write."),
+        click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                     help="Language the page opens in (it has a switch)."),
+        click.option("--include-collectives", is_flag=True,
+                     help="Keep collective units in the network and its analytics."),
+    ]):
+        command = decorator(command)
+    return command
+
+
+def _write_single_page(builder: Callable[..., Any], source: Sources, output: Path, lang: str,
+                       include_collectives: bool, *args: Any, **kwargs: Any) -> None:
+    import datetime
+
+    from ipplan.pipeline import analysed
+    from ipplan.viz.render import write_page
+
+    corpus = analysed(source.open(), include_collectives=include_collectives)
+    page = builder(corpus.graph, corpus.analysis, *args,
+                   today=datetime.date.today().isoformat(), **kwargs)
+    for node in page.nodes:  # a page on its own has no unit or cluster pages beside it
+        node.pop("link", None)
+    write_page(page, output, lang=lang)
+    click.echo(f"{page.kind} page: {len(page.nodes)} nodes, {len(page.edges)} edges: "
+               f"{output.resolve()}")
+
+
+@viz.command("network")
+@source_options
+@_page_options
+@click.option("--color-by", type=click.Choice(["cluster", "kind"]), default="cluster",
+              show_default=True, help="Colour units by collaboration cluster or by kind.")
+def viz_network(source: Sources, output: Path, lang: str, include_collectives: bool,
+                color_by: str) -> None:
+    """Units and who works with whom (co-assignment edges)."""
+    from ipplan.viz.pages import network_page
+
+    _write_single_page(network_page, source, output, lang, include_collectives,
+                       colour_by=color_by)
+
+
+@viz.command("plan")
+@source_options
+@_page_options
+@click.option("--plan", "plan", metavar="ID", help="Only this plan.")
+def viz_plan(source: Sources, output: Path, lang: str, include_collectives: bool,
+             plan: str | None) -> None:
+    """Theme -> task -> measure -> units."""
+    from ipplan.viz.pages import plan_page
+
+    _write_single_page(plan_page, source, output, lang, include_collectives, plan=plan)
+
+
+@viz.command("unit")
+@click.argument("unit")
+@source_options
+@_page_options
+def viz_unit(unit: str, source: Sources, output: Path, lang: str,
+             include_collectives: bool) -> None:
+    """One unit's measures and partners (UNIT: its name in Chinese or English)."""
+    from ipplan.viz.pages import unit_page
+
+    _write_single_page(unit_page, source, output, lang, include_collectives, unit)
+
+
+@viz.command("cluster")
+@click.argument("number", type=int)
+@source_options
+@_page_options
+def viz_cluster(number: int, source: Sources, output: Path, lang: str,
+                include_collectives: bool) -> None:
+    """One collaboration cluster (NUMBER as `ipplan query run collaboration-clusters` shows)."""
+    from ipplan.viz.pages import cluster_page
+
+    _write_single_page(cluster_page, source, output, lang, include_collectives, number)
 
 
 @cli.group()

@@ -27,6 +27,7 @@ class Corpus:
 
     graph: Graph
     plans: list[Plan] = field(default_factory=list)
+    analysis: Any = None  # the Analysis written into the graph, once analysed
 
     @property
     def warnings(self) -> list[LoadWarning]:
@@ -85,7 +86,8 @@ def analysed(corpus: Corpus, values: dict[str, Any] | None = None, *,
 
     parameters = Parameters.from_values(
         {**(values or {}), "include_collectives": include_collectives})
-    write_analysis(corpus.graph, analyse(corpus.graph, parameters))
+    corpus.analysis = analyse(corpus.graph, parameters)
+    write_analysis(corpus.graph, corpus.analysis)
     return corpus
 
 

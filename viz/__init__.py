@@ -1,0 +1,1 @@
+"""Interactive network pages (pyvis data, ipplan's offline template) and the briefing pack."""

@@ -1,0 +1,255 @@
+"""The briefing pack: one folder a planner can zip and send.
+
+::
+
+    index.html              key figures, overloaded units and clusters with their reasons,
+                            links to every page, the snapshots
+    network.html, plan.html the coordination network and the plan's structure
+    clusters/cluster-N.html one page per collaboration cluster
+    units/unit-*.html       one page per unit
+    assets/                 the vis-network script the pages share (nothing is fetched)
+    snapshots/*.png         the main views as pictures for slides (headless Chromium)
+    data/                   the graph, the assignment and unit tables, every saved query's
+                            result as CSV, the figures, the validation report
+    README.txt              what is where
+
+Pages and tables are written to temporary names and renamed, and a folder that ipplan did not
+make is refused unless ``force``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ipplan import __version__
+from ipplan.errors import IpplanError
+from ipplan.files import atomic_write_bytes, atomic_write_text
+from ipplan.graph import reports
+from ipplan.graph.analytics import Analysis
+from ipplan.graph.io import serialize
+from ipplan.graph.validate import RESULT_COLUMNS, ValidationReport, validate
+from ipplan.output import excel_csv, to_table
+
+from .pages import (
+    Page,
+    cluster_names,
+    cluster_page,
+    cluster_page_name,
+    network_page,
+    plan_page,
+    unit_page,
+    unit_page_name,
+)
+from .render import VIS_FILE, render_page, vis_network_js
+from .snapshot import SnapshotError, snapshot
+
+MARKER = ".ipplan-brief"
+
+
+@dataclass
+class Brief:
+    """What :func:`build_brief` wrote."""
+
+    folder: Path
+    files: list[str]
+    stats: dict[str, Any]
+    validation: ValidationReport
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare_folder(folder: Path, force: bool) -> None:
+    """Make ``folder``, or reuse it when ipplan made it; a non-empty folder that ipplan did
+    not make is refused unless ``force``."""
+    if folder.exists() and not folder.is_dir():
+        raise IpplanError("exists and is not a folder", where=folder)
+    if folder.exists() and any(folder.iterdir()) and not (folder / MARKER).exists() and not force:
+        raise IpplanError("the folder is not empty and ipplan did not make it; "
+                          "choose another folder or pass --force", where=folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / MARKER).write_text("made by ipplan brief\n", "utf-8")
+    except OSError as exc:
+        raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=folder) from None
+
+
+def validation_text(check: ValidationReport) -> str:
+    """The validation report as a planner reads it."""
+    head = ("conforms: every plan, theme, task, measure and unit is well formed"
+            if check.conforms else f"does not conform: {check.violations} violation(s)")
+    text = f"{head} ({check.checked} nodes checked)\n"
+    if check.results:
+        text += "\n" + to_table(list(check.results), RESULT_COLUMNS, max_width=60)
+    return text
+
+
+def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = False,
+                lang: str = "zh", snapshots: bool = True, today: str | None = None) -> Brief:
+    """Write the pack for the analysed ``graph`` into ``folder``."""
+    from ipplan.queries import load_queries, run_sparql
+
+    prepare_folder(folder, force)
+    today = today or _dt.date.today().isoformat()
+    written: list[str] = []
+    warnings: list[str] = []
+
+    def put(name: str, data: bytes) -> None:
+        atomic_write_bytes(folder / name, data)
+        written.append(name)
+
+    def page(name: str, built: Page, depth: int, links: list[dict[str, str]] | None = None
+             ) -> None:
+        href = "../" * depth + f"assets/{VIS_FILE}"
+        put(name, render_page(built, lang=lang, vis_href=href, links=links).encode("utf-8"))
+
+    figures = reports.stats(graph)
+    plans = figures["by_plan"]
+    check = validate(graph)
+
+    put(f"assets/{VIS_FILE}", vis_network_js().encode("utf-8"))
+    home = [{"href": "index.html", "zh": "简报首页", "en": "Briefing index"}]
+    up = [{"href": "../index.html", "zh": "简报首页", "en": "Briefing index"},
+          {"href": "../network.html", "zh": "协作网络", "en": "Coordination network"}]
+    page("network.html", network_page(graph, result, today=today), 0,
+         home + [{"href": "plan.html", "zh": "方案结构", "en": "Plan structure"}])
+    page("plan.html", plan_page(graph, result, today=today), 0,
+         home + [{"href": "network.html", "zh": "协作网络", "en": "Coordination network"}])
+    for cluster in result.clusters:
+        page(f"clusters/{cluster_page_name(cluster.number)}",
+             cluster_page(graph, result, cluster.number, today=today), 1, up)
+    units = sorted(result.units, key=lambda u: (result.units[u].name, u))
+    for unit in units:
+        page(f"units/{unit_page_name(unit)}", unit_page(graph, result, unit, today=today), 1, up)
+
+    stem = plans[0]["plan"] if len(plans) == 1 else "plans"
+    put(f"data/{stem}.ttl", serialize(graph, "turtle"))
+    put("data/assignments.csv", excel_csv(reports.assignment_rows(graph),
+                                          reports.ASSIGNMENT_COLUMNS))
+    put("data/units.csv", excel_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS))
+    for name, query in load_queries().items():
+        if any(p.required for p in query.parameters.values()) or "sparql" not in query.texts:
+            continue
+        rows = run_sparql(graph, query, query.bind({}))
+        put(f"data/queries/{name}.csv", excel_csv(rows, query.columns))
+    put("data/stats.json",
+        json.dumps(figures, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    put("data/validation.txt", validation_text(check).encode("utf-8"))
+    load_warnings = reports.load_warnings(graph)
+    if load_warnings:
+        put("data/warnings.txt", ("\n".join(load_warnings) + "\n").encode("utf-8"))
+
+    pictures = []
+    if snapshots:
+        # The plan is a tall tree: a tall picture keeps its labels readable.
+        for name, size in (("network", (1600, 1000)), ("plan", (1400, 2400))):
+            target = folder / "snapshots" / f"{name}.png"
+            try:
+                snapshot(folder / f"{name}.html", target, width=size[0], height=size[1])
+            except SnapshotError as exc:
+                warnings.append(f"snapshot of {name}.html skipped: {exc}")
+                break
+            written.append(f"snapshots/{name}.png")
+            pictures.append(f"snapshots/{name}.png")
+
+    index = _index_html(graph, result, figures, check, units, pictures, lang, today)
+    put("index.html", index.encode("utf-8"))
+    atomic_write_text(folder / "README.txt", _readme(plans, figures, check, written, today))
+    written.append("README.txt")
+    return Brief(folder, written, figures, check, warnings)
+
+
+def _index_html(graph: Any, result: Analysis, figures: dict[str, Any],
+                check: ValidationReport, units: list[str], pictures: list[str], lang: str,
+                today: str) -> str:
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = environment.from_string(
+        resources.files(__package__).joinpath("assets", "index.html").read_text("utf-8"))
+    css = resources.files(__package__).joinpath("assets", "page.css").read_text("utf-8")
+    names = cluster_names(result)
+    themes = {str(t): label for t, label in _theme_titles(graph).items()}
+    clusters = [{
+        "number": c.number, "href": f"clusters/{cluster_page_name(c.number)}",
+        "zh": names[c.number][0], "en": names[c.number][1], "size": len(c.members),
+        "members": "、".join(result.units[u].name for u in c.members),
+        "members_en": ", ".join(result.units[u].name_en or result.units[u].name
+                                for u in c.members),
+        "theme": themes.get(c.top_theme, ""), "shared": len(c.shared_measures),
+        "density": c.density} for c in result.clusters]
+    overloaded = [{
+        "name": result.units[l.unit].name, "name_en": result.units[l.unit].name_en,
+        "href": f"units/{unit_page_name(l.unit)}", "lead": l.lead, "support": l.support,
+        "load": f"{l.score:g}", "reason": l.reason_zh, "reason_en": l.reason}
+        for l in result.overloaded]
+    unit_links = [{"href": f"units/{unit_page_name(u)}", "name": result.units[u].name,
+                   "name_en": result.units[u].name_en or result.units[u].name} for u in units]
+    from markupsafe import Markup
+
+    return template.render(
+        lang="en" if lang == "en" else "zh", css=Markup(css), version=__version__,
+        today=today, plans=figures["by_plan"], figures=figures, conforms=check.conforms,
+        violations=check.violations, clusters=clusters, overloaded=overloaded,
+        units=unit_links, pictures=pictures,
+        queries=_query_files(), collectives=not result.parameters.include_collectives)
+
+
+def _query_files() -> list[str]:
+    from ipplan.queries import load_queries
+
+    return [name for name, q in load_queries().items()
+            if not any(p.required for p in q.parameters.values())]
+
+
+def _theme_titles(graph: Any) -> dict[Any, str]:
+    from ipplan.graph.vocab import PREFIXES
+
+    return {row[0]: f"{row[1]}. {row[2]}" for row in graph.query(
+        "SELECT ?t ?n ?title WHERE { ?t a ipp:Theme ; ipp:number ?n ; skos:prefLabel ?title }",
+        initNs=PREFIXES)}
+
+
+def _readme(plans: list[dict[str, Any]], figures: dict[str, Any], check: ValidationReport,
+            files: list[str], today: str) -> str:
+    lines = [
+        "Briefing pack made by ipplan",
+        "============================",
+        "",
+        f"Made on {today} from:",
+        *[f"  - {p['title']} ({p['jurisdiction']}; file {p['source']}; plan id {p['plan']})"
+          for p in plans],
+        "",
+        "Open index.html in a browser: it links to every page. The pages work offline (nothing",
+        "is fetched from the network), show Chinese by default with an English switch, and print",
+        "on A4 landscape.",
+        "",
+        "Key figures",
+        f"  themes {figures['themes']}, tasks {figures['tasks']}, measures {figures['measures']}",
+        f"  units {figures['units']} ({figures['collective_units']} collective, "
+        f"{figures['unregistered_units']} not in the unit registry)",
+        f"  lead assignments {figures['lead_assignments']}, "
+        f"supporting assignments {figures['support_assignments']}",
+        "  measures due: " + ", ".join(f"{k} ({v})" for k, v in figures["deadlines"].items()),
+        f"  validation: {'conforms' if check.conforms else 'does NOT conform'}",
+        "",
+        "What is where",
+        "  index.html             key figures, overloaded units, clusters, links to every page",
+        "  network.html           units and who works with whom",
+        "  plan.html              themes, tasks, measures and their units",
+        "  clusters/, units/      one page per collaboration cluster and per unit",
+        "  snapshots/             the main views as PNG for slides",
+        "  data/assignments.csv   one row per measure, unit and role; opens in Excel",
+        "  data/units.csv         every unit with measures led and supported",
+        "  data/queries/          each saved query's result as CSV",
+        "  data/*.ttl             the plan as an RDF graph (Turtle)",
+        "  data/stats.json        the key figures as JSON",
+        "  data/validation.txt    SHACL validation report",
+        "  assets/                the network-drawing script the pages share",
+        "",
+        f"{len(files)} files.",
+    ]
+    return "\n".join(lines) + "\n"

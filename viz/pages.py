@@ -1,0 +1,601 @@
+"""Network pages: what each page shows, built from the analysed graph with pyvis.
+
+A page is a :class:`Page`: pyvis' nodes and edges (with positions computed here, seeded, so the
+page looks the same every time and does not move once drawn), plus the legend, the filters and
+the labels in Chinese and English. :mod:`viz.render` turns a page into offline HTML.
+
+Pages: the co-assignment network of units (``network_page``), a plan's theme -> task ->
+measure -> unit tree (``plan_page``), one unit's measures and partners (``unit_page``), one
+cluster (``cluster_page``), and, for graphs too big to read, the clusters as nodes
+(``cluster_overview_page``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+from pyvis.network import Network
+from rdflib import Graph, Literal
+
+from ipplan.graph.analytics import Analysis, UnitInfo
+from ipplan.graph.vocab import PREFIXES
+from ipplan.errors import IpplanError
+
+# Colours that stay apart in print and for colour-blind readers (Okabe-Ito, then Tableau).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#000000", "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#9C755F", "#EDC948")
+NO_CLUSTER = "#B0B0B0"
+KIND_LABELS = {
+    "municipal-department": ("市政府部门", "municipal department"),
+    "party-organ": ("党委机关", "party organ"),
+    "judicial": ("司法机关", "judicial organ"),
+    "customs": ("海关", "customs"),
+    "district-collective": ("县（市）区集合", "district collective"),
+    "development-zone": ("开发区管委会", "development-zone committee"),
+    "university": ("高校", "university"),
+    "financial-institution": ("金融机构", "financial institution"),
+    "mass-organisation": ("群团组织", "mass organisation"),
+    "other": ("其他", "other"),
+}
+LEVEL_COLOURS = {"plan": "#444444", "theme": "#7F3C8D", "task": "#11A579",
+                 "measure": "#3969AC", "unit": "#E68310"}
+AGGREGATE_ABOVE = 400  # units; above this the network page shows clusters as nodes
+
+
+@dataclass
+class Page:
+    """Everything a page shows."""
+
+    kind: str  # network | plan | unit | cluster | clusters
+    title_zh: str
+    title_en: str
+    subtitle_zh: str
+    subtitle_en: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    legend: list[dict[str, str]] = field(default_factory=list)
+    filters: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    notes_zh: str = ""
+    notes_en: str = ""
+
+
+def page_id(text: str) -> str:
+    """A short ASCII name for a unit's or cluster's page file, stable for the same IRI."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def unit_page_name(unit: str) -> str:
+    return f"unit-{page_id(unit)}.html"
+
+
+def cluster_page_name(number: int) -> str:
+    return f"cluster-{number}.html"
+
+
+@dataclass
+class _Facts:
+    """What the pages need from the graph, read once."""
+
+    plans: list[dict[str, Any]]
+    measures: dict[str, dict[str, Any]]
+    tasks: dict[str, dict[str, Any]]
+    themes: dict[str, dict[str, Any]]
+    assignments: list[tuple[str, str, str, int]]  # measure, unit, role, position
+
+
+_MEASURES = """
+SELECT ?m ?id ?text ?order ?deadline ?deadline_text ?task ?plan WHERE {
+  ?m a ipp:Measure ; ipp:notation ?id ; ipp:text ?text ; ipp:order ?order ;
+     ipp:deadlineText ?deadline_text ; ipp:task ?task ; ipp:plan ?plan .
+  OPTIONAL { ?m ipp:deadline ?deadline } }"""
+_TASKS = """
+SELECT ?t ?key ?title ?order ?theme ?plan WHERE {
+  ?t a ipp:Task ; ipp:notation ?key ; dcterms:title ?title ; ipp:order ?order ; ipp:plan ?plan .
+  OPTIONAL { ?t ipp:theme ?theme } }"""
+_THEMES = """
+SELECT ?th ?number ?title ?plan WHERE {
+  ?th a ipp:Theme ; ipp:number ?number ; skos:prefLabel ?title ; ipp:plan ?plan . }"""
+_PLANS = """
+SELECT ?p ?id ?title ?place ?place_en ?source WHERE {
+  ?p a ipp:Plan ; dcterms:identifier ?id ; dcterms:title ?title ; dcterms:source ?source ;
+     ipp:jurisdiction ?j . ?j skos:prefLabel ?place FILTER (lang(?place) = "zh")
+  OPTIONAL { ?j skos:prefLabel ?place_en FILTER (lang(?place_en) = "en") } } ORDER BY ?id"""
+_ASSIGNMENTS = """
+SELECT ?m ?u ?role ?position WHERE {
+  ?m ipp:hasAssignment ?a . ?a ipp:unit ?u ; ipp:role ?role ; ipp:position ?position . }"""
+
+
+def read_facts(graph: Graph) -> _Facts:
+    def rows(text: str) -> list[dict[str, Any]]:
+        result = graph.query(text, initNs=PREFIXES)
+        names = [str(v) for v in result.vars]
+        return [{k: _python(v) for k, v in zip(names, row)} for row in result]
+
+    measures = {str(r["m"]): r for r in rows(_MEASURES)}
+    tasks = {str(r["t"]): r for r in rows(_TASKS)}
+    themes = {str(r["th"]): r for r in rows(_THEMES)}
+    plans = rows(_PLANS)
+    assignments = sorted(
+        (str(r["m"]), str(r["u"]), "lead" if str(r["role"]).endswith("LeadRole") else "support",
+         int(r["position"])) for r in rows(_ASSIGNMENTS))
+    return _Facts(plans, measures, tasks, themes, assignments)
+
+
+def _python(value: Any) -> Any:
+    """A query result as a plain value: numbers as numbers, everything else as text."""
+    if value is None:
+        return None
+    if isinstance(value, Literal) and value.datatype is not None:
+        return value.toPython()
+    return str(value)
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _subtitle(facts: _Facts, today: str) -> tuple[str, str]:
+    titles = "；".join(_plain(p["title"]) for p in facts.plans)
+    files = ", ".join(_plain(p["source"]) for p in facts.plans)
+    return (f"{titles}（{files}）· 生成于 {today}", f"{titles} ({files}) · made {today}")
+
+
+def _cluster_colours(result: Analysis) -> dict[str, str]:
+    colour = {}
+    for cluster in result.clusters:
+        for unit in cluster.members:
+            colour[unit] = PALETTE[(cluster.number - 1) % len(PALETTE)]
+    return colour
+
+
+def _cluster_of(result: Analysis) -> dict[str, int]:
+    return {unit: c.number for c in result.clusters for unit in c.members}
+
+
+def _unit_size(result: Analysis, unit: str) -> float:
+    load = result.loads.get(unit)
+    return round(10 + 4 * math.sqrt(load.score if load else 0), 2)
+
+
+def _positions(G: nx.Graph, seed: int = 7, scale: float = 900.0, weight: str | None = "strength"
+               ) -> dict[str, tuple[float, float]]:
+    """Seeded spring layout in pixels: the same graph always lands in the same place."""
+    if G.number_of_nodes() == 0:
+        return {}
+    k = 1.5 / math.sqrt(max(G.number_of_nodes(), 1))
+    layout = nx.spring_layout(G, seed=seed, weight=weight, k=k, iterations=200)
+    return {n: (round(float(x) * scale, 1), round(float(y) * scale, 1))
+            for n, (x, y) in sorted(layout.items())}
+
+
+def _unit_themes(facts: _Facts) -> dict[str, set[str]]:
+    themes: dict[str, set[str]] = defaultdict(set)
+    for measure, unit, _role, _position in facts.assignments:
+        theme = facts.tasks[str(facts.measures[measure]["task"])].get("theme")
+        if theme:
+            themes[unit].add(str(theme))
+    return themes
+
+
+def _theme_filter(facts: _Facts) -> list[dict[str, str]]:
+    return [{"value": iri, "zh": f"{t['number']}. {t['title']}", "en": f"Theme {t['number']}"}
+            for iri, t in sorted(facts.themes.items(), key=lambda kv: (str(kv[1]["plan"]),
+                                                                       int(kv[1]["number"])))]
+
+
+def cluster_names(result: Analysis) -> dict[int, tuple[str, str]]:
+    """Each cluster named by its busiest member: 聚类 7：榕城海关等3个单位."""
+    names = {}
+    for c in result.clusters:
+        top = max(c.members, key=lambda u: (result.loads[u].score if u in result.loads else 0,
+                                            -c.members.index(u)))
+        info = result.units[top]
+        others = len(c.members) - 1
+        names[c.number] = (f"聚类 {c.number}：{info.name}等{len(c.members)}个单位",
+                           f"Cluster {c.number}: {info.name_en or info.name}"
+                           + (f" and {others} more" if others else ""))
+    return names
+
+
+def _cluster_filter(result: Analysis, facts: _Facts) -> list[dict[str, str]]:
+    names = cluster_names(result)
+    return [{"value": str(c.number), "zh": names[c.number][0], "en": names[c.number][1]}
+            for c in result.clusters]
+
+
+def _kind_filter(units: dict[str, UnitInfo], present: set[str]) -> list[dict[str, str]]:
+    kinds = sorted({units[u].kind for u in present})
+    return [{"value": k, "zh": KIND_LABELS.get(_slug(k), (k, k))[0],
+             "en": KIND_LABELS.get(_slug(k), (k, k))[1]} for k in kinds]
+
+
+def _slug(kind: str) -> str:
+    """Unit kind as the registry's slug (the analytics keep the ontology's local name)."""
+    from ipplan.graph.vocab import IPP, KIND_SLUGS
+
+    return KIND_SLUGS.get(IPP[kind], kind)
+
+
+def _unit_node(net: Network, unit: str, info: UnitInfo, result: Analysis, *,
+               themes: set[str], colour_by: str, x: float | None, y: float | None,
+               link: str | None = None) -> None:
+    load = result.loads.get(unit)
+    cluster = _cluster_of(result).get(unit)
+    colour = (_cluster_colours(result).get(unit, NO_CLUSTER) if colour_by == "cluster"
+              else PALETTE[sorted(KIND_LABELS).index(_slug(info.kind)) % len(PALETTE)])
+    tip_zh = [info.name, KIND_LABELS.get(_slug(info.kind), (info.kind,))[0]]
+    tip_en = [info.name_en or info.name, KIND_LABELS.get(_slug(info.kind), ("", info.kind))[1]]
+    if load:
+        tip_zh.append(f"牵头 {load.lead} 项，配合 {load.support} 项，负荷分 {load.score:g}")
+        tip_en.append(f"leads {load.lead}, supports {load.support}, load {load.score:g}")
+        if load.overloaded:
+            tip_zh.append(f"超负荷：{load.reason_zh}")
+            tip_en.append(f"Overloaded: {load.reason}")
+    if cluster:
+        tip_zh.append(f"聚类 {cluster}")
+        tip_en.append(f"cluster {cluster}")
+    options: dict[str, Any] = dict(
+        label_zh=info.name, label_en=info.name_en or info.name, tip_zh=tip_zh, tip_en=tip_en,
+        size=_unit_size(result, unit), kind=_slug(info.kind), cluster=str(cluster or ""),
+        themes=sorted(themes), level="unit", search=[info.name, info.name_en],
+        borderWidth=3 if load and load.overloaded else 1)
+    if link:
+        options["link"] = link
+    if x is not None and y is not None:
+        options.update(x=x, y=y)
+    net.add_node(unit, label=info.name, color=colour, **options)
+
+
+def _network() -> Network:
+    return Network(directed=False, cdn_resources="remote")
+
+
+def network_page(graph: Graph, result: Analysis, *, today: str, colour_by: str = "cluster",
+                 aggregate_above: int = AGGREGATE_ABOVE) -> Page:
+    """Units and their co-assignment edges; edge width is the number of shared measures."""
+    G = result.network
+    if G.number_of_nodes() > aggregate_above:
+        return cluster_overview_page(graph, result, today=today)
+    facts = read_facts(graph)
+    themes = _unit_themes(facts)
+    positions = _positions(G)
+    net = _network()
+    for unit in sorted(G.nodes):
+        x, y = positions[unit]
+        _unit_node(net, unit, result.units[unit], result, themes=themes[unit],
+                   colour_by=colour_by, x=x, y=y, link=f"units/{unit_page_name(unit)}")
+    for a, b, data in sorted(G.edges(data=True)):
+        _shared_edge(net, a, b, data, facts, result)
+    sub_zh, sub_en = _subtitle(facts, today)
+    return Page("network", "协作网络", "Coordination network", sub_zh, sub_en,
+                *_nodes_edges(net), legend=_legend(result, facts, colour_by, set(G.nodes)),
+                filters={"theme": _theme_filter(facts), "cluster": _cluster_filter(result, facts),
+                         "kind": _kind_filter(result.units, set(G.nodes))},
+                notes_zh="集合单位（各县（市）区政府等）未列入。" if not
+                result.parameters.include_collectives else "",
+                notes_en="Collective units (各县（市）区政府, …) are left out." if not
+                result.parameters.include_collectives else "")
+
+
+def _shared_edge(net: Network, a: str, b: str, data: dict[str, Any], facts: _Facts,
+                 result: Analysis) -> None:
+    ids = [str(facts.measures[m]["id"]) for m in data["measures"]]
+    names = (result.units[a].name, result.units[b].name)
+    names_en = (result.units[a].name_en or names[0], result.units[b].name_en or names[1])
+    net.add_edge(a, b, width=round(min(1 + data["weight"] * 0.8, 14), 2),
+                 tip_zh=[f"{names[0]} — {names[1]}", f"共同承担 {data['weight']} 项措施：" + "、".join(ids)],
+                 tip_en=[f"{names_en[0]} — {names_en[1]}",
+                         f"{data['weight']} shared measures: " + ", ".join(ids)],
+                 color={"color": "#8a8a8a", "opacity": 0.45})
+
+
+def _legend(result: Analysis, facts: _Facts, colour_by: str, units: set[str]
+            ) -> list[dict[str, str]]:
+    legend = []
+    if colour_by == "cluster":
+        for item in _cluster_filter(result, facts):
+            legend.append({"colour": PALETTE[(int(item["value"]) - 1) % len(PALETTE)],
+                           "zh": item["zh"], "en": item["en"]})
+        legend.append({"colour": NO_CLUSTER, "zh": "未归入聚类", "en": "in no cluster"})
+    else:
+        for item in _kind_filter(result.units, units):
+            legend.append({"colour": PALETTE[sorted(KIND_LABELS).index(item["value"])
+                                             % len(PALETTE)],
+                           "zh": item["zh"], "en": item["en"]})
+    legend += [
+        {"shape": "size", "zh": "圆点大小：负荷分（牵头×2＋配合×1）",
+         "en": "dot size: load score (2 × led + 1 × supported)"},
+        {"shape": "border", "zh": "粗边框：超负荷单位", "en": "thick border: overloaded unit"},
+        {"shape": "edge", "zh": "连线粗细：共同承担的措施数", "en": "line width: measures shared"},
+    ]
+    return legend
+
+
+def _nodes_edges(net: Network) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    nodes, edges, *_ = net.get_network_data()
+    for node in nodes:
+        node.pop("title", None)
+    return nodes, edges
+
+
+def plan_page(graph: Graph, result: Analysis, *, today: str, plan: str | None = None) -> Page:
+    """A plan's themes, tasks, measures and the units assigned to them, left to right."""
+    facts = read_facts(graph)
+    plans = [p for p in facts.plans if plan in (None, p["id"])]
+    if not plans:
+        raise IpplanError(f"no plan with id {plan!r}")
+    keep = {str(p["p"]) for p in plans}
+    net = _network()
+    column = {"plan": 0, "theme": 1, "task": 2, "measure": 3, "unit": 4}
+    y_of: dict[str, float] = {}
+    row = 0
+    themes_of_unit = _unit_themes(facts)
+    measure_ys: dict[str, list[float]] = defaultdict(list)
+    links: list[tuple[str, str, dict[str, Any]]] = []  # added once both ends exist
+    for p in plans:
+        pid = str(p["p"])
+        tasks = sorted((t for t in facts.tasks.items() if str(t[1]["plan"]) == pid),
+                       key=lambda kv: int(kv[1]["order"]))
+        start = row
+        for task_iri, task in tasks:
+            measures = sorted((m for m in facts.measures.items() if str(m[1]["task"]) == task_iri),
+                              key=lambda kv: int(kv[1]["order"]))
+            task_start = row
+            for m_iri, m in measures:
+                y = row * 70.0
+                y_of[m_iri] = y
+                row += 1
+                deadline = _plain(m["deadline"]) or _plain(m["deadline_text"])
+                units = [(u, role) for (mm, u, role, _) in facts.assignments if mm == m_iri]
+                lead = "、".join(result.units[u].name for u, r in units if r == "lead")
+                support = "、".join(result.units[u].name for u, r in units if r == "support")
+                lead_en = ", ".join(result.units[u].name_en or result.units[u].name
+                                    for u, r in units if r == "lead")
+                support_en = ", ".join(result.units[u].name_en or result.units[u].name
+                                       for u, r in units if r == "support")
+                theme = facts.themes.get(_plain(task.get("theme")), {})
+                net.add_node(m_iri, label=f"{m['id']}", shape="box",
+                             color=LEVEL_COLOURS["measure"], font={"color": "#ffffff"},
+                             x=column["measure"] * 320.0, y=y, level="measure",
+                             label_zh=f"{m['id']} {_short(_plain(m['text']))}",
+                             label_en=f"Measure {m['id']}",
+                             tip_zh=[f"措施 {m['id']}", _plain(m["text"]), f"牵头：{lead}",
+                                     f"配合：{support or '—'}", f"完成时限：{deadline}"],
+                             tip_en=[f"Measure {m['id']}", _plain(m["text"]), f"Lead: {lead_en}",
+                                     f"Support: {support_en or '—'}", f"Deadline: {deadline}"],
+                             themes=[_plain(task.get("theme"))] if task.get("theme") else [],
+                             cluster="", kind="", search=[str(m["id"]), _plain(m["text"])])
+                for u, _role in units:
+                    measure_ys[u].append(y)
+                links.append((task_iri, m_iri, {"color": {"color": "#9fb7d6"}, "width": 1}))
+            y_task = (task_start + max(row - 1, task_start)) / 2 * 70.0
+            y_of[task_iri] = y_task
+            net.add_node(task_iri, label=f"{task['key']}", shape="box",
+                         color=LEVEL_COLOURS["task"], font={"color": "#ffffff"},
+                         x=column["task"] * 320.0, y=y_task, level="task",
+                         label_zh=f"{task['key']}. {_short(_plain(task['title']), 16)}",
+                         label_en=f"Task {task['key']}",
+                         tip_zh=[f"任务 {task['key']}", _plain(task["title"])],
+                         tip_en=[f"Task {task['key']}", _plain(task["title"])],
+                         themes=[_plain(task.get("theme"))] if task.get("theme") else [],
+                         cluster="", kind="", search=[str(task["key"]), _plain(task["title"])])
+        for th_iri, theme in sorted(facts.themes.items(), key=lambda kv: int(kv[1]["number"])):
+            if str(theme["plan"]) != pid:
+                continue
+            ys = [y_of[t] for t, task in facts.tasks.items() if _plain(task.get("theme")) == th_iri
+                  and t in y_of]
+            y_theme = sum(ys) / len(ys) if ys else start * 70.0
+            net.add_node(th_iri, label=f"{theme['number']}", shape="box",
+                         color=LEVEL_COLOURS["theme"], font={"color": "#ffffff"},
+                         x=column["theme"] * 320.0, y=y_theme, level="theme",
+                         label_zh=f"{_cn(int(theme['number']))}、{_short(_plain(theme['title']), 14)}",
+                         label_en=f"Theme {theme['number']}",
+                         tip_zh=[f"主题 {theme['number']}", _plain(theme["title"])],
+                         tip_en=[f"Theme {theme['number']}", _plain(theme["title"])],
+                         themes=[th_iri], cluster="", kind="",
+                         search=[_plain(theme["title"])])
+            links.append((pid, th_iri, {"color": {"color": "#c9a3d6"}, "width": 2}))
+            for t, task in facts.tasks.items():
+                if _plain(task.get("theme")) == th_iri:
+                    links.append((th_iri, t, {"color": {"color": "#9fd6c2"}, "width": 1.5}))
+        net.add_node(pid, label=_short(_plain(p["title"]), 12), shape="box",
+                     color=LEVEL_COLOURS["plan"], font={"color": "#ffffff"},
+                     x=0.0, y=(start + row - 1) / 2 * 70.0, level="plan",
+                     label_zh=_short(_plain(p["title"]), 12), label_en=f"Plan {p['id']}",
+                     tip_zh=[_plain(p["title"]), _plain(p["source"])],
+                     tip_en=[_plain(p["title"]), _plain(p["source"])],
+                     themes=[], cluster="", kind="", search=[_plain(p["title"])])
+        row += 2
+    # Units sit beside the measures they work on, in that order, without overlapping.
+    units = sorted(measure_ys, key=lambda u: (sum(measure_ys[u]) / len(measure_ys[u]), u))
+    spacing = max(70.0 * row / max(len(units), 1), 40.0)
+    for index, unit in enumerate(units):
+        _unit_node(net, unit, result.units[unit], result, themes=themes_of_unit[unit],
+                   colour_by="cluster", x=column["unit"] * 320.0 + (index % 2) * 140,
+                   y=index * spacing, link=f"units/{unit_page_name(unit)}")
+    for source, target, options in links:
+        net.add_edge(source, target, **options)
+    for measure, unit, role, _ in facts.assignments:
+        if str(facts.measures[measure]["plan"]) in keep:
+            net.add_edge(measure, unit, width=2 if role == "lead" else 1,
+                         dashes=role != "lead",
+                         color={"color": "#E68310" if role == "lead" else "#bbbbbb"})
+    sub_zh, sub_en = _subtitle(facts, today)
+    legend = [{"colour": LEVEL_COLOURS[k], "zh": zh, "en": en} for k, zh, en in (
+        ("plan", "方案", "plan"), ("theme", "主题", "theme"), ("task", "重点任务", "task"),
+        ("measure", "具体措施", "measure"))]
+    legend += [{"shape": "edge", "zh": "实线：牵头单位；虚线：配合单位",
+                "en": "solid line: lead unit; dashed: supporting unit"},
+               {"shape": "size", "zh": "单位圆点大小：负荷分", "en": "unit dot size: load score"}]
+    return Page("plan", "方案结构", "Plan structure", sub_zh, sub_en, *_nodes_edges(net),
+                legend=legend, filters={"theme": _theme_filter(facts),
+                                        "cluster": _cluster_filter(result, facts),
+                                        "kind": _kind_filter(result.units, set(measure_ys))})
+
+
+def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str) -> Page:
+    """One unit, the measures it leads and supports, and the units it shares them with."""
+    facts = read_facts(graph)
+    if unit not in result.units:
+        matches = [u for u, info in result.units.items() if unit in (info.name, info.name_en)]
+        if not matches:
+            raise IpplanError(f"no unit named {unit!r} in these plans (see `ipplan units`)")
+        if len(matches) > 1:
+            raise IpplanError(f"{unit!r} names {len(matches)} units (one per jurisdiction); "
+                              "load one city's plans")
+        unit = matches[0]
+    info = result.units[unit]
+    mine = sorted({(m, role) for (m, u, role, _) in facts.assignments if u == unit},
+                  key=lambda mr: int(facts.measures[mr[0]]["order"]))
+    net = _network()
+    G = nx.Graph()
+    partners: dict[str, int] = defaultdict(int)
+    for measure, role in mine:
+        G.add_edge(unit, measure)
+        for m, u, _r, _ in facts.assignments:
+            if m == measure and u != unit and not result.units[u].collective:
+                G.add_edge(measure, u)
+                partners[u] += 1
+    positions = _positions(G, weight=None, scale=600.0)
+    themes = _unit_themes(facts)
+    _unit_node(net, unit, info, result, themes=themes[unit], colour_by="cluster",
+               x=positions.get(unit, (0, 0))[0], y=positions.get(unit, (0, 0))[1])
+    for measure, role in mine:
+        m = facts.measures[measure]
+        task = facts.tasks[str(m["task"])]
+        deadline = _plain(m["deadline"]) or _plain(m["deadline_text"])
+        x, y = positions[measure]
+        net.add_node(measure, label=str(m["id"]), shape="box", x=x, y=y,
+                     color=LEVEL_COLOURS["measure"], font={"color": "#ffffff"}, level="measure",
+                     label_zh=f"{m['id']} {_short(_plain(m['text']))}", label_en=f"Measure {m['id']}",
+                     tip_zh=[f"措施 {m['id']}（{'牵头' if role == 'lead' else '配合'}）",
+                             _plain(m["text"]), f"任务：{_plain(task['title'])}",
+                             f"完成时限：{deadline}"],
+                     tip_en=[f"Measure {m['id']} ({role})", _plain(m["text"]),
+                             f"Task: {_plain(task['title'])}", f"Deadline: {deadline}"],
+                     themes=[_plain(task.get("theme"))] if task.get("theme") else [],
+                     cluster="", kind="", search=[str(m["id"]), _plain(m["text"])])
+        net.add_edge(unit, measure, width=3 if role == "lead" else 1.5, dashes=role != "lead",
+                     color={"color": "#E68310" if role == "lead" else "#999999"})
+    for partner in sorted(partners):
+        x, y = positions[partner]
+        _unit_node(net, partner, result.units[partner], result, themes=themes[partner],
+                   colour_by="cluster", x=x, y=y, link=unit_page_name(partner))
+    for measure, _role in mine:
+        for m, u, r, _ in facts.assignments:
+            if m == measure and u in partners:
+                net.add_edge(measure, u, width=1, dashes=r != "lead",
+                             color={"color": "#bbbbbb"})
+    sub_zh, sub_en = _subtitle(facts, today)
+    load = result.loads.get(unit)
+    notes_zh = (f"牵头 {load.lead} 项、配合 {load.support} 项措施；与 {len(partners)} 个单位协作。"
+                if load else "")
+    notes_en = (f"Leads {load.lead} and supports {load.support} measures; works with "
+                f"{len(partners)} units." if load else "")
+    if load and load.overloaded:
+        notes_zh += f" 超负荷：{load.reason_zh}"
+        notes_en += f" Overloaded: {load.reason}"
+    return Page("unit", f"单位：{info.name}", f"Unit: {info.name_en or info.name}", sub_zh,
+                sub_en, *_nodes_edges(net),
+                legend=[{"colour": LEVEL_COLOURS["measure"], "zh": "具体措施", "en": "measure"},
+                        {"shape": "edge", "zh": "实线：牵头；虚线：配合",
+                         "en": "solid line: leads; dashed: supports"},
+                        {"shape": "size", "zh": "单位圆点大小：负荷分", "en": "unit dot size: load score"}],
+                filters={"theme": _theme_filter(facts)}, notes_zh=notes_zh, notes_en=notes_en)
+
+
+def cluster_page(graph: Graph, result: Analysis, number: int, *, today: str) -> Page:
+    """One collaboration cluster: its members, their shared edges and what they share."""
+    cluster = next((c for c in result.clusters if c.number == number), None)
+    if cluster is None:
+        raise IpplanError(f"no cluster {number} (clusters: 1 to {len(result.clusters)})")
+    facts = read_facts(graph)
+    sub = result.network.subgraph(cluster.members)
+    positions = _positions(sub, scale=500.0)
+    themes = _unit_themes(facts)
+    net = _network()
+    for unit in sorted(sub.nodes):
+        x, y = positions[unit]
+        _unit_node(net, unit, result.units[unit], result, themes=themes[unit],
+                   colour_by="cluster", x=x, y=y, link=f"../units/{unit_page_name(unit)}")
+    for a, b, data in sorted(sub.edges(data=True)):
+        _shared_edge(net, a, b, data, facts, result)
+    theme = facts.themes.get(cluster.top_theme, {})
+    sub_zh, sub_en = _subtitle(facts, today)
+    return Page("cluster", f"协作聚类 {number}", f"Collaboration cluster {number}", sub_zh, sub_en,
+                *_nodes_edges(net), legend=_legend(result, facts, "cluster", set(sub.nodes)),
+                filters={"theme": _theme_filter(facts)},
+                notes_zh=(f"{len(cluster.members)} 个单位，共同承担 {len(cluster.shared_measures)} 项措施；"
+                          f"主要主题：{_plain(theme.get('title'))}；内部密度 {cluster.density:g}。"),
+                notes_en=(f"{len(cluster.members)} units sharing {len(cluster.shared_measures)} "
+                          f"measures; top theme: {theme.get('number', '—')}; internal density "
+                          f"{cluster.density:g}."))
+
+
+def cluster_overview_page(graph: Graph, result: Analysis, *, today: str) -> Page:
+    """For graphs too big to read unit by unit: clusters as nodes, sized by members, joined by
+    the measures their members share; each opens its cluster page."""
+    facts = read_facts(graph)
+    of = _cluster_of(result)
+    H = nx.Graph()
+    for c in result.clusters:
+        H.add_node(c.number)
+    for a, b, data in result.network.edges(data=True):
+        ca, cb = of.get(a), of.get(b)
+        if ca and cb and ca != cb:
+            weight = H[ca][cb]["weight"] + data["weight"] if H.has_edge(ca, cb) else data["weight"]
+            H.add_edge(ca, cb, weight=weight)
+    positions = _positions(H, weight="weight", scale=900.0)
+    net = _network()
+    for c in result.clusters:
+        theme = facts.themes.get(c.top_theme, {})
+        x, y = positions[c.number]
+        names = "、".join(result.units[u].name for u in c.members[:8])
+        net.add_node(f"cluster-{c.number}", label=f"{c.number}", x=x, y=y,
+                     size=round(12 + 3 * math.sqrt(len(c.members)), 1),
+                     color=PALETTE[(c.number - 1) % len(PALETTE)], level="cluster",
+                     label_zh=f"聚类 {c.number}（{len(c.members)}）",
+                     label_en=f"Cluster {c.number} ({len(c.members)})",
+                     tip_zh=[f"聚类 {c.number}：{len(c.members)} 个单位", names,
+                             f"主要主题：{_plain(theme.get('title'))}"],
+                     tip_en=[f"Cluster {c.number}: {len(c.members)} units", names,
+                             f"top theme: {theme.get('number', '—')}"],
+                     themes=[c.top_theme] if c.top_theme else [], cluster=str(c.number),
+                     kind="", search=[f"{c.number}"] + [result.units[u].name for u in c.members],
+                     link=f"clusters/{cluster_page_name(c.number)}")
+    for a, b, data in sorted(H.edges(data=True)):
+        net.add_edge(f"cluster-{a}", f"cluster-{b}", width=round(min(1 + math.log2(
+            data["weight"] + 1), 14), 2), color={"color": "#8a8a8a", "opacity": 0.45},
+            tip_zh=[f"聚类 {a} — 聚类 {b}：{data['weight']} 对共同措施"],
+            tip_en=[f"Cluster {a} — cluster {b}: {data['weight']} shared measure pairs"])
+    sub_zh, sub_en = _subtitle(facts, today)
+    return Page("clusters", "协作网络（按聚类汇总）", "Coordination network (clusters)", sub_zh,
+                sub_en, *_nodes_edges(net),
+                legend=[{"shape": "size", "zh": "圆点大小：聚类中的单位数",
+                         "en": "dot size: units in the cluster"},
+                        {"shape": "edge", "zh": "连线粗细：跨聚类共同措施",
+                         "en": "line width: measures shared across clusters"}],
+                filters={"theme": _theme_filter(facts)},
+                notes_zh=f"单位过多（{result.network.number_of_nodes()} 个），按聚类汇总显示；点击聚类查看详情。",
+                notes_en=(f"Too many units to read ({result.network.number_of_nodes()}): shown "
+                          "as clusters; click a cluster to open it."))
+
+
+def _short(text: str, limit: int = 18) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_CN = "零一二三四五六七八九"
+
+
+def _cn(number: int) -> str:
+    if number < 10:
+        return _CN[number]
+    tens, ones = divmod(number, 10)
+    return (_CN[tens] if tens > 1 else "") + "十" + (_CN[ones] if ones else "")
