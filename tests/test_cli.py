@@ -191,22 +191,38 @@ def test_usage_errors_exit_2():
 
 def test_brief_pack(tmp_path):
     folder = tmp_path / "briefing"
-    result = run_ipplan("brief", SEED, "-o", folder)
+    result = run_ipplan("brief", SEED, "-o", folder, "--no-snapshots")
     assert result.code == 0, result.err
     assert f"briefing pack: {folder}" in result.out
     assert "measures 60" in result.out and "validation: conforms" in result.out
-    names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted([".ipplan-brief", "README.txt", "assignments.csv", "fuzhou-ip-plan.ttl",
-                            "stats.json", "units.csv", "validation.txt"])
-    assert json.loads((folder / "stats.json").read_text("utf-8"))["measures"] == 60
-    assert (folder / "assignments.csv").read_bytes().startswith("\ufeff".encode())
+    assert "overloaded 市市场监督管理局（知识产权局）" in result.out
+    names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert {".ipplan-brief", "README.txt", "index.html", "network.html", "plan.html",
+            "assets/vis-network.min.js", "data/assignments.csv", "data/fuzhou-ip-plan.ttl",
+            "data/stats.json", "data/units.csv", "data/validation.txt",
+            "data/queries/unit-workload.csv", "data/queries/overloaded-units.csv"} <= names
+    assert len([n for n in names if n.startswith("units/")]) == 37
+    assert len([n for n in names if n.startswith("clusters/")]) == 8
+    assert json.loads((folder / "data/stats.json").read_text("utf-8"))["measures"] == 60
+    assert (folder / "data/assignments.csv").read_bytes().startswith("\ufeff".encode())
     assert "福州市国家知识产权强市建设示范城市工作方案重点任务分解表" in (
         folder / "README.txt").read_text("utf-8")
     # Running again into the pack it made is fine; into someone else's folder is not.
-    assert run_ipplan("brief", SEED, "-o", folder).code == 0
+    assert run_ipplan("brief", SEED, "-o", folder, "--no-snapshots").code == 0
     other = tmp_path / "mine"
     other.mkdir()
     (other / "notes.docx").write_bytes(b"x")
-    refused = run_ipplan("brief", SEED, "-o", other)
+    refused = run_ipplan("brief", SEED, "-o", other, "--no-snapshots")
     assert refused.code == 2 and "not empty" in refused.err and "--force" in refused.err
-    assert run_ipplan("brief", SEED, "-o", other, "--force").code == 0
+    assert (other / "notes.docx").read_bytes() == b"x" and len(list(other.iterdir())) == 1
+    assert run_ipplan("brief", SEED, "-o", other, "--force", "--no-snapshots").code == 0
+
+
+def test_brief_without_chromium_says_so(tmp_path):
+    import os
+
+    env = {**os.environ, "IPPLAN_CHROMIUM": "/nonexistent/chromium"}
+    result = run_ipplan("brief", SEED, "-o", tmp_path / "b", env=env)
+    assert result.code == 0
+    assert "warning: snapshot of network.html skipped: no Chromium found" in result.err
+    assert (tmp_path / "b" / "network.html").exists()

@@ -209,9 +209,9 @@ def _cluster_filter(result: Analysis, facts: _Facts) -> list[dict[str, str]]:
 
 
 def _kind_filter(units: dict[str, UnitInfo], present: set[str]) -> list[dict[str, str]]:
-    kinds = sorted({units[u].kind for u in present})
-    return [{"value": k, "zh": KIND_LABELS.get(_slug(k), (k, k))[0],
-             "en": KIND_LABELS.get(_slug(k), (k, k))[1]} for k in kinds]
+    kinds = sorted({_slug(units[u].kind) for u in present})
+    return [{"value": k, "zh": KIND_LABELS.get(k, (k, k))[0],
+             "en": KIND_LABELS.get(k, (k, k))[1]} for k in kinds]
 
 
 def _slug(kind: str) -> str:

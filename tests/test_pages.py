@@ -1,0 +1,307 @@
+"""The briefing pack in a real headless Chromium (Debian's, driven by Playwright), with every
+request outside the pack's own folder blocked and counted."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED, measure_row, run_ipplan, table_text
+from ipplan.graph.registry import normalize_unit_name
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+if not Path(CHROMIUM).exists():  # the README's test command installs it
+    pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk",
+                pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pack") / "briefing"
+    result = run_ipplan("brief", SEED, "-o", folder)
+    assert result.code == 0, result.err
+    assert result.err == ""
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A page opened with the network blocked outside ``allowed``; what it asked for and
+    said is recorded."""
+
+    def __init__(self, browser, allowed: Path):
+        self.prefix = allowed.resolve().as_uri() + "/"
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.blocked: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route):
+        if route.request.url.startswith(self.prefix):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: Path, network: bool = True):
+        self.page.goto(path.resolve().as_uri())
+        if network:
+            self.page.wait_for_function("window.ipplanReady === true", timeout=15000)
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+    def clean(self) -> bool:
+        return not (self.blocked or self.failed or self.errors or self.dialogs)
+
+
+def _counts(page):
+    return page.evaluate("[ipplan.nodes.length, ipplan.edges.length]")
+
+
+def test_every_page_opens_offline_without_errors(pack, browser):
+    pages = [pack / "index.html", pack / "network.html", pack / "plan.html"]
+    pages += sorted((pack / "clusters").glob("*.html")) + sorted((pack / "units").glob("*.html"))
+    assert len(pages) == 3 + 8 + 37
+    visit = Visit(browser, pack)
+    try:
+        for path in pages:
+            page = visit.open(path, network=path.name != "index.html")
+            assert visit.clean(), (path.name, visit.blocked, visit.failed, visit.errors)
+            if path.name != "index.html":
+                nodes, edges = _counts(page)
+                assert nodes > 0 and edges > 0, path.name
+    finally:
+        visit.close()
+
+
+def test_network_and_plan_hold_the_expected_graph(pack, browser):
+    visit = Visit(browser, pack)
+    try:
+        # 35 units with a partner (37 less the two collectives), 165 co-assignment pairs
+        assert _counts(visit.open(pack / "network.html")) == [35, 165]
+        # plan + 7 themes + 22 tasks + 60 measures + 37 units; containment 7+22+60, 294 assignments
+        assert _counts(visit.open(pack / "plan.html")) == [127, 7 + 22 + 60 + 294]
+        assert visit.clean()
+    finally:
+        visit.close()
+
+
+def test_search_focuses_a_unit_and_a_measure(pack, browser):
+    visit = Visit(browser, pack)
+    try:
+        page = visit.open(pack / "network.html")
+        page.fill("#search", "市科技局")
+        selected = page.evaluate("ipplan.network.getSelectedNodes()")
+        assert selected == ["https://w3id.org/ipplan/id/unit/福州市/市科技局"]
+        assert page.text_content("#found").startswith("找到")
+        page = visit.open(pack / "plan.html")
+        page.fill("#search", "4.2")
+        assert page.evaluate("ipplan.network.getSelectedNodes()") == [
+            "https://w3id.org/ipplan/id/plan/fuzhou-ip-plan/measure/4.2"]
+        page.fill("#search", "Customs")  # English names are searchable too
+        assert page.evaluate("ipplan.network.getSelectedNodes()")[0].endswith("海关")
+    finally:
+        visit.close()
+
+
+def test_english_switch_and_filters(pack, browser):
+    visit = Visit(browser, pack)
+    try:
+        page = visit.open(pack / "network.html")
+        assert page.text_content("#title") == "协作网络"
+        page.click("#lang")
+        assert page.text_content("#title") == "Coordination network"
+        label = page.evaluate(
+            "ipplan.nodes.get('https://w3id.org/ipplan/id/unit/福州市/市科技局').label")
+        assert label == "Fuzhou Municipal Bureau of Science and Technology"
+        assert "Legend" in page.text_content("aside")
+        page.select_option("#filter-kind", "customs")
+        visible = page.evaluate("ipplan.nodes.get({filter: n => !n.hidden}).map(n => n.label)")
+        assert sorted(visible) == ["Fuzhou Changle Airport Customs", "Mawei Customs",
+                                   "Rongcheng Customs"]
+        index = visit.open(pack / "index.html", network=False)
+        index.click("#langswitch")
+        assert index.is_visible("text=Overloaded units")
+        assert visit.clean()
+    finally:
+        visit.close()
+
+
+def test_tooltip_carries_measure_text_roles_and_deadline(pack, browser):
+    visit = Visit(browser, pack)
+    try:
+        page = visit.open(pack / "plan.html")
+        tip = page.evaluate(
+            "ipplan.nodes.get('https://w3id.org/ipplan/id/plan/fuzhou-ip-plan/measure/1.1')"
+            ".title.textContent")
+        assert "修订《福州市自主知识产权资助和奖励办法》" in tip
+        assert "牵头：市市场监督管理局（知识产权局）" in tip and "完成时限：2022-12" in tip
+    finally:
+        visit.close()
+
+
+def _png_colours(path: Path) -> int:
+    """Distinct colours in a PNG (8-bit RGB/RGBA, no interlace), with the standard library."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, chunks, header = 8, [], None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            chunks.append(body)
+        pos += 12 + length
+    width, height, depth, colour = header[:4]
+    channels = {2: 3, 6: 4}[colour]
+    raw = zlib.decompress(b"".join(chunks))
+    stride = width * channels
+    previous = bytearray(stride)
+    seen = set()
+    for row in range(height):
+        start = row * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            corner = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                pred = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + pred) & 255
+        if row % 4 == 0:
+            seen.update(bytes(line[i:i + 3]) for i in range(0, stride, channels * 4))
+        previous = line
+    return len(seen)
+
+
+def test_snapshots_are_not_blank(pack):
+    for name in ("network", "plan"):
+        path = pack / "snapshots" / f"{name}.png"
+        assert path.stat().st_size > 20000
+        assert _png_colours(path) > 50, name
+
+
+HOSTILE_MEASURE = '<script>alert("m")</script>"><img src=x onerror=alert(2)> 推进\u202e工作'
+# No "/" in it: that separates units in a unit cell. Canonical unit names fold blanks and
+# brackets, so the pages show HOSTILE_UNIT_SHOWN.
+HOSTILE_UNIT = '市<b>科技局"><svg onload=alert(3)>'
+
+
+def test_markup_in_plan_text_shows_as_text(tmp_path, browser):
+    body = "\t一、主题<i>一</i>\n\n" + measure_row(
+        HOSTILE_MEASURE, f"{HOSTILE_UNIT}、javascript:alert(4)", "市财政局", "2023年6月",
+        task="1.任务<script>alert(5)</script>。") + measure_row(
+        "第二项", "市财政局", HOSTILE_UNIT, "2024年", continuation=True)
+    document = tmp_path / "hostile.txt"
+    document.write_text(table_text(body), "utf-8")
+    folder = tmp_path / "pack"
+    result = run_ipplan("brief", document, "-o", folder, "--no-snapshots")
+    assert result.code == 0, result.err
+    visit = Visit(browser, folder)
+    try:
+        pages = [folder / "index.html", folder / "network.html", folder / "plan.html"]
+        pages += sorted((folder / "units").glob("*.html"))
+        for path in pages:
+            page = visit.open(path, network=path.name != "index.html")
+            assert visit.dialogs == [] and visit.clean(), (path.name, visit.errors)
+            assert page.evaluate("document.querySelectorAll('script:not([id]):not([src])')"
+                                 ".length") <= 2
+            injected = page.evaluate(
+                "document.querySelectorAll('img[src=x], svg[onload]').length + "
+                "[...document.querySelectorAll('b, i')].filter("
+                "e => e.textContent.includes('科技') || e.textContent === '一').length")
+            assert injected == 0, path.name
+        page = visit.open(folder / "plan.html")
+        tips = page.evaluate("ipplan.nodes.get().map(n => n.title.textContent).join('\\n')")
+        shown = normalize_unit_name(HOSTILE_UNIT)
+        assert HOSTILE_MEASURE in tips and shown in tips
+        index = visit.open(folder / "index.html", network=False)
+        assert shown in index.text_content("body")
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("args, counts", [
+    (("network",), [35, 165]),
+    (("plan",), [127, 383]),
+    (("unit", "市法院"), None),
+    (("cluster", "3"), None),
+])
+def test_single_pages_carry_everything_inline(tmp_path, browser, args, counts):
+    target = tmp_path / "page.html"
+    result = run_ipplan("viz", args[0], *args[1:], SEED, "-o", target, "--lang", "en")
+    assert result.code == 0, result.err
+    html = target.read_text("utf-8")
+    assert "<script src=" not in html and "http://" not in html.split("<body>")[1][:2000]
+    visit = Visit(browser, tmp_path)
+    try:
+        page = visit.open(target)
+        assert visit.clean(), (visit.blocked, visit.errors)
+        assert page.evaluate("document.documentElement.lang") == "en"
+        if counts:
+            assert _counts(page) == counts
+        assert "link" not in html.split('id="ipplan-data">')[1].split("</script>")[0].replace(
+            '"links"', "")
+    finally:
+        visit.close()
+
+
+def test_big_graphs_open_on_clusters(seed_graph, browser, tmp_path):
+    from ipplan.graph.analytics import analyse
+    from ipplan.viz.pages import network_page
+    from ipplan.viz.render import write_page
+
+    result = analyse(seed_graph)
+    page = network_page(seed_graph, result, today="2026-11-24", aggregate_above=20)
+    assert page.kind == "clusters" and len(page.nodes) == len(result.clusters)
+    assert all(n["link"].startswith("clusters/cluster-") for n in page.nodes)
+    write_page(page, tmp_path / "network.html")
+    visit = Visit(browser, tmp_path)
+    try:
+        assert _counts(visit.open(tmp_path / "network.html"))[0] == len(result.clusters)
+        assert visit.clean()
+    finally:
+        visit.close()
+
+
+def test_unknown_unit_or_cluster_is_one_line(tmp_path):
+    for args, message in ((("unit", "不存在的单位"), "no unit named '不存在的单位'"),
+                          (("cluster", "99"), "no cluster 99")):
+        result = run_ipplan("viz", *args, SEED, "-o", tmp_path / "x.html")
+        assert result.code == 2 and message in result.err and "Traceback" not in result.err
