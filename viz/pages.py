@@ -461,7 +461,7 @@ def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str) -> Page:
             if m == measure and u != unit and not result.units[u].collective:
                 G.add_edge(measure, u)
                 partners[u] += 1
-    positions = _positions(G, weight=None, scale=600.0)
+    positions = _radial(unit, [m for m, _ in mine], partners, facts)
     themes = _unit_themes(facts)
     _unit_node(net, unit, info, result, themes=themes[unit], colour_by="cluster",
                x=positions.get(unit, (0, 0))[0], y=positions.get(unit, (0, 0))[1])
@@ -507,6 +507,30 @@ def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str) -> Page:
                          "en": "solid line: leads; dashed: supports"},
                         {"shape": "size", "zh": "单位圆点大小：负荷分", "en": "unit dot size: load score"}],
                 filters={"theme": _theme_filter(facts)}, notes_zh=notes_zh, notes_en=notes_en)
+
+
+def _radial(centre: str, measures: list[str], partners: dict[str, int], facts: _Facts
+            ) -> dict[str, tuple[float, float]]:
+    """The unit in the middle, its measures on a ring in document order, each partner on an
+    outer ring at the mean angle of the measures it shares: deterministic and uncluttered."""
+    positions = {centre: (0.0, 0.0)}
+    inner = max(260.0, 28.0 * len(measures))
+    angle_of = {}
+    for index, measure in enumerate(measures):
+        angle = 2 * math.pi * index / max(len(measures), 1) - math.pi / 2
+        angle_of[measure] = angle
+        positions[measure] = (round(inner * math.cos(angle), 1), round(inner * math.sin(angle), 1))
+    shared: dict[str, list[float]] = defaultdict(list)
+    for m, u, _role, _ in facts.assignments:
+        if m in angle_of and u in partners:
+            shared[u].append(angle_of[m])
+    outer = inner + 260.0
+    wanted = sorted(partners, key=lambda u: (math.atan2(
+        sum(math.sin(a) for a in shared[u]), sum(math.cos(a) for a in shared[u])), u))
+    for index, partner in enumerate(wanted):
+        angle = 2 * math.pi * index / max(len(wanted), 1) - math.pi / 2
+        positions[partner] = (round(outer * math.cos(angle), 1), round(outer * math.sin(angle), 1))
+    return positions
 
 
 def cluster_page(graph: Graph, result: Analysis, number: int, *, today: str) -> Page:
