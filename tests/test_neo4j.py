@@ -4,6 +4,7 @@ the RDF facts, wiping one plan only, and one-line errors for servers that are no
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from conftest import SEED, run_ipplan
 from ipplan.bolt import database_counts, expected_counts, push_graph, wipe_plan
@@ -57,3 +58,26 @@ def test_no_java_left_behind_and_nothing_written_here(tmp_path):
     assert result.code == 0, result.err
     assert list(tmp_path.iterdir()) == []  # ArcadeDB would write ./log here if not silenced
     assert result.err == ""
+
+
+def test_sigterm_stops_the_embedded_server_cleanly(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*"))
+    child = subprocess.Popen(
+        [sys.executable, "-c",
+         "import time\nfrom ipplan.bolt import session_scope\n"
+         "with session_scope() as s:\n    s.run('RETURN 1').consume()\n"
+         "    print('up', flush=True)\n    time.sleep(120)\n"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "up"
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(60) == 143
+    finally:
+        child.kill()
+    assert set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*")) == before
+    assert list(tmp_path.iterdir()) == []  # no hs_err crash file, no ./log

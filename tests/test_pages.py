@@ -77,6 +77,12 @@ class Visit:
     def close(self):
         self.context.close()
 
+    def __enter__(self) -> "Visit":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
     def clean(self) -> bool:
         return not (self.blocked or self.failed or self.errors or self.dialogs)
 
@@ -89,33 +95,26 @@ def test_every_page_opens_offline_without_errors(pack, browser):
     pages = [pack / "index.html", pack / "network.html", pack / "plan.html"]
     pages += sorted((pack / "clusters").glob("*.html")) + sorted((pack / "units").glob("*.html"))
     assert len(pages) == 3 + 8 + 37
-    visit = Visit(browser, pack)
-    try:
+    with Visit(browser, pack) as visit:
         for path in pages:
             page = visit.open(path, network=path.name != "index.html")
             assert visit.clean(), (path.name, visit.blocked, visit.failed, visit.errors)
             if path.name != "index.html":
                 nodes, edges = _counts(page)
                 assert nodes > 0 and edges > 0, path.name
-    finally:
-        visit.close()
 
 
 def test_network_and_plan_hold_the_expected_graph(pack, browser):
-    visit = Visit(browser, pack)
-    try:
+    with Visit(browser, pack) as visit:
         # 35 units with a partner (37 less the two collectives), 165 co-assignment pairs
         assert _counts(visit.open(pack / "network.html")) == [35, 165]
         # plan + 7 themes + 22 tasks + 60 measures + 37 units; containment 7+22+60, 294 assignments
         assert _counts(visit.open(pack / "plan.html")) == [127, 7 + 22 + 60 + 294]
         assert visit.clean()
-    finally:
-        visit.close()
 
 
 def test_search_focuses_a_unit_and_a_measure(pack, browser):
-    visit = Visit(browser, pack)
-    try:
+    with Visit(browser, pack) as visit:
         page = visit.open(pack / "network.html")
         page.fill("#search", "市科技局")
         selected = page.evaluate("ipplan.network.getSelectedNodes()")
@@ -127,13 +126,10 @@ def test_search_focuses_a_unit_and_a_measure(pack, browser):
             "https://w3id.org/ipplan/id/plan/fuzhou-ip-plan/measure/4.2"]
         page.fill("#search", "Customs")  # English names are searchable too
         assert page.evaluate("ipplan.network.getSelectedNodes()")[0].endswith("海关")
-    finally:
-        visit.close()
 
 
 def test_english_switch_and_filters(pack, browser):
-    visit = Visit(browser, pack)
-    try:
+    with Visit(browser, pack) as visit:
         page = visit.open(pack / "network.html")
         assert page.text_content("#title") == "协作网络"
         page.click("#lang")
@@ -150,21 +146,16 @@ def test_english_switch_and_filters(pack, browser):
         index.click("#langswitch")
         assert index.is_visible("text=Overloaded units")
         assert visit.clean()
-    finally:
-        visit.close()
 
 
 def test_tooltip_carries_measure_text_roles_and_deadline(pack, browser):
-    visit = Visit(browser, pack)
-    try:
+    with Visit(browser, pack) as visit:
         page = visit.open(pack / "plan.html")
         tip = page.evaluate(
             "ipplan.nodes.get('https://w3id.org/ipplan/id/plan/fuzhou-ip-plan/measure/1.1')"
             ".title.textContent")
         assert "修订《福州市自主知识产权资助和奖励办法》" in tip
         assert "牵头：市市场监督管理局（知识产权局）" in tip and "完成时限：2022-12" in tip
-    finally:
-        visit.close()
 
 
 def _png_colours(path: Path) -> int:
@@ -233,8 +224,7 @@ def test_markup_in_plan_text_shows_as_text(tmp_path, browser):
     folder = tmp_path / "pack"
     result = run_ipplan("brief", document, "-o", folder, "--no-snapshots")
     assert result.code == 0, result.err
-    visit = Visit(browser, folder)
-    try:
+    with Visit(browser, folder) as visit:
         pages = [folder / "index.html", folder / "network.html", folder / "plan.html"]
         pages += sorted((folder / "units").glob("*.html"))
         for path in pages:
@@ -253,8 +243,6 @@ def test_markup_in_plan_text_shows_as_text(tmp_path, browser):
         assert HOSTILE_MEASURE in tips and shown in tips
         index = visit.open(folder / "index.html", network=False)
         assert shown in index.text_content("body")
-    finally:
-        visit.close()
 
 
 @pytest.mark.parametrize("args, counts", [
@@ -269,8 +257,7 @@ def test_single_pages_carry_everything_inline(tmp_path, browser, args, counts):
     assert result.code == 0, result.err
     html = target.read_text("utf-8")
     assert "<script src=" not in html and "http://" not in html.split("<body>")[1][:2000]
-    visit = Visit(browser, tmp_path)
-    try:
+    with Visit(browser, tmp_path) as visit:
         page = visit.open(target)
         assert visit.clean(), (visit.blocked, visit.errors)
         assert page.evaluate("document.documentElement.lang") == "en"
@@ -278,8 +265,6 @@ def test_single_pages_carry_everything_inline(tmp_path, browser, args, counts):
             assert _counts(page) == counts
         assert "link" not in html.split('id="ipplan-data">')[1].split("</script>")[0].replace(
             '"links"', "")
-    finally:
-        visit.close()
 
 
 def test_big_graphs_open_on_clusters(seed_graph, browser, tmp_path):
@@ -292,12 +277,9 @@ def test_big_graphs_open_on_clusters(seed_graph, browser, tmp_path):
     assert page.kind == "clusters" and len(page.nodes) == len(result.clusters)
     assert all(n["link"].startswith("clusters/cluster-") for n in page.nodes)
     write_page(page, tmp_path / "network.html")
-    visit = Visit(browser, tmp_path)
-    try:
+    with Visit(browser, tmp_path) as visit:
         assert _counts(visit.open(tmp_path / "network.html"))[0] == len(result.clusters)
         assert visit.clean()
-    finally:
-        visit.close()
 
 
 def test_unknown_unit_or_cluster_is_one_line(tmp_path):

@@ -251,6 +251,16 @@ def _unit_node(net: Network, unit: str, info: UnitInfo, result: Analysis, *,
     net.add_node(unit, label=info.name, color=colour, **options)
 
 
+def _box(net: Network, node: str, level: str, *, x: float, y: float, label: str, zh: str,
+         en: str, tip_zh: list[str], tip_en: list[str], themes: list[str],
+         search: list[str]) -> None:
+    """A plan, theme, task or measure: a coloured box with labels and tooltips in both
+    languages."""
+    net.add_node(node, label=label, shape="box", color=LEVEL_COLOURS[level],
+                 font={"color": "#ffffff"}, x=x, y=y, level=level, label_zh=zh, label_en=en,
+                 tip_zh=tip_zh, tip_en=tip_en, themes=themes, cluster="", kind="", search=search)
+
+
 def _network() -> Network:
     return Network(directed=False, cdn_resources="remote")
 
@@ -359,57 +369,49 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, plan: str | None = 
                 support_en = ", ".join(result.units[u].name_en or result.units[u].name
                                        for u, r in units if r == "support")
                 theme = facts.themes.get(_plain(task.get("theme")), {})
-                net.add_node(m_iri, label=f"{m['id']}", shape="box",
-                             color=LEVEL_COLOURS["measure"], font={"color": "#ffffff"},
-                             x=column["measure"] * 320.0, y=y, level="measure",
-                             label_zh=f"{m['id']} {_short(_plain(m['text']))}",
-                             label_en=f"Measure {m['id']}",
-                             tip_zh=[f"措施 {m['id']}", _plain(m["text"]), f"牵头：{lead}",
-                                     f"配合：{support or '—'}", f"完成时限：{deadline}"],
-                             tip_en=[f"Measure {m['id']}", _plain(m["text"]), f"Lead: {lead_en}",
-                                     f"Support: {support_en or '—'}", f"Deadline: {deadline}"],
-                             themes=[_plain(task.get("theme"))] if task.get("theme") else [],
-                             cluster="", kind="", search=[str(m["id"]), _plain(m["text"])])
+                _box(net, m_iri, "measure", x=column["measure"] * 320.0, y=y,
+                     label=f"{m['id']}", zh=f"{m['id']} {_short(_plain(m['text']))}",
+                     en=f"Measure {m['id']}",
+                     tip_zh=[f"措施 {m['id']}", _plain(m["text"]), f"牵头：{lead}",
+                             f"配合：{support or '—'}", f"完成时限：{deadline}"],
+                     tip_en=[f"Measure {m['id']}", _plain(m["text"]), f"Lead: {lead_en}",
+                             f"Support: {support_en or '—'}", f"Deadline: {deadline}"],
+                     themes=[_plain(task.get("theme"))] if task.get("theme") else [],
+                     search=[str(m["id"]), _plain(m["text"])])
                 for u, _role in units:
                     measure_ys[u].append(y)
                 links.append((task_iri, m_iri, {"color": {"color": "#9fb7d6"}, "width": 1}))
             y_task = (task_start + max(row - 1, task_start)) / 2 * 70.0
             y_of[task_iri] = y_task
-            net.add_node(task_iri, label=f"{task['key']}", shape="box",
-                         color=LEVEL_COLOURS["task"], font={"color": "#ffffff"},
-                         x=column["task"] * 320.0, y=y_task, level="task",
-                         label_zh=f"{task['key']}. {_short(_plain(task['title']), 16)}",
-                         label_en=f"Task {task['key']}",
-                         tip_zh=[f"任务 {task['key']}", _plain(task["title"])],
-                         tip_en=[f"Task {task['key']}", _plain(task["title"])],
-                         themes=[_plain(task.get("theme"))] if task.get("theme") else [],
-                         cluster="", kind="", search=[str(task["key"]), _plain(task["title"])])
+            _box(net, task_iri, "task", x=column["task"] * 320.0, y=y_task,
+                 label=f"{task['key']}", zh=f"{task['key']}. {_short(_plain(task['title']), 16)}",
+                 en=f"Task {task['key']}",
+                 tip_zh=[f"任务 {task['key']}", _plain(task["title"])],
+                 tip_en=[f"Task {task['key']}", _plain(task["title"])],
+                 themes=[_plain(task.get("theme"))] if task.get("theme") else [],
+                 search=[str(task["key"]), _plain(task["title"])])
         for th_iri, theme in sorted(facts.themes.items(), key=lambda kv: int(kv[1]["number"])):
             if str(theme["plan"]) != pid:
                 continue
             ys = [y_of[t] for t, task in facts.tasks.items() if _plain(task.get("theme")) == th_iri
                   and t in y_of]
             y_theme = sum(ys) / len(ys) if ys else start * 70.0
-            net.add_node(th_iri, label=f"{theme['number']}", shape="box",
-                         color=LEVEL_COLOURS["theme"], font={"color": "#ffffff"},
-                         x=column["theme"] * 320.0, y=y_theme, level="theme",
-                         label_zh=f"{_cn(int(theme['number']))}、{_short(_plain(theme['title']), 14)}",
-                         label_en=f"Theme {theme['number']}",
-                         tip_zh=[f"主题 {theme['number']}", _plain(theme["title"])],
-                         tip_en=[f"Theme {theme['number']}", _plain(theme["title"])],
-                         themes=[th_iri], cluster="", kind="",
-                         search=[_plain(theme["title"])])
+            _box(net, th_iri, "theme", x=column["theme"] * 320.0, y=y_theme,
+                 label=f"{theme['number']}",
+                 zh=f"{_cn(int(theme['number']))}、{_short(_plain(theme['title']), 14)}",
+                 en=f"Theme {theme['number']}",
+                 tip_zh=[f"主题 {theme['number']}", _plain(theme["title"])],
+                 tip_en=[f"Theme {theme['number']}", _plain(theme["title"])],
+                 themes=[th_iri], search=[_plain(theme["title"])])
             links.append((pid, th_iri, {"color": {"color": "#c9a3d6"}, "width": 2}))
             for t, task in facts.tasks.items():
                 if _plain(task.get("theme")) == th_iri:
                     links.append((th_iri, t, {"color": {"color": "#9fd6c2"}, "width": 1.5}))
-        net.add_node(pid, label=_short(_plain(p["title"]), 12), shape="box",
-                     color=LEVEL_COLOURS["plan"], font={"color": "#ffffff"},
-                     x=0.0, y=(start + row - 1) / 2 * 70.0, level="plan",
-                     label_zh=_short(_plain(p["title"]), 12), label_en=f"Plan {p['id']}",
-                     tip_zh=[_plain(p["title"]), _plain(p["source"])],
-                     tip_en=[_plain(p["title"]), _plain(p["source"])],
-                     themes=[], cluster="", kind="", search=[_plain(p["title"])])
+        _box(net, pid, "plan", x=0.0, y=(start + row - 1) / 2 * 70.0,
+             label=_short(_plain(p["title"]), 12), zh=_short(_plain(p["title"]), 12),
+             en=f"Plan {p['id']}", tip_zh=[_plain(p["title"]), _plain(p["source"])],
+             tip_en=[_plain(p["title"]), _plain(p["source"])], themes=[],
+             search=[_plain(p["title"])])
         row += 2
     # Units sit beside the measures they work on, in that order, without overlapping.
     units = sorted(measure_ys, key=lambda u: (sum(measure_ys[u]) / len(measure_ys[u]), u))
@@ -470,16 +472,14 @@ def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str) -> Page:
         task = facts.tasks[str(m["task"])]
         deadline = _plain(m["deadline"]) or _plain(m["deadline_text"])
         x, y = positions[measure]
-        net.add_node(measure, label=str(m["id"]), shape="box", x=x, y=y,
-                     color=LEVEL_COLOURS["measure"], font={"color": "#ffffff"}, level="measure",
-                     label_zh=f"{m['id']} {_short(_plain(m['text']))}", label_en=f"Measure {m['id']}",
-                     tip_zh=[f"措施 {m['id']}（{'牵头' if role == 'lead' else '配合'}）",
-                             _plain(m["text"]), f"任务：{_plain(task['title'])}",
-                             f"完成时限：{deadline}"],
-                     tip_en=[f"Measure {m['id']} ({role})", _plain(m["text"]),
-                             f"Task: {_plain(task['title'])}", f"Deadline: {deadline}"],
-                     themes=[_plain(task.get("theme"))] if task.get("theme") else [],
-                     cluster="", kind="", search=[str(m["id"]), _plain(m["text"])])
+        _box(net, measure, "measure", x=x, y=y, label=str(m["id"]),
+             zh=f"{m['id']} {_short(_plain(m['text']))}", en=f"Measure {m['id']}",
+             tip_zh=[f"措施 {m['id']}（{'牵头' if role == 'lead' else '配合'}）",
+                     _plain(m["text"]), f"任务：{_plain(task['title'])}", f"完成时限：{deadline}"],
+             tip_en=[f"Measure {m['id']} ({role})", _plain(m["text"]),
+                     f"Task: {_plain(task['title'])}", f"Deadline: {deadline}"],
+             themes=[_plain(task.get("theme"))] if task.get("theme") else [],
+             search=[str(m["id"]), _plain(m["text"])])
         net.add_edge(unit, measure, width=3 if role == "lead" else 1.5, dashes=role != "lead",
                      color={"color": "#E68310" if role == "lead" else "#999999"})
     for partner in sorted(partners):

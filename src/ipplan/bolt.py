@@ -19,7 +19,9 @@ import contextlib
 import os
 import secrets
 import shutil
+import signal
 import socket
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -103,6 +105,7 @@ class EmbeddedServer:
             self.target = Target(f"bolt://127.0.0.1:{bolt_port}", "root", password,
                                  self.DATABASE, embedded=True)
             atexit.register(self.stop)
+            _exit_cleanly_on_sigterm()
             return self.target
 
     def stop(self) -> None:
@@ -118,6 +121,15 @@ class EmbeddedServer:
         if self._folder:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """With the JVM in this process, SIGTERM would crash it (exit 134, an hs_err file) before
+    any cleanup; turn it into a normal exit so the server stops and its folder goes."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
 _EMBEDDED = EmbeddedServer()
