@@ -18,6 +18,7 @@ from ipplan.model import Location
 from .assemble import PlanBuilder, is_row_number, task_heading, theme_heading
 from .columns import Columns, column_of, find_columns, is_header_row
 from .deadlines import looks_like_deadline
+from .units import looks_like_unit_list
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,11 @@ def read_table_text(text: str, path: Path, builder: PlanBuilder) -> list[str]:
     return preamble
 
 
+def _start(cells: tuple[_Cell, ...]) -> str:
+    text = next((cell.text for cell in cells if len(cell.text) > 12), cells[-1].text)
+    return text[:30]
+
+
 def _loose_line(event: _Loose, file: str, builder: PlanBuilder) -> None:
     location = Location(file, event.line)
     if (heading := theme_heading(event.text)) is not None:
@@ -151,6 +157,13 @@ def _row(event: _Row, columns: Columns, file: str, builder: PlanBuilder) -> None
         # The file stops inside this row: its cells cannot be matched to columns.
         builder.skipped(Location(file, cells[0].line),
                         "the document ends inside this row (cut off?); row skipped")
+        return
+    if lead.text and not looks_like_unit_list(lead.text):
+        # Columns are known here only by position: a missing cell shifts the row, and the
+        # measure's text would be read as its units.
+        builder.skipped(Location(file, cells[0].line),
+                        "the cells of this row do not line up with the header (is a cell "
+                        f"missing?); row skipped: {_start(cells)!r}")
         return
     if event.at_end and event.unfinished:
         builder.skipped(Location(file, cells[-1].line),
