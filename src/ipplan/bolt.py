@@ -168,7 +168,8 @@ def session_scope(target: Target | None = None) -> Iterator[Any]:
     """A neo4j driver session on ``target`` (default: NEO4J_URI, else the embedded server).
     Connection failures become one-line :class:`BoltError` naming the URI."""
     from neo4j import GraphDatabase
-    from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+    from neo4j.exceptions import (AuthError, DriverError, Neo4jError, ServiceUnavailable,
+                                  SessionExpired)
 
     target = target or configured_target() or embedded_server().start()
     driver = None
@@ -183,6 +184,11 @@ def session_scope(target: Target | None = None) -> Iterator[Any]:
                         "(NEO4J_USER / NEO4J_PASSWORD)") from None
     except ServiceUnavailable as exc:
         raise BoltError(f"{target.uri}: cannot reach the Bolt server ({_reason(exc)})") from None
+    except SessionExpired as exc:
+        raise BoltError(f"{target.uri}: the connection to the Bolt server was lost; run the "
+                        f"command again to finish ({_reason(exc)})") from None
+    except DriverError as exc:
+        raise BoltError(f"{target.uri}: the Bolt driver failed ({_reason(exc)})") from None
     except Neo4jError as exc:
         raise BoltError(f"{target.uri}: the server refused a statement "
                         f"({exc.code}: {_reason(exc)})") from None

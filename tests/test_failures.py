@@ -1,0 +1,150 @@
+"""Failing servers and interrupted work: a push killed half-way and run again, a server that
+disappears mid-push, the embedded server's address, and files never left half-written."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED, run_ipplan
+from ipplan.bolt import EmbeddedServer, database_counts, expected_counts, session_scope
+
+
+@pytest.fixture(scope="module")
+def corpus_ttl(tmp_path_factory):
+    """Eight plans (the seed under eight ids) in one graph file: a push that takes a while."""
+    folder = tmp_path_factory.mktemp("corpus")
+    copies = []
+    for index in range(8):
+        copy = folder / f"fuzhou-{index}.txt"
+        copy.write_bytes(SEED.read_bytes())
+        copies.append(copy)
+    target = folder / "corpus.ttl"
+    result = run_ipplan("load", *copies, "-o", target)
+    assert result.code == 0, result.err
+    return target
+
+
+def _expected(corpus_ttl):
+    from ipplan.pipeline import analysed, open_sources
+
+    return expected_counts(analysed(open_sources([corpus_ttl])).graph)
+
+
+def _env(target):
+    return {**os.environ, "NEO4J_URI": target.uri, "NEO4J_USER": target.user,
+            "NEO4J_PASSWORD": target.password, "NEO4J_DATABASE": target.database}
+
+
+def _push(corpus_ttl, target):
+    return subprocess.Popen([sys.executable, "-m", "ipplan", "neo4j", "push", str(corpus_ttl)],
+                            env=_env(target), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, stdin=subprocess.DEVNULL)
+
+
+def _wait_for_nodes(session, least: int, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if session.run("MATCH (n) RETURN count(n) AS n").single()["n"] >= least:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the push never started")
+
+
+def test_push_killed_half_way_then_run_again_gives_the_clean_counts(corpus_ttl, empty_bolt):
+    from ipplan.bolt import embedded_server
+
+    target = embedded_server().target
+    child = _push(corpus_ttl, target)
+    try:
+        _wait_for_nodes(empty_bolt, 50)
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+    finally:
+        child.kill()
+    partial = database_counts(empty_bolt)
+    expected = _expected(corpus_ttl)
+    assert partial != expected  # it really was stopped half-way
+    again = run_ipplan("neo4j", "push", corpus_ttl, env=_env(target))
+    assert again.code == 0, again.err
+    assert database_counts(empty_bolt) == expected
+    assert expected["Measure"] == 8 * 60 and expected["Plan"] == 8
+
+
+def test_server_that_disappears_mid_push(corpus_ttl):
+    server = EmbeddedServer()
+    target = server.start()
+    child = _push(corpus_ttl, target)
+    try:
+        with session_scope(target) as session:
+            _wait_for_nodes(session, 50)
+        server.stop()
+        out, err = child.communicate(timeout=120)
+    finally:
+        child.kill()
+        server.stop()
+    assert child.returncode == 2, err
+    assert err.startswith(f"ipplan: error: {target.uri}: "), err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    # A new server, the same command again: the push completes with the clean counts.
+    fresh = EmbeddedServer()
+    target = fresh.start()
+    try:
+        again = run_ipplan("neo4j", "push", corpus_ttl, env=_env(target))
+        assert again.code == 0, again.err
+        with session_scope(target) as session:
+            assert database_counts(session) == _expected(corpus_ttl)
+    finally:
+        fresh.stop()
+
+
+def test_embedded_server_listens_on_loopback_only(bolt):
+    from ipplan.bolt import embedded_server
+
+    target = embedded_server().target
+    port = int(target.uri.rsplit(":", 1)[1])
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if int(hex_port, 16) == port and state == "0A":  # LISTEN
+                listening.append(address)
+    assert listening, "the Bolt port is not listening"
+    loopback = {"0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000"}
+    assert set(listening) <= loopback, listening
+    assert len(target.password) >= 24  # a fresh random password per start
+
+
+def test_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
+    from ipplan import files
+
+    target = tmp_path / "fuzhou.ttl"
+    target.write_text("the good graph\n", "utf-8")
+
+    def interrupted(source, destination):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        files.atomic_write_bytes(target, b"half of a new graph")
+    assert target.read_text("utf-8") == "the good graph\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fuzhou.ttl"]
+
+
+def test_load_killed_mid_write_never_leaves_half_a_file(tmp_path, corpus_ttl):
+    target = tmp_path / "out.ttl"
+    target.write_text("previous\n", "utf-8")
+    child = subprocess.Popen([sys.executable, "-m", "ipplan", "load", str(corpus_ttl), "-o",
+                              str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    child.send_signal(signal.SIGKILL)
+    child.wait(30)
+    text = target.read_text("utf-8")
+    assert text == "previous\n" or text.rstrip().endswith(".")  # old file, or a whole new one
