@@ -158,7 +158,9 @@ def _row(event: _Row, columns: Columns, file: str, builder: PlanBuilder) -> None
         builder.skipped(Location(file, cells[0].line),
                         "the document ends inside this row (cut off?); row skipped")
         return
-    if lead.text and not looks_like_unit_list(lead.text):
+    shifted = (task_heading(measure.text) is not None and len(measure.text) <= 40) or (
+        lead.text and not looks_like_unit_list(lead.text))
+    if shifted:
         # Columns are known here only by position: a missing cell shifts the row, and the
         # measure's text would be read as its units.
         builder.skipped(Location(file, cells[0].line),

@@ -72,6 +72,8 @@ def looks_like_unit_list(cell: str) -> bool:
     >>> looks_like_unit_list("推进知识产权信息利用，以专利导航赋能产业为导向，打造专利密集型产业。")
     False
     """
+    if "。" in cell.strip().rstrip("。"):
+        return False  # sentences end inside it: a measure's text, not a list of units
     names, _problem = split_units(cell)
     if not names:
         return True

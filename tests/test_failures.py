@@ -148,3 +148,27 @@ def test_load_killed_mid_write_never_leaves_half_a_file(tmp_path, corpus_ttl):
     child.wait(30)
     text = target.read_text("utf-8")
     assert text == "previous\n" or text.rstrip().endswith(".")  # old file, or a whole new one
+
+
+def test_ctrl_c_during_a_push_is_one_line_and_leaves_nothing(corpus_ttl, tmp_path):
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    child = subprocess.Popen([sys.executable, "-m", "ipplan", "neo4j", "push", str(corpus_ttl)],
+                             cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*")) - before:
+            assert time.monotonic() < deadline and child.poll() is None, "server never started"
+            time.sleep(0.05)
+        time.sleep(1.0)
+        child.send_signal(signal.SIGINT)
+        _out, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert child.returncode == 130, err
+    assert err.strip() == "ipplan: interrupted"
+    assert set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*")) == before
+    assert list(tmp_path.iterdir()) == []

@@ -167,3 +167,36 @@ def test_bolt_server_that_refuses_the_password(bolt):
     assert result.code == 2 and "Traceback" not in result.err
     assert result.err.strip() == (f"ipplan: error: {target.uri}: the server refused the user "
                                   "name or password (NEO4J_USER / NEO4J_PASSWORD)")
+
+
+@FUZZ
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".csv", ".tsv"]))
+def test_random_bytes_as_csv_never_crash(tmp_path, data, suffix):
+    plan, error = _load(tmp_path, data, name=f"fuzz{suffix}")
+    assert plan is not None or ("fuzz" in error and "\n" not in error)
+
+
+PROSE = ("厦门市工作方案\n一、主题\n（一）任务\n1. 做一件事。（市科技局牵头，市财政局配合，2023年6月底前完成）\n"
+         "2. 做另一件事。\n牵头单位：市教育局\n责任单位：市财政局、各县（市）区政府\n完成时限：长期坚持\n")
+
+
+@FUZZ
+@given(cuts=st.lists(st.tuples(st.integers(0, len(PROSE)), PIECES), max_size=6))
+def test_mutated_prose_never_crashes(tmp_path, cuts):
+    text = PROSE
+    for where, piece in cuts:
+        text = text[:where] + piece + text[where:]
+    plan, error = _load(tmp_path, text.encode("utf-8"))
+    assert plan is not None or ("fuzz.txt" in error and "\n" not in error)
+
+
+def test_mixed_encodings_are_refused_at_their_line(tmp_path):
+    data = SEED_TEXT.encode("utf-8")[:3000] + SEED_TEXT.encode("gb18030")[3000:6000]
+    result = run_ipplan("stats", _write_bytes(tmp_path / "mixed.txt", data))
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "mixed.txt:" in result.err and "is not UTF-8 or GB18030 text" in result.err
+
+
+def _write_bytes(path, data):
+    path.write_bytes(data)
+    return path

@@ -101,6 +101,11 @@ class EmbeddedServer:
                 self._cleanup()
                 raise BoltError(f"the embedded Bolt server did not start ({_reason(exc)})") \
                     from None
+            except BaseException:  # Ctrl-C while it starts: leave nothing behind
+                with contextlib.suppress(Exception):
+                    server.stop()
+                self._cleanup()
+                raise
             self._server = server
             self.target = Target(f"bolt://127.0.0.1:{bolt_port}", "root", password,
                                  self.DATABASE, embedded=True)
