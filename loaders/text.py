@@ -18,7 +18,6 @@ from ipplan.model import Location
 from .assemble import PlanBuilder, is_row_number, task_heading, theme_heading
 from .columns import Columns, column_of, find_columns, is_header_row
 from .deadlines import looks_like_deadline
-from .units import looks_like_unit_list
 
 
 @dataclass(frozen=True)
@@ -158,8 +157,12 @@ def _row(event: _Row, columns: Columns, file: str, builder: PlanBuilder) -> None
         builder.skipped(Location(file, cells[0].line),
                         "the document ends inside this row (cut off?); row skipped")
         return
-    shifted = (task_heading(measure.text) is not None and len(measure.text) <= 40) or (
-        lead.text and not looks_like_unit_list(lead.text))
+    # Signs that a cell is missing and the rest slid one column: the task heading sits in the
+    # measure column, the measure column is empty while the lead column is not, or the lead
+    # column holds sentences (a measure's text) rather than unit names.
+    shifted = ((task_heading(measure.text) is not None and len(measure.text) <= 40)
+               or (not measure.text and bool(lead.text))
+               or "。" in lead.text.strip().rstrip("。"))
     if shifted:
         # Columns are known here only by position: a missing cell shifts the row, and the
         # measure's text would be read as its units.

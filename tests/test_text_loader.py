@@ -204,3 +204,18 @@ def test_cut_anywhere_loads_a_correct_prefix_or_refuses(tmp_path, seed_plan):
         complete_rows = text.count("月\n\n")  # every seed row ends with its deadline month
         if len(ids) < complete_rows:
             assert plan.warnings, size
+
+
+@pytest.mark.parametrize("line", [101, 352])  # the lead cells of measures 5.1 and 16.1
+def test_row_missing_its_lead_cell_is_reported_not_shifted(tmp_path, line):
+    """Found by the fuzz tests: without its lead-unit line a row slid one column, and the task
+    heading was read as the measure and the measure's text as its units."""
+    lines = SEED.read_text("utf-8").splitlines()
+    assert lines[line - 1].strip() == "市市场监督管理局（知识产权局）"
+    del lines[line - 1]
+    plan = load_document(_write(tmp_path, "\n".join(lines)), plan_id="x")
+    texts = {m.text for m in plan.measures}
+    assert not any(t.startswith(("5.深化", "16.构建")) for t in texts)
+    assert not any(len(u) > 40 for m in plan.measures for u in m.lead_units)
+    assert any("do not line up" in w.message for w in plan.warnings)
+    assert len(plan.measures) == 59
