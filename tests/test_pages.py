@@ -91,17 +91,69 @@ def _counts(page):
     return page.evaluate("[ipplan.nodes.length, ipplan.edges.length]")
 
 
-def test_every_page_opens_offline_without_errors(pack, browser):
-    pages = [pack / "index.html", pack / "network.html", pack / "plan.html"]
+def _expected_counts(graph):
+    """Nodes and edges each unit and cluster page should draw, from the graph itself."""
+    from collections import defaultdict
+
+    from ipplan.graph.analytics import analyse
+    from ipplan.viz.pages import cluster_page_name, unit_page_name
+
+    result = analyse(graph)
+    by_measure = defaultdict(set)
+    for measure, unit in graph.query(
+            "SELECT ?m ?u WHERE { ?m ?p ?u . VALUES ?p { ipp:leadUnit ipp:supportingUnit } }",
+            initNs={"ipp": "https://w3id.org/ipplan/ontology#"}):
+        by_measure[str(measure)].add(str(unit))
+    expected = {}
+    for unit, info in result.units.items():
+        mine = [m for m, units in by_measure.items() if unit in units]
+        partners = {u for m in mine for u in by_measure[m]
+                    if u != unit and not result.units[u].collective}
+        shared = sum(len({u for u in by_measure[m] if u in partners}) for m in mine)
+        expected[f"units/{unit_page_name(unit)}"] = [1 + len(mine) + len(partners),
+                                                     len(mine) + shared]
+    for cluster in result.clusters:
+        sub = result.network.subgraph(cluster.members)
+        expected[f"clusters/{cluster_page_name(cluster.number)}"] = [
+            sub.number_of_nodes(), sub.number_of_edges()]
+    return expected
+
+
+def test_every_page_opens_offline_and_works(pack, browser, seed_graph):
+    """Each page of the pack: nothing blocked or failed, no console error, the expected nodes
+    and edges, search focuses a unit, the English switch relabels."""
+    expected = _expected_counts(seed_graph)
+    pages = [pack / "network.html", pack / "plan.html"]
     pages += sorted((pack / "clusters").glob("*.html")) + sorted((pack / "units").glob("*.html"))
-    assert len(pages) == 3 + 8 + 37
+    assert len(pages) == 2 + 8 + 37
     with Visit(browser, pack) as visit:
+        visit.open(pack / "index.html", network=False)
+        assert visit.clean(), (visit.blocked, visit.failed, visit.errors)
         for path in pages:
-            page = visit.open(path, network=path.name != "index.html")
-            assert visit.clean(), (path.name, visit.blocked, visit.failed, visit.errors)
-            if path.name != "index.html":
-                nodes, edges = _counts(page)
-                assert nodes > 0 and edges > 0, path.name
+            name = path.relative_to(pack).as_posix()
+            page = visit.open(path)
+            assert visit.clean(), (name, visit.blocked, visit.failed, visit.errors)
+            if name in expected:
+                assert _counts(page) == expected[name], name
+            unit = page.evaluate("ipplan.nodes.get({filter: n => n.level === 'unit'})"
+                                 ".map(n => [n.id, n.label_zh, n.label_en])[0]")
+            page.fill("#search", unit[1])
+            assert page.evaluate("ipplan.network.getSelectedNodes()") == [unit[0]], name
+            page.click("#lang")
+            assert page.evaluate(f"ipplan.nodes.get({unit[0]!r}).label") == unit[2], name
+            assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_pages_print_on_one_sheet(pack, browser):
+    with Visit(browser, pack) as visit:
+        page = visit.open(pack / "network.html")
+        page.emulate_media(media="print")
+        assert page.evaluate("getComputedStyle(document.querySelector('.controls')).display") \
+            == "none"
+        height = page.evaluate("document.getElementById('network').getBoundingClientRect().height")
+        assert 400 < height < 700  # 150 mm at 96 dpi
+        pdf = page.pdf(format="A4", landscape=True)
+        assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") <= 2
 
 
 def test_network_and_plan_hold_the_expected_graph(pack, browser):

@@ -506,7 +506,9 @@ def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str) -> Page:
                         {"shape": "edge", "zh": "实线：牵头；虚线：配合",
                          "en": "solid line: leads; dashed: supports"},
                         {"shape": "size", "zh": "单位圆点大小：负荷分", "en": "unit dot size: load score"}],
-                filters={"theme": _theme_filter(facts)}, notes_zh=notes_zh, notes_en=notes_en)
+                filters={"theme": _theme_filter(facts), "cluster": _cluster_filter(result, facts),
+                         "kind": _kind_filter(result.units, {unit, *partners})},
+                notes_zh=notes_zh, notes_en=notes_en)
 
 
 def _radial(centre: str, measures: list[str], partners: dict[str, int], facts: _Facts
@@ -553,7 +555,8 @@ def cluster_page(graph: Graph, result: Analysis, number: int, *, today: str) -> 
     sub_zh, sub_en = _subtitle(facts, today)
     return Page("cluster", f"协作聚类 {number}", f"Collaboration cluster {number}", sub_zh, sub_en,
                 *_nodes_edges(net), legend=_legend(result, facts, "cluster", set(sub.nodes)),
-                filters={"theme": _theme_filter(facts)},
+                filters={"theme": _theme_filter(facts), "cluster": _cluster_filter(result, facts),
+                         "kind": _kind_filter(result.units, set(sub.nodes))},
                 notes_zh=(f"{len(cluster.members)} 个单位，共同承担 {len(cluster.shared_measures)} 项措施；"
                           f"主要主题：{_plain(theme.get('title'))}；内部密度 {cluster.density:g}。"),
                 notes_en=(f"{len(cluster.members)} units sharing {len(cluster.shared_measures)} "
