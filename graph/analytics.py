@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, XSD
 
 from .vocab import IPP, PREFIXES, iri
 
@@ -406,15 +406,3 @@ def write_analysis(graph: Graph, result: Analysis) -> URIRef:
     for unit, value in result.brokers:
         add((URIRef(unit), IPP.betweenness, Literal(value, datatype=XSD.decimal)))
     return node
-
-
-def unit_names(result: Analysis, units: Iterable[str]) -> list[str]:
-    return [result.units[u].name for u in units]
-
-
-def label(graph: Graph, node: Any) -> str:
-    """The Chinese name of a unit or theme node."""
-    for value in graph.objects(node, SKOS.prefLabel):
-        if getattr(value, "language", None) == "zh":
-            return str(value)
-    return str(node)
