@@ -5,6 +5,7 @@ warning beside it."""
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 import io
 import json
 import zipfile
@@ -22,7 +23,8 @@ from makedocs import write_docx, write_xlsx
 SEED_TEXT = SEED.read_text("utf-8")
 SEED_LINES = SEED_TEXT.splitlines()
 # Hand-built table: the line of every measure's text in the seed.
-FUZZ = settings(max_examples=60, deadline=None,
+# Every example must finish within the deadline: bad input never hangs a loader.
+FUZZ = settings(max_examples=60, deadline=timedelta(seconds=20),
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 PIECES = st.sampled_from(["\t", "\n", "\n\n", "、", "，", "（", "）", "。", "1.", "一、",
                           "2025年6月", "牵头单位", "\x00", "\ufeff", "\u202e", " ", "市科技局"])
