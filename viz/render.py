@@ -63,7 +63,8 @@ def render_page(page: Page, *, lang: str = "zh", vis_href: str | None = None,
         notes=data[f"notes_{suffix}"], css=_markup(_asset("page.css")),
         js=_markup(_asset("page.js")),
         vis_inline=None if vis_href else _markup(vis_network_js()), vis_href=vis_href or "",
-        links=links or [], data_json=_markup(script_json(data)))
+        links=links or [], has_links=any("link" in node for node in page.nodes),
+        data_json=_markup(script_json(data)))
 
 
 def _markup(text: str) -> Any:
