@@ -44,6 +44,7 @@ from .pages import (
     cluster_page_name,
     network_page,
     plan_page,
+    read_facts,
     unit_page,
     unit_page_name,
 )
@@ -112,20 +113,22 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
     plans = figures["by_plan"]
     check = validate(graph)
 
+    facts = read_facts(graph)  # once for every page of the pack
     put(f"assets/{VIS_FILE}", vis_network_js().encode("utf-8"))
     home = [{"href": "index.html", "zh": "简报首页", "en": "Briefing index"}]
     up = [{"href": "../index.html", "zh": "简报首页", "en": "Briefing index"},
           {"href": "../network.html", "zh": "协作网络", "en": "Coordination network"}]
-    page("network.html", network_page(graph, result, today=today), 0,
+    page("network.html", network_page(graph, result, today=today, facts=facts), 0,
          home + [{"href": "plan.html", "zh": "方案结构", "en": "Plan structure"}])
-    page("plan.html", plan_page(graph, result, today=today), 0,
+    page("plan.html", plan_page(graph, result, today=today, facts=facts), 0,
          home + [{"href": "network.html", "zh": "协作网络", "en": "Coordination network"}])
     for cluster in result.clusters:
         page(f"clusters/{cluster_page_name(cluster.number)}",
-             cluster_page(graph, result, cluster.number, today=today), 1, up)
+             cluster_page(graph, result, cluster.number, today=today, facts=facts), 1, up)
     units = sorted(result.units, key=lambda u: (result.units[u].name, u))
     for unit in units:
-        page(f"units/{unit_page_name(unit)}", unit_page(graph, result, unit, today=today), 1, up)
+        page(f"units/{unit_page_name(unit)}",
+             unit_page(graph, result, unit, today=today, facts=facts), 1, up)
 
     stem = plans[0]["plan"] if len(plans) == 1 else "plans"
     put(f"data/{stem}.ttl", serialize(graph, "turtle"))

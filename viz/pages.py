@@ -86,6 +86,9 @@ class _Facts:
     tasks: dict[str, dict[str, Any]]
     themes: dict[str, dict[str, Any]]
     assignments: list[tuple[str, str, str, int]]  # measure, unit, role, position
+    by_measure: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # (unit, role)
+    by_unit: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # (measure, role)
+    unit_themes: dict[str, set[str]] | None = None
 
 
 _MEASURES = """
@@ -123,7 +126,12 @@ def read_facts(graph: Graph) -> _Facts:
     assignments = sorted(
         (str(r["m"]), str(r["u"]), "lead" if str(r["role"]).endswith("LeadRole") else "support",
          int(r["position"])) for r in rows(_ASSIGNMENTS))
-    return _Facts(plans, measures, tasks, themes, assignments)
+    by_measure: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_unit: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for measure, unit, role, _position in assignments:
+        by_measure[measure].append((unit, role))
+        by_unit[unit].append((measure, role))
+    return _Facts(plans, measures, tasks, themes, assignments, dict(by_measure), dict(by_unit))
 
 
 def _python(value: Any) -> Any:
@@ -145,16 +153,18 @@ def _subtitle(facts: _Facts, today: str) -> tuple[str, str]:
     return (f"{titles}（{files}）· 生成于 {today}", f"{titles} ({files}) · made {today}")
 
 
-def _cluster_colours(result: Analysis) -> dict[str, str]:
-    colour = {}
-    for cluster in result.clusters:
-        for unit in cluster.members:
-            colour[unit] = PALETTE[(cluster.number - 1) % len(PALETTE)]
-    return colour
-
-
 def _cluster_of(result: Analysis) -> dict[str, int]:
-    return {unit: c.number for c in result.clusters for unit in c.members}
+    """Each clustered unit's cluster number (computed once per analysis)."""
+    cached = result.__dict__.get("_cluster_of")
+    if cached is None:
+        cached = {unit: c.number for c in result.clusters for unit in c.members}
+        result.__dict__["_cluster_of"] = cached
+    return cached
+
+
+def _cluster_colour(result: Analysis, unit: str) -> str:
+    number = _cluster_of(result).get(unit)
+    return PALETTE[(number - 1) % len(PALETTE)] if number else NO_CLUSTER
 
 
 def _unit_size(result: Analysis, unit: str) -> float:
@@ -174,12 +184,15 @@ def _positions(G: nx.Graph, seed: int = 7, scale: float = 900.0, weight: str | N
 
 
 def _unit_themes(facts: _Facts) -> dict[str, set[str]]:
-    themes: dict[str, set[str]] = defaultdict(set)
-    for measure, unit, _role, _position in facts.assignments:
-        theme = facts.tasks[str(facts.measures[measure]["task"])].get("theme")
-        if theme:
-            themes[unit].add(str(theme))
-    return themes
+    """The themes each unit works in (computed once per set of facts)."""
+    if facts.unit_themes is None:
+        themes: dict[str, set[str]] = defaultdict(set)
+        for measure, unit, _role, _position in facts.assignments:
+            theme = facts.tasks[str(facts.measures[measure]["task"])].get("theme")
+            if theme:
+                themes[unit].add(str(theme))
+        facts.unit_themes = themes
+    return facts.unit_themes
 
 
 def _theme_filter(facts: _Facts) -> list[dict[str, str]]:
@@ -226,7 +239,7 @@ def _unit_node(net: Network, unit: str, info: UnitInfo, result: Analysis, *,
                link: str | None = None) -> None:
     load = result.loads.get(unit)
     cluster = _cluster_of(result).get(unit)
-    colour = (_cluster_colours(result).get(unit, NO_CLUSTER) if colour_by == "cluster"
+    colour = (_cluster_colour(result, unit) if colour_by == "cluster"
               else PALETTE[sorted(KIND_LABELS).index(_slug(info.kind)) % len(PALETTE)])
     tip_zh = [info.name, KIND_LABELS.get(_slug(info.kind), (info.kind,))[0]]
     tip_en = [info.name_en or info.name, KIND_LABELS.get(_slug(info.kind), ("", info.kind))[1]]
@@ -265,13 +278,14 @@ def _network() -> Network:
     return Network(directed=False, cdn_resources="remote")
 
 
-def network_page(graph: Graph, result: Analysis, *, today: str, colour_by: str = "cluster",
+def network_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | None = None,
+                 colour_by: str = "cluster",
                  aggregate_above: int = AGGREGATE_ABOVE) -> Page:
     """Units and their co-assignment edges; edge width is the number of shared measures."""
     G = result.network
     if G.number_of_nodes() > aggregate_above:
-        return cluster_overview_page(graph, result, today=today)
-    facts = read_facts(graph)
+        return cluster_overview_page(graph, result, today=today, facts=facts)
+    facts = facts or read_facts(graph)
     themes = _unit_themes(facts)
     positions = _positions(G)
     net = _network()
@@ -333,9 +347,10 @@ def _nodes_edges(net: Network) -> tuple[list[dict[str, Any]], list[dict[str, Any
     return nodes, edges
 
 
-def plan_page(graph: Graph, result: Analysis, *, today: str, plan: str | None = None) -> Page:
+def plan_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | None = None,
+              plan: str | None = None) -> Page:
     """A plan's themes, tasks, measures and the units assigned to them, left to right."""
-    facts = read_facts(graph)
+    facts = facts or read_facts(graph)
     plans = [p for p in facts.plans if plan in (None, p["id"])]
     if not plans:
         raise IpplanError(f"no plan with id {plan!r}")
@@ -361,7 +376,7 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, plan: str | None = 
                 y_of[m_iri] = y
                 row += 1
                 deadline = _plain(m["deadline"]) or _plain(m["deadline_text"])
-                units = [(u, role) for (mm, u, role, _) in facts.assignments if mm == m_iri]
+                units = facts.by_measure.get(m_iri, [])
                 lead = "、".join(result.units[u].name for u, r in units if r == "lead")
                 support = "、".join(result.units[u].name for u, r in units if r == "support")
                 lead_en = ", ".join(result.units[u].name_en or result.units[u].name
@@ -440,9 +455,10 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, plan: str | None = 
                                         "kind": _kind_filter(result.units, set(measure_ys))})
 
 
-def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str) -> Page:
+def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str,
+              facts: _Facts | None = None) -> Page:
     """One unit, the measures it leads and supports, and the units it shares them with."""
-    facts = read_facts(graph)
+    facts = facts or read_facts(graph)
     if unit not in result.units:
         matches = [u for u, info in result.units.items() if unit in (info.name, info.name_en)]
         if not matches:
@@ -452,15 +468,15 @@ def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str) -> Page:
                               "load one city's plans")
         unit = matches[0]
     info = result.units[unit]
-    mine = sorted({(m, role) for (m, u, role, _) in facts.assignments if u == unit},
+    mine = sorted(set(facts.by_unit.get(unit, [])),
                   key=lambda mr: int(facts.measures[mr[0]]["order"]))
     net = _network()
     G = nx.Graph()
     partners: dict[str, int] = defaultdict(int)
     for measure, role in mine:
         G.add_edge(unit, measure)
-        for m, u, _r, _ in facts.assignments:
-            if m == measure and u != unit and not result.units[u].collective:
+        for u, _r in facts.by_measure[measure]:
+            if u != unit and not result.units[u].collective:
                 G.add_edge(measure, u)
                 partners[u] += 1
     positions = _radial(unit, [m for m, _ in mine], partners, facts)
@@ -487,8 +503,8 @@ def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str) -> Page:
         _unit_node(net, partner, result.units[partner], result, themes=themes[partner],
                    colour_by="cluster", x=x, y=y, link=unit_page_name(partner))
     for measure, _role in mine:
-        for m, u, r, _ in facts.assignments:
-            if m == measure and u in partners:
+        for u, r in facts.by_measure[measure]:
+            if u in partners:
                 net.add_edge(measure, u, width=1, dashes=r != "lead",
                              color={"color": "#bbbbbb"})
     sub_zh, sub_en = _subtitle(facts, today)
@@ -523,9 +539,10 @@ def _radial(centre: str, measures: list[str], partners: dict[str, int], facts: _
         angle_of[measure] = angle
         positions[measure] = (round(inner * math.cos(angle), 1), round(inner * math.sin(angle), 1))
     shared: dict[str, list[float]] = defaultdict(list)
-    for m, u, _role, _ in facts.assignments:
-        if m in angle_of and u in partners:
-            shared[u].append(angle_of[m])
+    for m, angle in angle_of.items():
+        for u, _role in facts.by_measure[m]:
+            if u in partners:
+                shared[u].append(angle)
     outer = inner + 260.0
     wanted = sorted(partners, key=lambda u: (math.atan2(
         sum(math.sin(a) for a in shared[u]), sum(math.cos(a) for a in shared[u])), u))
@@ -535,12 +552,13 @@ def _radial(centre: str, measures: list[str], partners: dict[str, int], facts: _
     return positions
 
 
-def cluster_page(graph: Graph, result: Analysis, number: int, *, today: str) -> Page:
+def cluster_page(graph: Graph, result: Analysis, number: int, *, today: str,
+                 facts: _Facts | None = None) -> Page:
     """One collaboration cluster: its members, their shared edges and what they share."""
     cluster = next((c for c in result.clusters if c.number == number), None)
     if cluster is None:
         raise IpplanError(f"no cluster {number} (clusters: 1 to {len(result.clusters)})")
-    facts = read_facts(graph)
+    facts = facts or read_facts(graph)
     sub = result.network.subgraph(cluster.members)
     positions = _positions(sub, scale=500.0)
     themes = _unit_themes(facts)
@@ -564,10 +582,11 @@ def cluster_page(graph: Graph, result: Analysis, number: int, *, today: str) -> 
                           f"{cluster.density:g}."))
 
 
-def cluster_overview_page(graph: Graph, result: Analysis, *, today: str) -> Page:
+def cluster_overview_page(graph: Graph, result: Analysis, *, today: str,
+                          facts: _Facts | None = None) -> Page:
     """For graphs too big to read unit by unit: clusters as nodes, sized by members, joined by
     the measures their members share; each opens its cluster page."""
-    facts = read_facts(graph)
+    facts = facts or read_facts(graph)
     of = _cluster_of(result)
     H = nx.Graph()
     for c in result.clusters:
