@@ -17,6 +17,8 @@ import random
 from importlib import resources
 from pathlib import Path
 
+from ipplan.loaders.assemble import to_chinese_numeral
+
 THEMES = ("推动高质量知识产权创造", "促进高效益知识产权运用", "强化高标准知识产权保护",
           "推进高效能知识产权管理", "提供高水平知识产权服务", "深化高层次知识产权合作",
           "培育高品质知识产权文化")
@@ -26,14 +28,6 @@ OBJECTS = ("知识产权运营中心建设", "专利导航项目", "商标品牌
 DEADLINES = ("2022年12月", "2023年6月", "2023年12月", "2024年6月", "2025年6月", "2025年6月",
              "2025年6月", "长期坚持")
 PROVINCIAL = ("省市场监督管理局", "省知识产权保护中心", "省高级人民法院")
-_CN = "零一二三四五六七八九"
-
-
-def _cn(number: int) -> str:
-    if number < 10:
-        return _CN[number]
-    tens, ones = divmod(number, 10)
-    return (_CN[tens] if tens > 1 else "") + "十" + (_CN[ones] if ones else "")
 
 
 def registry_units() -> tuple[list[str], list[str]]:
@@ -52,7 +46,7 @@ def city_names(count: int) -> list[str]:
     names = list(real)
     index = 1
     while len(names) < count:
-        names.append(f"示例{_cn(index % 100)}{index:03d}市")
+        names.append(f"示例{to_chinese_numeral(index % 100)}{index:03d}市")
         index += 1
     return names[:count]
 
@@ -71,7 +65,7 @@ def plan_text(city: str, measures: int, rng: random.Random) -> str:
     task_no = 0
     for theme_index, theme_tasks in enumerate(per_theme, start=1):
         title = THEMES[theme_index - 1] + "，" + rng.choice(("着力打造创新高地", "深度融合产业发展"))
-        lines += [f"\t{_cn(theme_index)}、{title}", "", f"{_cn(theme_index)}、{title}", ""]
+        lines += [f"\t{to_chinese_numeral(theme_index)}、{title}", "", f"{to_chinese_numeral(theme_index)}、{title}", ""]
         for _ in range(theme_tasks):
             task_no += 1
             task_title = f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}。"

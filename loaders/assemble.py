@@ -50,6 +50,19 @@ def chinese_numeral(text: str) -> int:
     return total + current
 
 
+def to_chinese_numeral(number: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 23 -> 二十三 (1 to 99), as theme headings number.
+
+    >>> [to_chinese_numeral(n) for n in (1, 7, 10, 21)]
+    ['一', '七', '十', '二十一']
+    """
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        return digits[number]
+    tens, ones = divmod(number, 10)
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+
+
 def theme_heading(text: str) -> tuple[int, str] | None:
     """(number, title) when the text is a theme heading such as 一、推动…"""
     match = _THEME.match(text.strip())

@@ -24,6 +24,7 @@ from rdflib import Graph, Literal
 
 from ipplan.graph.analytics import Analysis, UnitInfo
 from ipplan.graph.vocab import PREFIXES
+from ipplan.loaders.assemble import to_chinese_numeral
 from ipplan.errors import IpplanError
 
 # Colours that stay apart in print and for colour-blind readers (Okabe-Ito, then Tableau).
@@ -413,7 +414,7 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | Non
             y_theme = sum(ys) / len(ys) if ys else start * 70.0
             _box(net, th_iri, "theme", x=column["theme"] * 320.0, y=y_theme,
                  label=f"{theme['number']}",
-                 zh=f"{_cn(int(theme['number']))}、{_short(_plain(theme['title']), 14)}",
+                 zh=f"{to_chinese_numeral(int(theme['number']))}、{_short(_plain(theme['title']), 14)}",
                  en=f"Theme {theme['number']}",
                  tip_zh=[f"主题 {theme['number']}", _plain(theme["title"])],
                  tip_en=[f"Theme {theme['number']}", _plain(theme["title"])],
@@ -635,13 +636,3 @@ def cluster_overview_page(graph: Graph, result: Analysis, *, today: str,
 def _short(text: str, limit: int = 18) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-_CN = "零一二三四五六七八九"
-
-
-def _cn(number: int) -> str:
-    if number < 10:
-        return _CN[number]
-    tens, ones = divmod(number, 10)
-    return (_CN[tens] if tens > 1 else "") + "十" + (_CN[ones] if ones else "")
