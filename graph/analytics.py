@@ -25,7 +25,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .vocab import IPP, PREFIXES, iri
+from .vocab import IPP, KIND_SLUGS, PREFIXES, iri
 
 LEAD_WEIGHT = 2.0
 SUPPORT_WEIGHT = 1.0
@@ -49,7 +49,7 @@ class Assignment:
 class UnitInfo:
     name: str
     name_en: str
-    kind: str
+    kind: str  # the registry's slug: municipal-department, customs, …
     collective: bool
 
 
@@ -76,7 +76,7 @@ def assignments(graph: Graph) -> tuple[list[Assignment], dict[str, UnitInfo]]:
             str(hit.m), unit, "lead" if hit.role == IPP.LeadRole else "support",  # type: ignore
             str(hit.theme or ""), str(hit.month or "")))  # type: ignore[union-attr]
         units[unit] = UnitInfo(str(hit.name), str(hit.name_en or ""),  # type: ignore
-                               str(hit.kind).rsplit("#", 1)[-1],  # type: ignore[union-attr]
+                               KIND_SLUGS.get(hit.kind, str(hit.kind)),  # type: ignore
                                bool(hit.collective.toPython()))  # type: ignore[union-attr]
     return sorted(rows, key=lambda a: (a.measure, a.role, a.unit)), units
 

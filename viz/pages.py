@@ -223,16 +223,9 @@ def _cluster_filter(result: Analysis, facts: _Facts) -> list[dict[str, str]]:
 
 
 def _kind_filter(units: dict[str, UnitInfo], present: set[str]) -> list[dict[str, str]]:
-    kinds = sorted({_slug(units[u].kind) for u in present})
+    kinds = sorted({units[u].kind for u in present})
     return [{"value": k, "zh": KIND_LABELS.get(k, (k, k))[0],
              "en": KIND_LABELS.get(k, (k, k))[1]} for k in kinds]
-
-
-def _slug(kind: str) -> str:
-    """Unit kind as the registry's slug (the analytics keep the ontology's local name)."""
-    from ipplan.graph.vocab import IPP, KIND_SLUGS
-
-    return KIND_SLUGS.get(IPP[kind], kind)
 
 
 def _unit_node(net: Network, unit: str, info: UnitInfo, result: Analysis, *,
@@ -241,9 +234,9 @@ def _unit_node(net: Network, unit: str, info: UnitInfo, result: Analysis, *,
     load = result.loads.get(unit)
     cluster = _cluster_of(result).get(unit)
     colour = (_cluster_colour(result, unit) if colour_by == "cluster"
-              else PALETTE[sorted(KIND_LABELS).index(_slug(info.kind)) % len(PALETTE)])
-    tip_zh = [info.name, KIND_LABELS.get(_slug(info.kind), (info.kind,))[0]]
-    tip_en = [info.name_en or info.name, KIND_LABELS.get(_slug(info.kind), ("", info.kind))[1]]
+              else PALETTE[sorted(KIND_LABELS).index(info.kind) % len(PALETTE)])
+    tip_zh = [info.name, KIND_LABELS.get(info.kind, (info.kind,))[0]]
+    tip_en = [info.name_en or info.name, KIND_LABELS.get(info.kind, ("", info.kind))[1]]
     if load:
         tip_zh.append(f"牵头 {load.lead} 项，配合 {load.support} 项，负荷分 {load.score:g}")
         tip_en.append(f"leads {load.lead}, supports {load.support}, load {load.score:g}")
@@ -255,7 +248,7 @@ def _unit_node(net: Network, unit: str, info: UnitInfo, result: Analysis, *,
         tip_en.append(f"cluster {cluster}")
     options: dict[str, Any] = dict(
         label_zh=info.name, label_en=info.name_en or info.name, tip_zh=tip_zh, tip_en=tip_en,
-        size=_unit_size(result, unit), kind=_slug(info.kind), cluster=str(cluster or ""),
+        size=_unit_size(result, unit), kind=info.kind, cluster=str(cluster or ""),
         themes=sorted(themes), level="unit", search=[info.name, info.name_en],
         borderWidth=3 if load and load.overloaded else 1)
     if link:
