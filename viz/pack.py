@@ -135,11 +135,13 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
     put("data/assignments.csv", excel_csv(reports.assignment_rows(graph),
                                           reports.ASSIGNMENT_COLUMNS))
     put("data/units.csv", excel_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS))
+    query_csvs = []
     for name, query in load_queries().items():
         if any(p.required for p in query.parameters.values()) or "sparql" not in query.texts:
             continue
         rows = run_sparql(graph, query, query.bind({}))
         put(f"data/queries/{name}.csv", excel_csv(rows, query.columns))
+        query_csvs.append(name)
     put("data/stats.json",
         json.dumps(figures, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
     put("data/validation.txt", validation_text(check).encode("utf-8"))
@@ -160,7 +162,7 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
             written.append(f"snapshots/{name}.png")
             pictures.append(f"snapshots/{name}.png")
 
-    index = _index_html(graph, result, figures, check, units, pictures, lang, today)
+    index = _index_html(graph, result, figures, check, units, pictures, query_csvs, lang, today)
     put("index.html", index.encode("utf-8"))
     atomic_write_text(folder / "README.txt", _readme(plans, figures, check, written, today))
     written.append("README.txt")
@@ -168,8 +170,8 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
 
 
 def _index_html(graph: Any, result: Analysis, figures: dict[str, Any],
-                check: ValidationReport, units: list[str], pictures: list[str], lang: str,
-                today: str) -> str:
+                check: ValidationReport, units: list[str], pictures: list[str],
+                query_csvs: list[str], lang: str, today: str) -> str:
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = environment.from_string(
         resources.files(__package__).joinpath("assets", "index.html").read_text("utf-8"))
@@ -198,14 +200,7 @@ def _index_html(graph: Any, result: Analysis, figures: dict[str, Any],
         today=today, plans=figures["by_plan"], figures=figures, conforms=check.conforms,
         violations=check.violations, clusters=clusters, overloaded=overloaded,
         units=unit_links, pictures=pictures,
-        queries=_query_files(), collectives=not result.parameters.include_collectives)
-
-
-def _query_files() -> list[str]:
-    from ipplan.queries import load_queries
-
-    return [name for name, q in load_queries().items()
-            if not any(p.required for p in q.parameters.values())]
+        queries=query_csvs, collectives=not result.parameters.include_collectives)
 
 
 def _theme_titles(graph: Any) -> dict[Any, str]:
