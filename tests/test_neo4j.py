@@ -81,3 +81,27 @@ def test_sigterm_stops_the_embedded_server_cleanly(tmp_path):
         child.kill()
     assert set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*")) == before
     assert list(tmp_path.iterdir()) == []  # no hs_err crash file, no ./log
+
+
+def test_jvm_keeps_its_signal_handlers(tmp_path):
+    """CI once failed with exit 139 after every test passed: pytest's faulthandler was on when
+    the in-process JVM started, and turning it off at the end put back the SIGSEGV handler from
+    before the JVM, so the JVM's next implicit null check killed the process. The embedded
+    server now turns faulthandler off before the JVM starts; this child does what pytest did
+    (without the fix it dies with SIGSEGV within a few thousand statements)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import faulthandler\nfaulthandler.enable()\n"
+        "from ipplan.bolt import embedded_server, session_scope\n"
+        "with session_scope() as s:\n"
+        "    faulthandler.disable()\n"
+        "    for _ in range(3000):\n"
+        "        s.run('UNWIND range(1, 50) AS x MERGE (n:T {id: x % 7}) RETURN count(n)')"
+        ".consume()\n"
+        "embedded_server().stop()\nprint('done')\n")
+    child = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert child.returncode == 0, (child.returncode, child.stderr[-500:])
+    assert child.stdout.strip() == "done"

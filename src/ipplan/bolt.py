@@ -84,6 +84,7 @@ class EmbeddedServer:
             except ImportError:
                 raise BoltError("the embedded Bolt server needs the arcadedb-embedded package "
                                 "(pip install arcadedb-embedded), or set NEO4J_URI") from None
+            _leave_sigsegv_to_the_jvm()
             bolt_port, http_port = _free_port(), _free_port()
             password = secrets.token_urlsafe(24)
             self._folder = tempfile.mkdtemp(prefix="ipplan-bolt-")
@@ -126,6 +127,17 @@ class EmbeddedServer:
         if self._folder:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
+
+
+def _leave_sigsegv_to_the_jvm() -> None:
+    """The JVM handles SIGSEGV itself (implicit null checks in compiled code). With Python's
+    faulthandler on when the JVM starts (pytest turns it on; so does PYTHONFAULTHANDLER), a
+    later ``faulthandler.disable()`` puts back the handler from before the JVM, and the JVM's
+    next null check kills the process (exit 139). Turning it off first makes that harmless."""
+    import faulthandler
+
+    if faulthandler.is_enabled():
+        faulthandler.disable()
 
 
 def _exit_cleanly_on_sigterm() -> None:
