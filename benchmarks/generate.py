@@ -44,10 +44,18 @@ def city_names(count: int) -> list[str]:
     text = resources.files("ipplan.graph").joinpath("jurisdictions.csv").read_text("utf-8")
     real = [r["name"] for r in csv.DictReader(text.splitlines()) if r["level"] == "prefecture"]
     names = list(real)
-    index = 1
-    while len(names) < count:
-        names.append(f"示例{to_chinese_numeral(index % 100)}{index:03d}市")
-        index += 1
+    # made-up two-character names after the real ones, in Chinese like a real title, so the
+    # loader reads the jurisdiction from it (about two thousand of them: 100,000 measures)
+    syllables = "安宁平和兴德昌隆泰华山川江河湖海东西南北中清明永嘉丰乐瑞祥福康临武文元春秋云松柏桂兰梅竹"
+    for first in syllables:
+        for second in syllables:
+            if len(names) >= count:
+                return names
+            name = f"{first}{second}市"
+            if first != second and name not in names:
+                names.append(name)
+    if len(names) < count:
+        raise ValueError(f"at most {len(names)} cities")
     return names[:count]
 
 
