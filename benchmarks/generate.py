@@ -50,7 +50,7 @@ def city_names(count: int) -> list[str]:
     for first in syllables:
         for second in syllables:
             if len(names) >= count:
-                return names
+                return names[:count]
             name = f"{first}{second}市"
             if first != second and name not in names:
                 names.append(name)
