@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from ipplan.model import DeadlineKind, LoadWarning, Plan, Role
 
 from .registry import Registry, ResolvedUnit
+from .store import new_graph
 from .vocab import (
     DEADLINE_KINDS,
     IPP,
@@ -31,11 +32,6 @@ from .vocab import (
     theme_iri,
     unit_iri,
 )
-
-
-def new_graph() -> Graph:
-    """An empty graph with ipplan's prefixes bound."""
-    return bind_prefixes(Graph())
 
 
 def build_graph(

@@ -13,7 +13,8 @@ from rdflib import Graph
 from ipplan.errors import InputError
 from ipplan.files import atomic_write_bytes
 
-from .vocab import IPP, bind_prefixes
+from .store import new_graph
+from .vocab import IPP
 
 # suffix -> rdflib format name
 GRAPH_FORMATS = {
@@ -61,7 +62,7 @@ def read_graph(path: Path, graph: Graph | None = None) -> Graph:
 
     A file that does not parse, or holds no ipplan plan, is refused with one line.
     """
-    graph = graph if graph is not None else bind_prefixes(Graph())
+    graph = graph if graph is not None else new_graph()
     if not path.exists():
         raise InputError("no such file", where=path)
     if path.is_dir():

@@ -13,6 +13,7 @@ from typing import Any
 from rdflib import Graph
 from rdflib.query import ResultRow
 
+from .sparql import select
 from .vocab import IPP, KIND_SLUGS, PREFIXES, plan_iri
 
 ASSIGNMENT_COLUMNS = ("theme_no", "theme", "task_no", "task", "measure_id", "measure", "role",
@@ -56,7 +57,7 @@ def assignment_rows(graph: Graph, plan: str | None = None) -> list[dict[str, str
     """The assignment table: one row per (measure, unit, role), in document order, lead units
     before supporting units, units in the order the document names them."""
     rows = []
-    for hit in graph.query(_ASSIGNMENTS, initNs=_NS, initBindings=_bindings(plan)):
+    for hit in select(graph, _ASSIGNMENTS, _bindings(plan), _NS):
         assert isinstance(hit, ResultRow)
         rows.append({
             "theme_no": _text(hit.theme_no),
@@ -97,7 +98,7 @@ def plan_rows(graph: Graph) -> list[dict[str, Any]]:
         {"plan": str(hit.plan_id), "title": str(hit.title), "jurisdiction": str(hit.place),
          "source": str(hit.source), "themes": int(hit.themes), "tasks": int(hit.tasks),
          "measures": int(hit.measures)}
-        for hit in graph.query(_PLANS, initNs=_NS)  # type: ignore[union-attr]
+        for hit in select(graph, _PLANS, prefixes=_NS)  # type: ignore[union-attr]
     ]
 
 
@@ -124,7 +125,7 @@ def unit_rows(graph: Graph, plan: str | None = None) -> list[dict[str, Any]]:
     supports; the busiest first. ``spellings`` lists other ways the document wrote it."""
     units: dict[Any, dict[str, Any]] = {}
     measures: dict[Any, dict[str, set[Any]]] = {}
-    for hit in graph.query(_UNIT_USE, initNs=_NS, initBindings=_bindings(plan)):
+    for hit in select(graph, _UNIT_USE, _bindings(plan), _NS):
         assert isinstance(hit, ResultRow)
         row = units.setdefault(hit.u, {
             "unit": str(hit.unit), "unit_en": _text(hit.unit_en),
@@ -179,15 +180,15 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
     bindings = _bindings(plan)
 
     def count(cls: Any) -> int:
-        hits = list(graph.query(_COUNT, initNs=_NS, initBindings={**bindings, "class": cls}))
+        hits = list(select(graph, _COUNT, {**bindings, "class": cls}, _NS))
         return int(hits[0][0])  # type: ignore[index]
 
     plans = [row for row in plan_rows(graph) if plan is None or row["plan"] == plan]
     roles = {hit.role_node: int(hit.n)  # type: ignore[union-attr]
-             for hit in graph.query(_COUNT_ASSIGNMENTS, initNs=_NS, initBindings=bindings)}
+             for hit in select(graph, _COUNT_ASSIGNMENTS, bindings, _NS)}
     deadlines: Counter[str] = Counter()
     open_kinds: Counter[str] = Counter()
-    for hit in graph.query(_MEASURE_FACTS, initNs=_NS, initBindings=bindings):
+    for hit in select(graph, _MEASURE_FACTS, bindings, _NS):
         assert isinstance(hit, ResultRow)
         if hit.deadline is not None:
             deadlines[str(hit.deadline)] += 1
@@ -215,6 +216,5 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
 
 def load_warnings(graph: Graph, plan: str | None = None) -> list[str]:
     """The loader's warnings kept in the graph, sorted."""
-    return [str(hit[0]) for hit in graph.query(  # type: ignore[index]
-        _WARNINGS, initNs=_NS, initBindings=_bindings(plan))]
+    return [str(hit[0]) for hit in select(graph, _WARNINGS, _bindings(plan), _NS)]
 

@@ -228,18 +228,13 @@ def normalise(query: SavedQuery, rows: list[dict[str, Any]]) -> list[dict[str, A
     return out
 
 
-def sparql_bindings(values: dict[str, Any]) -> dict[str, Any]:
-    """Parameter values as RDF terms for ``initBindings``."""
-    from rdflib import Literal
-
-    return {name: Literal(value) for name, value in values.items() if value is not None}
-
-
 def run_sparql(graph: Any, query: SavedQuery, values: dict[str, Any]) -> list[dict[str, Any]]:
-    """Answer ``query`` from an rdflib graph."""
+    """Answer ``query`` from an rdflib graph (either engine); values are bound as terms."""
+    from ipplan.graph.sparql import select
+
     if "sparql" not in query.texts:
         raise IpplanError(f"query {query.name} has no SPARQL version ({query.name}.rq)")
-    result = graph.query(query.texts["sparql"], initBindings=sparql_bindings(values))
+    result = select(graph, query.texts["sparql"], values)
     names = [str(v) for v in result.vars]
     rows = [dict(zip(names, hit)) for hit in result]
     return normalise(query, rows)

@@ -103,15 +103,43 @@ XIAMEN_PROSE = """厦门市知识产权强市建设工作方案
 """
 
 
-@pytest.fixture(scope="session")
-def corpus_graph(tmp_path_factory, seed_plan):
-    """Two cities' plans in one graph, analysed: Fuzhou's seed and a small Xiamen plan."""
+# Where an analysed graph lives: Oxigraph in memory (the default), rdflib's own in-memory
+# store (the benchmark's baseline), and a workspace on disk opened read-only, as
+# `ipplan load --store DIR` writes it and `--store DIR` reads it.
+STORES = ("oxigraph", "rdflib", "workspace")
+
+
+def analysed_graph(plans, store: str, folder: Path):
+    """The plans built and analysed into a graph on ``store``."""
+    from ipplan.graph import store as stores
     from ipplan.graph.analytics import analyse, write_analysis
     from ipplan.graph.build import build_graph
+
+    graph = build_graph(plans, graph=stores.new_graph("rdflib" if store == "rdflib"
+                                                      else "oxigraph"))
+    result = analyse(graph)
+    write_analysis(graph, result)
+    if store != "workspace":
+        return graph
+    stores.write_workspace(graph, folder / "store", plans=[p.id for p in plans],
+                           measures=sum(len(p.measures) for p in plans),
+                           analysis=result.parameters.key(), sources=[])
+    return stores.open_workspace(folder / "store")
+
+
+@pytest.fixture(scope="session", params=STORES)
+def seed_analysed(request, tmp_path_factory, seed_plan):
+    """The seed, analysed, on each store."""
+    return analysed_graph([seed_plan], request.param, tmp_path_factory.mktemp("seed"))
+
+
+@pytest.fixture(scope="session", params=STORES)
+def corpus_graph(request, tmp_path_factory, seed_plan):
+    """Two cities' plans in one graph, analysed: Fuzhou's seed and a small Xiamen plan, on
+    each store."""
     from ipplan.loaders import load_document
 
-    path = tmp_path_factory.mktemp("xm") / "xiamen.txt"
+    folder = tmp_path_factory.mktemp("xm")
+    path = folder / "xiamen.txt"
     path.write_text(XIAMEN_PROSE, "utf-8")
-    graph = build_graph([seed_plan, load_document(path)])
-    write_analysis(graph, analyse(graph))
-    return graph
+    return analysed_graph([seed_plan, load_document(path)], request.param, folder)

@@ -184,7 +184,8 @@ def test_truncated_document_reports_what_it_lost(tmp_path):
 
 def test_usage_errors_exit_2():
     result = run_ipplan("export")
-    assert result.code == 2 and "Missing argument" in result.err
+    assert result.code == 2 and "name at least one SOURCE" in result.err
+    assert "--store DIR" in result.err
     both = run_ipplan("export", SEED, "--json", "--csv")
     assert both.code == 2 and "give one of" in both.err
 

@@ -18,6 +18,8 @@ MODULES = [
     "ipplan.graph.vocab",
     "ipplan.graph.registry",
     "ipplan.graph.build",
+    "ipplan.graph.sparql",
+    "ipplan.graph.store",
     "ipplan.output",
 ]
 

@@ -10,7 +10,6 @@ import pytest
 from conftest import SEED, run_ipplan
 from ipplan.bolt import push_graph
 from ipplan.errors import IpplanError
-from ipplan.graph.analytics import analyse, write_analysis
 from ipplan.queries import get_query, load_queries, run_cypher, run_sparql
 
 REQUIRED = {
@@ -56,9 +55,8 @@ def _values(query):
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_sparql_and_cypher_give_the_same_rows_on_the_seed(seed_graph, empty_bolt, name):
-    graph = seed_graph
-    write_analysis(graph, analyse(graph))
+def test_sparql_and_cypher_give_the_same_rows_on_the_seed(seed_analysed, empty_bolt, name):
+    graph = seed_analysed
     push_graph(empty_bolt, graph)
     query = QUERIES[name]
     values = _values(query)
@@ -82,8 +80,8 @@ def test_two_cities_units_stay_apart(corpus_graph):
                        "Xiamen Municipal Bureau of Science and Technology"]
 
 
-def test_query_answers_on_the_seed(seed_graph):
-    write_analysis(seed_graph, analyse(seed_graph))
+def test_query_answers_on_the_seed(seed_analysed):
+    seed_graph = seed_analysed
     overloaded = run_sparql(seed_graph, QUERIES["overloaded-units"],
                             QUERIES["overloaded-units"].bind({}))
     assert overloaded[0]["unit"] == "市市场监督管理局（知识产权局）"
@@ -110,7 +108,8 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_parameters_reach_the_engines_as_values_only(seed_graph, empty_bolt, value):
+def test_parameters_reach_the_engines_as_values_only(seed_analysed, empty_bolt, value):
+    seed_graph = seed_analysed
     push_graph(empty_bolt, seed_graph)
     query = QUERIES["unit-profile"]
     values = query.bind({"unit": value})

@@ -204,11 +204,12 @@ def _index_html(graph: Any, result: Analysis, figures: dict[str, Any],
 
 
 def _theme_titles(graph: Any) -> dict[Any, str]:
+    from ipplan.graph.sparql import select
     from ipplan.graph.vocab import PREFIXES
 
-    return {row[0]: f"{row[1]}. {row[2]}" for row in graph.query(
-        "SELECT ?t ?n ?title WHERE { ?t a ipp:Theme ; ipp:number ?n ; skos:prefLabel ?title }",
-        initNs=PREFIXES)}
+    return {row[0]: f"{row[1]}. {row[2]}" for row in select(
+        graph, "SELECT ?t ?n ?title WHERE { ?t a ipp:Theme ; ipp:number ?n ; skos:prefLabel ?title }",
+        prefixes=PREFIXES)}
 
 
 def _readme(plans: list[dict[str, Any]], figures: dict[str, Any], check: ValidationReport,

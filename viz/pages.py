@@ -23,6 +23,7 @@ from pyvis.network import Network
 from rdflib import Graph, Literal
 
 from ipplan.graph.analytics import Analysis, UnitInfo
+from ipplan.graph.sparql import select
 from ipplan.graph.vocab import PREFIXES
 from ipplan.loaders.assemble import to_chinese_numeral
 from ipplan.errors import IpplanError
@@ -116,7 +117,7 @@ SELECT ?m ?u ?role ?position WHERE {
 
 def read_facts(graph: Graph) -> _Facts:
     def rows(text: str) -> list[dict[str, Any]]:
-        result = graph.query(text, initNs=PREFIXES)
+        result = select(graph, text, prefixes=PREFIXES)
         names = [str(v) for v in result.vars]
         return [{k: _python(v) for k, v in zip(names, row)} for row in result]
 

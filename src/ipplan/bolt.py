@@ -300,17 +300,18 @@ def property_graph(graph: Graph) -> tuple[dict[str, list[dict]], list[tuple[str,
                                                                           list[dict]]]]:
     """The rows to push: nodes by label, and relationships (type, from label, to label, rows
     with ``a``, ``b`` and properties)."""
+    from ipplan.graph.sparql import select
     from ipplan.graph.vocab import PREFIXES
 
     nodes = {}
     for label, text in _NODES.items():
-        result = graph.query(text, initNs=PREFIXES)
+        result = select(graph, text, prefixes=PREFIXES)
         names = [str(v) for v in result.vars]
         nodes[label] = sorted(({k: _value(v) for k, v in zip(names, row)} for row in result),
                               key=lambda r: r["id"])
     relationships = []
     for kind, source, target, text in _RELATIONSHIPS:
-        result = graph.query(text, initNs=PREFIXES)
+        result = select(graph, text, prefixes=PREFIXES)
         names = [str(v) for v in result.vars]
         rows = sorted(({k: _value(v) for k, v in zip(names, row)} for row in result),
                       key=lambda r: (str(r["a"]), str(r["b"])))

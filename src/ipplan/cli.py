@@ -38,16 +38,21 @@ class Sources:
     sheet: str | None
     registries: tuple[Path, ...]
     verbose: bool
+    store: Path | None = None
 
     def open(self) -> Any:
-        """Read the sources into one corpus, reporting the loader's warnings on stderr."""
+        """Read the sources (or open the workspace) into one corpus, reporting the loader's
+        warnings on stderr."""
         from ipplan.graph import reports
         from ipplan.graph.registry import Registry
-        from ipplan.pipeline import open_sources
+        from ipplan.pipeline import open_sources, open_workspace
 
-        corpus = open_sources(self.paths, jurisdiction=self.jurisdiction, plan_id=self.plan_id,
-                              table=self.table, sheet=self.sheet,
-                              registry=Registry.load(list(self.registries)))
+        if self.store is not None:
+            corpus = open_workspace(self.store)
+        else:
+            corpus = open_sources(self.paths, jurisdiction=self.jurisdiction,
+                                  plan_id=self.plan_id, table=self.table, sheet=self.sheet,
+                                  registry=Registry.load(list(self.registries)))
         for warning in reports.load_warnings(corpus.graph):
             _say(f"ipplan: warning: {warning}")
         if self.verbose:
@@ -56,11 +61,17 @@ class Sources:
         return corpus
 
 
-def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """SOURCE... plus the options every command that reads plans takes, handed to the
-    command as one ``source`` argument."""
+def _store_option(help_text: str) -> Callable[..., Any]:
+    return click.option("--store", "store", metavar="DIR",
+                        type=click.Path(path_type=Path, dir_okay=True), help=help_text)
+
+
+def source_options(command: Callable[..., Any], *, workspace: bool = True
+                   ) -> Callable[..., Any]:
+    """SOURCE... (or --store DIR) plus the options every command that reads plans takes,
+    handed to the command as one ``source`` argument."""
     decorators = [
-        click.argument("paths", nargs=-1, required=True, metavar="SOURCE...",
+        click.argument("paths", nargs=-1, required=False, metavar="SOURCE...",
                        type=click.Path(path_type=Path, dir_okay=True)),
         click.option("--jurisdiction", metavar="NAME",
                      help="City or county the plans belong to (default: from each title)."),
@@ -78,16 +89,33 @@ def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Also report the extraction debris that was repaired."),
     ]
 
+    if workspace:
+        decorators.append(_store_option(
+            "Read the workspace written by `ipplan load ... --store DIR` instead of SOURCE."))
+
     @functools.wraps(command)
     def run(*args: Any, paths: tuple[Path, ...], jurisdiction: str | None,
             plan_id: str | None, table: str | None, sheet: str | None,
             registries: tuple[Path, ...], verbose: bool, **kwargs: Any) -> Any:
-        source = Sources(paths, jurisdiction, plan_id, table, sheet, registries, verbose)
+        store = kwargs.pop("store", None) if workspace else None
+        _check_sources(paths, store)
+        source = Sources(paths, jurisdiction, plan_id, table, sheet, registries, verbose,
+                         store)
         return command(*args, source=source, **kwargs)
 
     for decorator in reversed(decorators):
         run = decorator(run)
     return run
+
+
+def _check_sources(paths: tuple[Path, ...], store: Path | None, required: bool = True
+                   ) -> None:
+    if paths and store is not None:
+        raise click.UsageError("give SOURCE... or --store DIR, not both (a workspace already "
+                               "holds its plans; `ipplan load` writes a new one)")
+    if required and not paths and store is None:
+        raise click.UsageError("name at least one SOURCE (document or graph file), or "
+                               "--store DIR")
 
 
 def output_options(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -131,34 +159,50 @@ def _emit(text: str, output: Path | None, fmt: str = "") -> None:
 def cli() -> None:
     """ipplan turns government plan task tables (重点任务分解表) into a knowledge graph.
 
-    Every command that reads a plan takes documents (.txt) or graph files written by
-    `ipplan load` (.ttl, .nt, .jsonld), one or several.
+    Every command that reads a plan takes documents (.txt, .docx, .xlsx, .csv) or graph files
+    written by `ipplan load` (.ttl, .nt, .jsonld), one or several, or --store DIR, a
+    workspace written by `ipplan load ... --store DIR`.
     """
 
 
 @cli.command()
-@source_options
+@functools.partial(source_options, workspace=False)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Graph file to write; the suffix picks the format (.ttl, .nt, .jsonld).")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "json-ld", "xml"]),
               help="Graph format (default: from the suffix of -o, else turtle).")
-def load(source: Sources, output: Path | None,
-         fmt: str | None) -> None:
+@_store_option("Also write the graph as a workspace (an Oxigraph store on disk) in this "
+               "folder; every reading command then answers from it with --store DIR.")
+def load(source: Sources, output: Path | None, fmt: str | None, store: Path | None) -> None:
     """Read plan documents into one RDF graph, with the analytics (clusters, load,
     overload flags) written in as facts."""
     from ipplan.graph import reports
     from ipplan.graph.io import format_for, serialize, write_graph
+    from ipplan.graph.store import triple_count, write_workspace
     from ipplan.pipeline import analysed
+    from ipplan.progress import steps
 
     corpus = analysed(source.open())
     figures = reports.stats(corpus.graph)
+    if store is not None:
+        written = write_workspace(
+            corpus.graph, store, plans=reports.plan_ids(corpus.graph),
+            measures=figures["measures"], analysis=corpus.analysis.parameters.key(),
+            sources=[str(p) for p in source.paths],
+            progress=lambda quads: steps(quads, "storing", length=triple_count(corpus.graph),
+                                         minimum=50_000))
+        _say(f"ipplan: wrote workspace {store}: {figures['plans']} plan(s), "
+             f"{figures['measures']} measures, {written.triples} triples; read it with "
+             f"--store {store}")
+        if output is None:
+            return
     if output is None:
         sys.stdout.buffer.write(serialize(corpus.graph, fmt or "turtle"))
         sys.stdout.flush()
         return
     write_graph(corpus.graph, output, fmt or format_for(output))
     _say(f"ipplan: wrote {output}: {figures['plans']} plan(s), {figures['measures']} measures, "
-         f"{len(corpus.graph)} triples")
+         f"{triple_count(corpus.graph)} triples")
 
 
 @cli.command()
@@ -446,10 +490,11 @@ def query_show(name: str, query_dirs: tuple[Path, ...], engine: str | None) -> N
 @click.option("--jurisdiction", metavar="NAME", help="City or county of the plans.")
 @click.option("--include-collectives", is_flag=True,
               help="Keep collective units (各县（市）区政府, …) in the analytics.")
+@_store_option("Answer from the workspace written by `ipplan load ... --store DIR`.")
 @_queries_option
 @output_options(default="table")
 def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str, ...],
-              jurisdiction: str | None, include_collectives: bool,
+              jurisdiction: str | None, include_collectives: bool, store: Path | None,
               query_dirs: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Run a saved query on the plans in SOURCE... ."""
     from ipplan.output import render
@@ -462,9 +507,10 @@ def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str
         if not sep or not key.strip():
             raise click.UsageError(f"-p takes KEY=VALUE, not {item!r}")
         given[key.strip()] = value
+    _check_sources(paths, store, required=False)
     saved = get_query(name, list(query_dirs))
-    source = Sources(paths, jurisdiction, None, None, None, (), False)
-    rows = answer(saved, given, source if paths else None, engine=engine,
+    source = Sources(paths, jurisdiction, None, None, None, (), False, store)
+    rows = answer(saved, given, source if paths or store else None, engine=engine,
                   include_collectives=include_collectives)
     _emit(render(rows, saved.columns, fmt), output, fmt)
 

@@ -12,11 +12,14 @@ from pathlib import Path
 from rdflib import Graph
 
 from ipplan.errors import InputError
-from ipplan.graph.build import build_graph, new_graph
+from ipplan.graph.build import build_graph
+from ipplan.graph.store import new_graph
 from ipplan.graph.io import is_graph_file, read_graph
 from ipplan.graph.registry import Registry
+from ipplan.graph.store import Workspace
 from ipplan.loaders import is_document, load_document
 from ipplan.model import LoadWarning, Plan
+from ipplan.progress import steps
 from ipplan.queries import SavedQuery
 
 
@@ -28,6 +31,7 @@ class Corpus:
     graph: Graph
     plans: list[Plan] = field(default_factory=list)
     analysis: Any = None  # the Analysis written into the graph, once analysed
+    workspace: Workspace | None = None  # the workspace the graph was opened from (read-only)
 
     @property
     def warnings(self) -> list[LoadWarning]:
@@ -58,7 +62,7 @@ def open_sources(
     graph = new_graph()
     corpus = Corpus(graph)
     seen: dict[str, Path] = {}
-    for raw in paths:
+    for raw in steps(paths, "reading"):
         path = Path(raw)
         if is_graph_file(path):
             read_graph(path, graph)
@@ -74,20 +78,40 @@ def open_sources(
                              "rename one file", where=path)
         seen[plan.id] = path
         corpus.plans.append(plan)
-    build_graph(corpus.plans, registry, graph)
+    build_graph(steps(corpus.plans, "building"), registry, graph)
     return corpus
 
 
+def open_workspace(path: str | Path) -> Corpus:
+    """The corpus of a workspace written by ``ipplan load --store``, opened read-only."""
+    from ipplan.graph import store
+
+    path = Path(path)
+    return Corpus(store.open_workspace(path), workspace=store.describe(path))
+
+
 def analysed(corpus: Corpus, values: dict[str, Any] | None = None, *,
-             include_collectives: bool = False) -> Corpus:
+             include_collectives: bool = False, needed: bool = True) -> Corpus:
     """Run the analytics on the corpus' graph with the given parameters (a saved query's
-    values; anything not given keeps its default) and write the results into the graph."""
+    values; anything not given keeps its default) and write the results into the graph.
+
+    A workspace already holds the analysis it was written with: with those parameters
+    nothing is written, and with ``needed`` false (a query reads the facts, not the
+    Analysis object) nothing is computed either. Other parameters are written into an
+    in-memory copy; the workspace on disk never changes."""
     from ipplan.graph.analytics import Parameters, analyse, write_analysis
+    from ipplan.graph.store import writable_copy
 
     parameters = Parameters.from_values(
         {**(values or {}), "include_collectives": include_collectives})
+    held = corpus.workspace is not None and corpus.workspace.analysis == parameters.key()
+    if held and not needed:
+        return corpus
     corpus.analysis = analyse(corpus.graph, parameters)
-    write_analysis(corpus.graph, corpus.analysis)
+    if not held:
+        if corpus.workspace is not None:
+            corpus.graph = writable_copy(corpus.graph)
+        write_analysis(corpus.graph, corpus.analysis)
     return corpus
 
 
@@ -105,7 +129,8 @@ def answer(query: SavedQuery, given: dict[str, str], source: Any, *, engine: str
 
         with session_scope() as session:
             return run_cypher(session, query, values)
-    corpus = analysed(source.open(), values, include_collectives=include_collectives)
+    corpus = analysed(source.open(), values, include_collectives=include_collectives,
+                      needed=False)
     if engine == "sparql":
         return run_sparql(corpus.graph, query, values)
     from ipplan.bolt import push_graph, session_scope

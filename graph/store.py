@@ -1,0 +1,241 @@
+"""Where the graph lives: an Oxigraph store behind the rdflib API, in memory or on disk.
+
+Every command works on an rdflib :class:`~rdflib.Graph`. By default its store is Oxigraph
+(pyoxigraph through oxrdflib): SPARQL is answered by Oxigraph's engine, which is orders of
+magnitude faster than rdflib's own on a corpus of many plans. ``IPPLAN_ENGINE=rdflib`` keeps
+rdflib's in-memory store (the benchmark's baseline; every result is the same).
+
+A *workspace* is an Oxigraph store on disk, written by ``ipplan load ... --store DIR``: a
+folder with the store and ``ipplan-store.json`` (what it holds). Reading commands given
+``--store DIR`` open it read-only and answer from it at once, without parsing anything. A
+workspace is written beside its final place and renamed into it, so an interrupted ``load``
+never leaves half a store where a good one was.
+
+>>> g = new_graph()
+>>> engine_of(g)
+'oxigraph'
+>>> engine_of(new_graph("rdflib"))
+'rdflib'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import XSD
+
+from ipplan.errors import InputError, IpplanError
+
+from .vocab import bind_prefixes
+
+ENGINES = ("oxigraph", "rdflib")
+MARK = "ipplan-store.json"
+FORMAT = 1
+
+
+def default_engine() -> str:
+    """The engine new graphs use: ``IPPLAN_ENGINE`` (oxigraph or rdflib), else oxigraph."""
+    engine = os.environ.get("IPPLAN_ENGINE", "").strip().lower() or "oxigraph"
+    if engine not in ENGINES:
+        raise IpplanError(f"IPPLAN_ENGINE={engine!r}: use one of {', '.join(ENGINES)}")
+    return engine
+
+
+def new_graph(engine: str | None = None) -> Graph:
+    """An empty in-memory graph with ipplan's prefixes bound. On Oxigraph its triples sit in
+    the store's default graph (rdflib would name a graph with a fresh blank node, which a
+    workspace opened later could not find)."""
+    engine = engine or default_engine()
+    if engine == "rdflib":
+        return bind_prefixes(Graph())
+    return bind_prefixes(Graph(store=_oxigraph_store(), identifier=DATASET_DEFAULT_GRAPH_ID))
+
+
+def _oxigraph_store(inner: Any = None) -> Any:
+    """oxrdflib's store, giving back plain literals as rdflib writes them.
+
+    RDF 1.1 makes "x" and "x"^^xsd:string one term, but rdflib keeps them apart (they are
+    unequal, and Turtle writes the second with its datatype); Oxigraph returns every plain
+    literal typed. Converting back keeps graphs, files and comparisons identical to
+    rdflib's own store."""
+    from oxrdflib import OxigraphStore
+
+    class Store(OxigraphStore):  # type: ignore[misc]
+        def triples(self, triple_pattern: Any, context: Any = None) -> Any:
+            for (s, p, o), contexts in super().triples(triple_pattern, context):
+                yield (s, p, _plain(o)), contexts
+
+        def query(self, *args: Any, **kwargs: Any) -> Any:
+            result = super().query(*args, **kwargs)
+            if result.type == "SELECT":
+                rows = result.bindings
+                result.bindings = ({k: _plain(v) for k, v in row.items()} for row in rows)
+            return result
+
+    return Store(store=inner)
+
+
+def _plain(term: Any) -> Any:
+    if type(term) is Literal and term.datatype == XSD.string and not term.language:
+        return Literal(str(term))
+    return term
+
+
+def engine_of(graph: Graph) -> str:
+    return "oxigraph" if _oxigraph(graph) is not None else "rdflib"
+
+
+def _oxigraph(graph: Graph) -> Any:
+    """The pyoxigraph Store behind ``graph``, or None for rdflib's own stores."""
+    store = graph.store
+    if hasattr(store, "_inner") and type(store).__mro__[1].__name__ == "OxigraphStore":
+        return store._inner  # noqa: SLF001 (oxrdflib exposes no public accessor)
+    return None
+
+
+def triple_count(graph: Graph) -> int:
+    """The number of triples, fast on either engine (oxrdflib's len() runs a COUNT DISTINCT)."""
+    inner = _oxigraph(graph)
+    return len(inner) if inner is not None else len(graph)
+
+
+def writable_copy(graph: Graph) -> Graph:
+    """An in-memory copy of ``graph`` (for a read-only workspace that must be changed)."""
+    copy = new_graph()
+    inner, target = _oxigraph(graph), _oxigraph(copy)
+    if inner is not None and target is not None:
+        target.bulk_extend(inner.quads_for_pattern(None, None, None, None))
+    else:
+        for triple in graph:
+            copy.add(triple)
+    return copy
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What ``ipplan-store.json`` says of a workspace."""
+
+    path: Path
+    plans: tuple[str, ...]
+    measures: int
+    triples: int
+    analysis: str
+    sources: tuple[str, ...]
+
+
+def is_workspace(path: Path) -> bool:
+    return path.is_dir() and (path / MARK).is_file()
+
+
+def describe(path: Path) -> Workspace:
+    """Read a workspace's description; a folder that is not one is refused in one line."""
+    if not path.exists():
+        raise InputError("no such workspace (write one with `ipplan load ... --store DIR`)",
+                         where=path)
+    if not path.is_dir():
+        raise InputError("is a file, not a workspace folder", where=path)
+    if not (path / MARK).is_file():
+        raise InputError(f"is not an ipplan workspace (no {MARK}; write one with "
+                         "`ipplan load ... --store DIR`)", where=path)
+    try:
+        data = json.loads((path / MARK).read_text("utf-8"))
+        if data.get("format") != FORMAT:
+            raise InputError(f"workspace format {data.get('format')!r} is not {FORMAT}; "
+                             "write it again with `ipplan load ... --store DIR`", where=path)
+        return Workspace(path, tuple(data["plans"]), int(data["measures"]),
+                         int(data["triples"]), str(data["analysis"]), tuple(data["sources"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{MARK} is damaged ({exc}); write the workspace again",
+                         where=path) from None
+
+
+def open_workspace(path: Path) -> Graph:
+    """The workspace's graph, read-only (several commands may read it at once)."""
+    import pyoxigraph as ox
+
+    describe(path)
+    try:
+        inner = ox.Store.read_only(str(path / "oxigraph"))
+    except OSError as exc:
+        raise InputError(f"the store cannot be opened ({' '.join(str(exc).split())[:200]})",
+                         where=path) from None
+    return bind_prefixes(Graph(store=_oxigraph_store(inner), identifier=DATASET_DEFAULT_GRAPH_ID))
+
+
+def write_workspace(graph: Graph, path: Path, *, plans: list[str], measures: int,
+                    analysis: str, sources: list[str], progress: Any = None) -> Workspace:
+    """Write ``graph`` as a workspace at ``path``, replacing an earlier workspace there.
+
+    A folder that exists and is not a workspace is refused (nothing of the user's is
+    deleted). The store is written into a temporary folder beside ``path`` and renamed.
+    """
+    import pyoxigraph as ox
+
+    if path.exists() and not is_workspace(path):
+        if not path.is_dir():
+            raise InputError("is a file; --store needs a folder", where=path)
+        if any(path.iterdir()):
+            raise InputError("is a folder that is not an ipplan workspace and is not empty; "
+                             "name a new folder for --store", where=path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp",
+                                          dir=path.parent))
+    except OSError as exc:
+        raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=path) from None
+    try:
+        store = ox.Store(str(temporary / "oxigraph"))
+        inner = _oxigraph(graph)
+        quads = (inner.quads_for_pattern(None, None, None, None) if inner is not None
+                 else _quads(graph))
+        store.bulk_extend(progress(quads) if progress else quads)
+        store.flush()
+        triples = len(store)
+        del store
+        description = {"format": FORMAT, "plans": plans, "measures": measures,
+                       "triples": triples, "analysis": analysis, "sources": sources}
+        (temporary / MARK).write_text(json.dumps(description, ensure_ascii=False, indent=1),
+                                      "utf-8")
+        _swap_into_place(temporary, path)
+    except BaseException as exc:
+        shutil.rmtree(temporary, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise IpplanError(f"cannot write the store ({exc.strerror or exc})",
+                              where=path) from None
+        raise
+    return describe(path)
+
+
+def _swap_into_place(temporary: Path, path: Path) -> None:
+    """Rename the finished store into ``path``; an older workspace there goes afterwards."""
+    if not path.exists():
+        os.replace(temporary, path)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+    os.replace(path, old / "store")
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        os.replace(old / "store", path)  # put the good one back
+        raise
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _quads(graph: Graph) -> Any:
+    from oxrdflib._converter import to_ox  # the term conversion oxrdflib itself uses
+
+    import pyoxigraph as ox
+
+    for s, p, o in graph:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph())

@@ -1,0 +1,166 @@
+"""The stores behind the graph: Oxigraph in memory (default), rdflib's own (the baseline),
+and workspaces on disk written by `ipplan load --store DIR` and read with `--store DIR`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED, run_ipplan
+from ipplan.graph.build import build_graph
+from ipplan.graph.io import serialize
+from ipplan.graph.store import engine_of, new_graph
+from ipplan.graph.sparql import bind, select
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def test_both_engines_build_the_same_graph_byte_for_byte(seed_plan):
+    on_oxigraph = build_graph([seed_plan], graph=new_graph("oxigraph"))
+    on_rdflib = build_graph([seed_plan], graph=new_graph("rdflib"))
+    assert (engine_of(on_oxigraph), engine_of(on_rdflib)) == ("oxigraph", "rdflib")
+    assert serialize(on_oxigraph, "nt") == serialize(on_rdflib, "nt")
+    assert serialize(on_oxigraph, "turtle") == serialize(on_rdflib, "turtle")
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_bound_values_stay_values_on_both_engines(seed_plan, engine):
+    graph = build_graph([seed_plan], graph=new_graph(engine))
+    text = ('PREFIX skos: <http://www.w3.org/2004/02/skos/core#> '
+            'SELECT ?u WHERE { ?u skos:prefLabel ?name FILTER (STR(?name) = ?unit) }')
+    assert len(list(select(graph, text, {"unit": "市法院"}))) == 1
+    for hostile in ['市法院") || true || ("', '市法院" } UNION { ?u ?p ?o } #', "a\\", "x\n}"]:
+        assert list(select(graph, text, {"unit": hostile})) == []
+    # a column that is a parameter keeps its name and takes the value
+    rows = list(select(graph, "SELECT ?unit WHERE {}", {"unit": "值"}))
+    assert [str(row[0]) for row in rows] == ["值"]
+    assert bind("SELECT ?x WHERE { ?x ?p '?unit' }", {"unit": "v"}) == \
+        "SELECT ?x WHERE { ?x ?p '?unit' }"
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("ws") / "fuzhou"
+    result = run_ipplan("load", SEED, "--store", folder)
+    assert result.code == 0, result.err
+    assert f"ipplan: wrote workspace {folder}: 1 plan(s), 60 measures" in result.err
+    assert result.out == ""
+    mark = json.loads((folder / "ipplan-store.json").read_text("utf-8"))
+    assert mark["plans"] == ["fuzhou-ip-plan"] and mark["measures"] == 60
+    return folder
+
+
+READS = [
+    ("stats", "--json"),
+    ("export", "--format", "csv"),
+    ("units", "--format", "csv"),
+    ("plans", "--format", "json"),
+    ("validate", "--format", "json"),
+    ("query", "run", "collaboration-pairs", "--format", "csv"),
+    ("query", "run", "unit-profile", "-p", "unit=市法院", "--format", "csv"),
+    ("query", "run", "overloaded-units", "-p", "top=3", "--format", "csv"),
+    ("query", "run", "collaboration-clusters", "-p", "resolution=1.0", "--format", "csv"),
+]
+
+
+@pytest.mark.parametrize("command", READS, ids=lambda c: "-".join(c[:3]))
+def test_a_workspace_answers_like_the_document(workspace, command):
+    before = _tree(workspace)
+    from_document = run_ipplan(*command, SEED)
+    from_store = run_ipplan(*command, "--store", workspace)
+    assert from_store.code == from_document.code == 0, from_store.err
+    assert from_store.out == from_document.out
+    assert from_store.out.strip()
+    assert _tree(workspace) == before  # reading never changes the workspace
+
+
+def test_brief_and_pages_from_a_workspace(workspace, tmp_path):
+    from_store = run_ipplan("brief", "--store", workspace, "-o", tmp_path / "a", "--no-snapshots")
+    from_document = run_ipplan("brief", SEED, "-o", tmp_path / "b", "--no-snapshots")
+    assert from_store.code == from_document.code == 0, from_store.err
+    for name in ("data/assignments.csv", "data/units.csv", "data/stats.json",
+                 "data/queries/overloaded-units.csv", "data/queries/collaboration-clusters.csv",
+                 "data/fuzhou-ip-plan.ttl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    page = run_ipplan("viz", "network", "--store", workspace, "-o", tmp_path / "n.html")
+    assert page.code == 0, page.err
+
+
+def test_workspace_mistakes_are_one_line_and_harm_nothing(workspace, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", "utf-8")
+    refused = run_ipplan("load", SEED, "--store", mine)
+    assert refused.code == 2 and "is not an ipplan workspace and is not empty" in refused.err
+    assert (mine / "notes.txt").read_text("utf-8") == "keep me"
+    for folder, message in [(mine, "is not an ipplan workspace"),
+                            (tmp_path / "missing", "no such workspace")]:
+        result = run_ipplan("stats", "--store", folder)
+        assert result.code == 2 and message in result.err
+        assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    both = run_ipplan("stats", SEED, "--store", workspace)
+    assert both.code == 2 and "not both" in both.err
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "ipplan-store.json").write_text("{", "utf-8")
+    result = run_ipplan("stats", "--store", damaged)
+    assert result.code == 2 and "is damaged" in result.err
+
+
+def test_load_replaces_a_workspace_whole(tmp_path):
+    from ipplan.graph.store import describe
+
+    folder = tmp_path / "ws"
+    assert run_ipplan("load", SEED, "--store", folder).code == 0
+    xiamen = tmp_path / "xiamen.txt"
+    from conftest import XIAMEN_PROSE
+    xiamen.write_text(XIAMEN_PROSE, "utf-8")
+    again = run_ipplan("load", xiamen, "--store", folder)
+    assert again.code == 0, again.err
+    assert describe(folder).plans == ("xiamen",)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws", "xiamen.txt"]  # no leftovers
+    plans = run_ipplan("plans", "--store", folder, "--format", "csv")
+    assert "xiamen" in plans.out and "fuzhou" not in plans.out
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path):
+    sys.path.insert(0, str(BENCHMARKS))
+    from generate import generate
+
+    paths = generate(tmp_path / "docs", 1500, seed=5)  # 25 plans: enough for a bar
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "IPPLAN_PROGRESS")}
+    command = [sys.executable, "-m", "ipplan", "stats", *map(str, paths)]
+    piped = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert piped.returncode == 0 and piped.stderr == ""
+    leader, follower = os.openpty()
+    try:
+        on_terminal = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=follower,
+                                     env=env, timeout=300)
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(leader)
+    assert on_terminal.returncode == 0
+    assert b"reading" in seen and b"25/25" in seen
+    in_ci = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                           env={**env, "CI": "true"})
+    assert in_ci.stderr == ""
