@@ -1,17 +1,39 @@
-"""Checking a plan graph against the SHACL shapes in ``ontology/ip_plan_shapes.ttl``."""
+"""Checking a plan graph against the SHACL shapes in ``ontology/ip_plan_shapes.ttl``.
+
+The shapes are compiled into SPARQL queries that each look at the whole graph once (one query
+per constraint, not one per node), so a corpus of 20,000 measures validates in seconds on
+Oxigraph. The compiler reads the shapes file: editing a shape changes what is checked. It
+knows the SHACL the shapes use (targetClass; property shapes with a predicate or inverse
+path and minCount, maxCount, class, datatype, in, pattern, minLength, languageIn, uniqueLang,
+minInclusive, not/hasValue; SPARQL-based constraints; severity and message) and refuses a
+shape using anything else rather than skipping it. The tests hold its results to pySHACL's on
+the seed and on graphs broken on purpose.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
+from typing import Any
 
-from pyshacl import validate as shacl_validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
+from ipplan.errors import IpplanError
+
+from .sparql import select, term
 from .vocab import ID, IPP
 
 RESULT_COLUMNS = ("severity", "focus", "path", "value", "message")
+TARGETS = (IPP.Plan, IPP.Theme, IPP.Task, IPP.Measure, IPP.Assignment, IPP.Unit,
+           IPP.Jurisdiction)
+
+# what a property shape may say, besides the parts handled below
+_HANDLED = {SH.path, SH.message, SH.severity, SH.minCount, SH.maxCount, SH["class"],
+            SH.datatype, SH["in"], SH.pattern, SH.minLength, SH.languageIn, SH.uniqueLang,
+            SH.minInclusive, SH["not"], SH.name, SH.description}
 
 
 @dataclass(frozen=True)
@@ -26,6 +48,16 @@ class ValidationReport:
     @property
     def violations(self) -> int:
         return sum(1 for row in self.results if row["severity"] == "Violation")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One compiled constraint: a query giving (focus, value) rows, each a result."""
+
+    query: str
+    severity: str
+    path: str
+    message: str
 
 
 def shapes_graph() -> Graph:
@@ -44,26 +76,127 @@ def _short(node: object) -> str:
     return "" if node is None else str(node)
 
 
+def _message(shapes: Graph, node: Any) -> str:
+    messages = sorted(shapes.objects(node, SH.message),
+                      key=lambda m: (getattr(m, "language", None) != "en", str(m)))
+    return str(messages[0]) if messages else ""
+
+
+def _severity(shapes: Graph, node: Any) -> str:
+    return _short(shapes.value(node, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
+
+
+def _path(shapes: Graph, node: Any) -> tuple[str, str]:
+    """The property path as SPARQL, and as the report writes it."""
+    path = shapes.value(node, SH.path)
+    if isinstance(path, URIRef):
+        return term(path), _short(path)
+    inverse = shapes.value(path, SH.inversePath) if isinstance(path, BNode) else None
+    if isinstance(inverse, URIRef):
+        return f"^{term(inverse)}", f"^{_short(inverse)}"
+    raise IpplanError(f"the shapes use a property path ipplan does not check: {path!r}")
+
+
+@lru_cache(maxsize=1)
+def compiled() -> tuple[Check, ...]:
+    """Every constraint of the packaged shapes as a whole-graph query."""
+    return tuple(compile_shapes(shapes_graph()))
+
+
+def compile_shapes(shapes: Graph) -> list[Check]:
+    checks: list[Check] = []
+    declared = "".join(
+        f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+        for d in sorted(shapes.objects(None, SH.declare), key=lambda d: str(
+            shapes.value(d, SH.prefix))))
+    for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
+        targets = list(shapes.objects(shape, SH.targetClass))
+        if len(targets) != 1:
+            raise IpplanError(f"shape {_short(shape)} needs exactly one sh:targetClass")
+        focus = f"?this a {term(targets[0])} ."
+        for prop in shapes.objects(shape, SH.property):
+            checks += _property_checks(shapes, prop, focus)
+        for constraint in shapes.objects(shape, SH.sparql):
+            text = str(shapes.value(constraint, SH.select)).replace("$this", "?this")
+            body = text[text.index("{") + 1:text.rindex("}")]
+            value = "?value" if "?value" in text.split("WHERE", 1)[0] else "(\"\" AS ?value)"
+            checks.append(Check(
+                f"{declared}SELECT DISTINCT ?this {value} WHERE {{ {focus} {body} }}",
+                _severity(shapes, constraint), "", _message(shapes, constraint)))
+    return checks
+
+
+def _property_checks(shapes: Graph, prop: Any, focus: str) -> list[Check]:
+    unknown = {p for p in shapes.predicates(prop) if p not in _HANDLED}
+    if unknown:
+        raise IpplanError(f"the shapes use SHACL ipplan does not check: "
+                          f"{', '.join(sorted(_short(p) for p in unknown))}")
+    path, shown = _path(shapes, prop)
+    severity, message = _severity(shapes, prop), _message(shapes, prop)
+    each = f"{focus} ?this {path} ?v ."
+    queries: list[str] = []
+
+    def values(condition: str) -> None:
+        queries.append(f"SELECT DISTINCT ?this (?v AS ?value) WHERE {{ {each} FILTER ({condition}) }}")
+
+    def count(comparison: str) -> None:
+        queries.append(f"SELECT ?this (\"\" AS ?value) WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }}"
+                       f" GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {comparison})")
+
+    get = shapes.value
+    if (n := get(prop, SH.minCount)) is not None and int(n) > 0:
+        count(f"< {int(n)}")
+    if (n := get(prop, SH.maxCount)) is not None:
+        count(f"> {int(n)}")
+    if (cls := get(prop, SH["class"])) is not None:
+        queries.append(f"SELECT DISTINCT ?this (?v AS ?value) WHERE {{ {each} FILTER NOT EXISTS "
+                       f"{{ ?v a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {term(cls)} }} }}")
+    if (datatype := get(prop, SH.datatype)) is not None:
+        values(f"!isLiteral(?v) || datatype(?v) != {term(datatype)}")
+    if (members := get(prop, SH["in"])) is not None:
+        listed = ", ".join(term(m) for m in Collection(shapes, members))
+        values(f"?v NOT IN ({listed})")
+    if (pattern := get(prop, SH.pattern)) is not None:
+        values(f"isBlank(?v) || !regex(str(?v), {term(str(pattern))})")
+    if (n := get(prop, SH.minLength)) is not None:
+        values(f"isBlank(?v) || strlen(str(?v)) < {int(n)}")
+    if (languages := get(prop, SH.languageIn)) is not None:
+        matches = " || ".join(f"langMatches(lang(?v), {term(str(tag))})"
+                              for tag in Collection(shapes, languages))
+        values(f"!isLiteral(?v) || !({matches})")
+    if (low := get(prop, SH.minInclusive)) is not None:
+        values(f"!(?v >= {term(low.toPython() if isinstance(low, Literal) else low)})")
+    if get(prop, SH.uniqueLang) == Literal(True):
+        # one result per language that two values share
+        queries.append(f"SELECT DISTINCT ?this (\"\" AS ?value) ?language WHERE {{ {each} "
+                       f"?this {path} ?w . BIND (lang(?v) AS ?language) "
+                       "FILTER (?v != ?w && ?language != \"\" && ?language = lang(?w)) }")
+    if (negated := get(prop, SH["not"])) is not None:
+        value = get(negated, SH.hasValue)
+        if value is None or set(shapes.predicates(negated)) != {SH.hasValue}:
+            raise IpplanError("the shapes use sh:not with something other than sh:hasValue")
+        values(f"?v = {term(value)}")
+    return [Check(q, severity, shown, message) for q in queries]
+
+
 def validate(graph: Graph) -> ValidationReport:
     """Validate ``graph``; warnings (sh:Warning) are reported but do not fail it."""
-    conforms, report, _text = shacl_validate(
-        graph, shacl_graph=shapes_graph(), allow_warnings=True, advanced=True)
     results = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        severity = report.value(result, SH.resultSeverity)
-        messages = sorted(report.objects(result, SH.resultMessage),
-                          key=lambda m: (getattr(m, "language", None) != "en", str(m)))
-        value = report.value(result, SH.value)
-        results.append({
-            "severity": _short(severity).rsplit("#", 1)[-1],
-            "focus": _short(report.value(result, SH.focusNode)),
-            "path": _short(report.value(result, SH.resultPath)),
-            "value": _short(value) if not isinstance(value, Literal) else str(value),
-            "message": str(messages[0]) if messages else "",
-        })
+    for check in compiled():
+        for hit in select(graph, check.query):
+            value = hit[1]
+            results.append({
+                "severity": check.severity,
+                "focus": _short(hit[0]),
+                "path": check.path,
+                "value": "" if value is None else _short(value)
+                if not isinstance(value, Literal) else str(value),
+                "message": check.message,
+            })
     results.sort(key=lambda row: (row["severity"] != "Violation", row["focus"], row["path"],
-                                  row["message"]))
-    checked = sum(1 for cls in (IPP.Plan, IPP.Theme, IPP.Task, IPP.Measure, IPP.Assignment,
-                                IPP.Unit, IPP.Jurisdiction)
-                  for _ in graph.subjects(RDF.type, cls))
-    return ValidationReport(bool(conforms), tuple(results), checked)
+                                  row["message"], row["value"]))
+    checked = sum(int(next(iter(select(
+        graph, f"SELECT (COUNT(DISTINCT ?n) AS ?c) WHERE {{ ?n a {term(cls)} }}")))[0])
+        for cls in TARGETS)
+    conforms = not any(row["severity"] == "Violation" for row in results)
+    return ValidationReport(conforms, tuple(results), checked)

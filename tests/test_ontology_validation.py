@@ -126,3 +126,69 @@ def test_duplicate_measure_id_in_a_plan_violates(seed_graph):
     graph.set((measure_iri("fuzhou-ip-plan", "1.2"), IPP.notation, Literal("1.1")))
     messages = {row["message"] for row in validate(graph).results}
     assert "two measures of one plan share this id" in messages
+
+
+def _pyshacl_results(graph: Graph) -> set[tuple[str, str, str, str, str]]:
+    """What pySHACL, the reference implementation, reports for ``graph``, as ipplan's rows."""
+    from pyshacl import validate as reference
+    from rdflib import BNode, URIRef
+    from rdflib.namespace import SH
+
+    from ipplan.graph.validate import _short
+
+    _conforms, report, _text = reference(graph, shacl_graph=shapes_graph(),
+                                         allow_warnings=True, advanced=True)
+    rows = set()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        path = report.value(result, SH.resultPath)
+        path = ("^" + _short(report.value(path, SH.inversePath)) if isinstance(path, BNode)
+                else _short(path))
+        messages = sorted(report.objects(result, SH.resultMessage),
+                          key=lambda m: (getattr(m, "language", None) != "en", str(m)))
+        value = report.value(result, SH.value)
+        constraint = report.value(result, SH.sourceConstraintComponent)
+        if constraint in (SH.UniqueLangConstraintComponent, SH.MinCountConstraintComponent,
+                          SH.MaxCountConstraintComponent):
+            value = None  # these results name no value node (pySHACL sometimes adds one)
+        rows.add((_short(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+                  _short(report.value(result, SH.focusNode)),
+                  path,
+                  "" if value is None else str(value) if isinstance(value, Literal)
+                  else _short(value) if isinstance(value, URIRef) else str(value),
+                  str(messages[0]) if messages else ""))
+    return rows
+
+
+def _broken_on_purpose(seed_graph: Graph) -> Graph:
+    """The seed with one mistake for every kind of constraint the shapes use."""
+    g = _copy(seed_graph)
+    m, m2, m3 = (measure_iri("fuzhou-ip-plan", i) for i in ("4.2", "1.1", "2.1"))
+    unit = unit_iri("福州市", "市科技局")
+    theme = next(iter(g.objects(next(iter(g.objects(m, IPP.task))), IPP.theme)))
+    g.remove((m, IPP.leadUnit, None))                                     # minCount + sparql
+    g.add((m, IPP.task, unit))                                            # maxCount + class
+    g.set((theme, IPP.number, Literal("x")))                              # datatype
+    g.add((next(iter(g.subjects(RDF.type, IPP.Theme))), IPP.number, Literal(0)))  # minInclusive
+    g.set((unit, IPP.unitKind, IPP.Bogus))                                # in
+    g.set((m2, IPP.notation, Literal("1-1")))                             # pattern
+    g.set((m2, IPP.text, Literal("")))                                    # minLength
+    g.add((unit, SKOS.prefLabel, Literal("Bureau", lang="fr")))           # languageIn
+    g.add((unit, SKOS.prefLabel, Literal("科技局", lang="zh")))           # uniqueLang
+    g.set((m3, IPP.deadlineKind, IPP.UnreadDeadline))                     # not/hasValue
+    g.set((m3, IPP.notation, Literal("4.2")))
+    g.set((m3, IPP.notation, Literal("1.1")))                             # duplicate id
+    assignment = next(iter(g.objects(m3, IPP.hasAssignment)))
+    g.add((m2, IPP.hasAssignment, assignment))                            # inverse path
+    g.remove((m3, IPP.deadline, None))                                    # sparql: no month
+    g.set((m3, IPP.plan, IPP.Elsewhere))                                  # sparql: task's plan
+    return g
+
+
+def test_the_compiled_shapes_report_what_pyshacl_reports(seed_graph):
+    assert _pyshacl_results(seed_graph) == set() == {
+        tuple(r.values()) for r in validate(seed_graph).results}
+    broken = _broken_on_purpose(seed_graph)
+    ours = {tuple(row[c] for c in ("severity", "focus", "path", "value", "message"))
+            for row in validate(broken).results}
+    assert ours == _pyshacl_results(broken)
+    assert len(ours) >= 15  # every kind of mistake above was caught

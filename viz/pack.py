@@ -23,6 +23,7 @@ import datetime as _dt
 import json
 from dataclasses import dataclass, field
 from importlib import resources
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,22 @@ def validation_text(check: ValidationReport) -> str:
     return text
 
 
+# The views pictured for slides; the plan is a tall tree, and a tall picture keeps its
+# labels readable.
+_VIEWS = (("network", (1600, 1000)), ("plan", (1400, 2400)))
+
+
+def _shoot(folder: Path, view: tuple[str, tuple[int, int]]) -> str | None:
+    """Picture one view; None when done, else why it was skipped."""
+    name, (width, height) = view
+    try:
+        snapshot(folder / f"{name}.html", folder / "snapshots" / f"{name}.png",
+                 width=width, height=height)
+    except SnapshotError as exc:
+        return f"snapshot of {name}.html skipped: {exc}"
+    return None
+
+
 def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = False,
                 lang: str = "zh", snapshots: bool = True, today: str | None = None) -> Brief:
     """Write the pack for the analysed ``graph`` into ``folder``."""
@@ -122,6 +139,10 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
          home + [{"href": "plan.html", "zh": "方案结构", "en": "Plan structure"}])
     page("plan.html", plan_page(graph, result, today=today, facts=facts), 0,
          home + [{"href": "network.html", "zh": "协作网络", "en": "Coordination network"}])
+    # The snapshots of those two pages are taken while the rest of the pack is written:
+    # each browser spends most of its second starting up.
+    pool = ThreadPoolExecutor(max_workers=len(_VIEWS)) if snapshots else None
+    shots = [pool.submit(_shoot, folder, view) for view in _VIEWS] if pool else []
     for cluster in result.clusters:
         page(f"clusters/{cluster_page_name(cluster.number)}",
              cluster_page(graph, result, cluster.number, today=today, facts=facts), 1, up)
@@ -150,17 +171,15 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
         put("data/warnings.txt", ("\n".join(load_warnings) + "\n").encode("utf-8"))
 
     pictures = []
-    if snapshots:
-        # The plan is a tall tree: a tall picture keeps its labels readable.
-        for name, size in (("network", (1600, 1000)), ("plan", (1400, 2400))):
-            target = folder / "snapshots" / f"{name}.png"
-            try:
-                snapshot(folder / f"{name}.html", target, width=size[0], height=size[1])
-            except SnapshotError as exc:
-                warnings.append(f"snapshot of {name}.html skipped: {exc}")
-                break
-            written.append(f"snapshots/{name}.png")
-            pictures.append(f"snapshots/{name}.png")
+    for (name, _size), shot in zip(_VIEWS, shots):
+        failure = shot.result()
+        if failure:
+            warnings.append(failure)
+            continue
+        written.append(f"snapshots/{name}.png")
+        pictures.append(f"snapshots/{name}.png")
+    if pool is not None:
+        pool.shutdown()
 
     index = _index_html(graph, result, figures, check, units, pictures, query_csvs, lang, today)
     put("index.html", index.encode("utf-8"))

@@ -10,6 +10,7 @@ and ``&`` escaped, and the page's script puts user text on screen with ``textCon
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import asdict
 from importlib import resources
@@ -33,10 +34,6 @@ def vis_network_js() -> str:
     return path.read_text("utf-8")
 
 
-def _asset(name: str) -> str:
-    return resources.files(__package__).joinpath("assets", name).read_text("utf-8")
-
-
 def script_json(value: Any) -> str:
     """JSON that is safe inside a <script> element: no "</script>", no "<!--".
 
@@ -48,12 +45,23 @@ def script_json(value: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+@functools.lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    """The page template, compiled once per process (a pack renders hundreds of pages)."""
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return environment.from_string(_asset("page.html"))
+
+
+@functools.lru_cache(maxsize=8)
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath("assets", name).read_text("utf-8")
+
+
 def render_page(page: Page, *, lang: str = "zh", vis_href: str | None = None,
                 links: list[dict[str, str]] | None = None) -> str:
     """The page as one HTML document. With ``vis_href`` the vis-network script is referenced
     at that relative path (it must sit there); otherwise it is inside the page."""
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    template = environment.from_string(_asset("page.html"))
+    template = _template()
     data = asdict(page)
     data["lang"] = "en" if lang == "en" else "zh"
     suffix = "en" if lang == "en" else "zh"
