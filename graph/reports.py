@@ -33,11 +33,11 @@ WHERE {
      ipp:hasAssignment ?a .
   ?plan dcterms:identifier ?plan_id .
   ?t ipp:notation ?task_no ; dcterms:title ?task .
-  OPTIONAL { ?t ipp:theme ?th . ?th ipp:number ?theme_no ; skos:prefLabel ?theme }
-  OPTIONAL { ?m ipp:deadline ?deadline }
   ?a ipp:unit ?u ; ipp:role ?role_node ; ipp:position ?position .
   ?u skos:prefLabel ?unit ; ipp:unitKind ?kind .
   FILTER (lang(?unit) = "zh")
+  OPTIONAL { ?t ipp:theme ?th . ?th ipp:number ?theme_no ; skos:prefLabel ?theme }
+  OPTIONAL { ?m ipp:deadline ?deadline }
   OPTIONAL { ?u skos:prefLabel ?unit_en FILTER (lang(?unit_en) = "en") }
   BIND (IF(?role_node = ipp:LeadRole, "lead", "support") AS ?role)
 }
@@ -76,30 +76,38 @@ def assignment_rows(graph: Graph, plan: str | None = None) -> list[dict[str, str
 
 
 _PLANS = """
-SELECT ?plan ?plan_id ?title ?place ?source
-       (COUNT(DISTINCT ?theme) AS ?themes) (COUNT(DISTINCT ?task) AS ?tasks)
-       (COUNT(DISTINCT ?measure) AS ?measures)
-WHERE {
+SELECT ?plan ?plan_id ?title ?place ?source WHERE {
   ?plan a ipp:Plan ; dcterms:identifier ?plan_id ; dcterms:title ?title ;
         dcterms:source ?source ; ipp:jurisdiction ?j .
   ?j skos:prefLabel ?place FILTER (lang(?place) = "zh")
-  OPTIONAL { ?theme a ipp:Theme ; ipp:plan ?plan }
-  OPTIONAL { ?task a ipp:Task ; ipp:plan ?plan }
-  OPTIONAL { ?measure a ipp:Measure ; ipp:plan ?plan }
 }
-GROUP BY ?plan ?plan_id ?title ?place ?source
 ORDER BY ?plan_id
+"""
+
+# Themes, tasks and measures per plan, counted in one pass (three OPTIONALs in one query
+# would multiply them: a plan's themes x tasks x measures rows before grouping).
+_PLAN_PARTS = """
+SELECT ?plan ?class (COUNT(?part) AS ?n) WHERE {
+  VALUES ?class { ipp:Theme ipp:Task ipp:Measure }
+  ?part ipp:plan ?plan ; a ?class .
+}
+GROUP BY ?plan ?class
 """
 
 
 def plan_rows(graph: Graph) -> list[dict[str, Any]]:
     """One row per plan in the graph: id, title, jurisdiction, source file and counts."""
-    return [
-        {"plan": str(hit.plan_id), "title": str(hit.title), "jurisdiction": str(hit.place),
-         "source": str(hit.source), "themes": int(hit.themes), "tasks": int(hit.tasks),
-         "measures": int(hit.measures)}
-        for hit in select(graph, _PLANS, prefixes=_NS)  # type: ignore[union-attr]
-    ]
+    parts: dict[Any, Counter[Any]] = {}
+    for hit in select(graph, _PLAN_PARTS, prefixes=_NS):
+        parts.setdefault(hit.plan, Counter())[hit["class"]] = int(hit.n)  # type: ignore
+    rows = []
+    for hit in select(graph, _PLANS, prefixes=_NS):
+        counts = parts.get(hit.plan, Counter())  # type: ignore[union-attr]
+        rows.append({"plan": str(hit.plan_id), "title": str(hit.title),  # type: ignore
+                     "jurisdiction": str(hit.place), "source": str(hit.source),  # type: ignore
+                     "themes": counts[IPP.Theme], "tasks": counts[IPP.Task],
+                     "measures": counts[IPP.Measure]})
+    return rows
 
 
 def plan_ids(graph: Graph) -> list[str]:
@@ -162,10 +170,6 @@ SELECT ?role_node (COUNT(?a) AS ?n) WHERE {
 } GROUP BY ?role_node
 """
 
-_COUNT = """
-SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?class ; ipp:plan ?plan . }
-"""
-
 _WARNINGS = "SELECT ?w WHERE { ?plan a ipp:Plan ; ipp:loadWarning ?w . } ORDER BY ?w"
 
 
@@ -178,10 +182,6 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
     and by_plan (each plan's id, title, jurisdiction, source and counts).
     """
     bindings = _bindings(plan)
-
-    def count(cls: Any) -> int:
-        hits = list(select(graph, _COUNT, {**bindings, "class": cls}, _NS))
-        return int(hits[0][0])  # type: ignore[index]
 
     plans = [row for row in plan_rows(graph) if plan is None or row["plan"] == plan]
     roles = {hit.role_node: int(hit.n)  # type: ignore[union-attr]
@@ -199,9 +199,9 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
     return {
         "plans": len(plans),
         "jurisdictions": len({row["jurisdiction"] for row in plans}),
-        "themes": count(IPP.Theme),
-        "tasks": count(IPP.Task),
-        "measures": count(IPP.Measure),
+        "themes": sum(row["themes"] for row in plans),
+        "tasks": sum(row["tasks"] for row in plans),
+        "measures": sum(row["measures"] for row in plans),
         "units": len(units),
         "lead_assignments": roles.get(IPP.LeadRole, 0),
         "support_assignments": roles.get(IPP.SupportRole, 0),

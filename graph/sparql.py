@@ -115,5 +115,9 @@ def bind(text: str, values: Mapping[str, Any]) -> str:
 def select(graph: Graph, text: str, values: Mapping[str, Any] | None = None,
            prefixes: Mapping[str, Any] | None = None) -> Iterable[Any]:
     """The rows of a SELECT query on ``graph`` (either engine), with ``values`` bound."""
-    return graph.query(bind(text, values or {}),
-                       initNs={name: str(iri) for name, iri in (prefixes or {}).items()})
+    from .store import oxigraph_select
+
+    text = bind(text, values or {})
+    namespaces = {name: str(iri) for name, iri in (prefixes or {}).items()}
+    rows = oxigraph_select(graph, text, namespaces)
+    return graph.query(text, initNs=namespaces) if rows is None else rows

@@ -23,15 +23,18 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
+from rdflib.query import ResultRow
 
 from ipplan.errors import InputError, IpplanError
 
@@ -100,6 +103,103 @@ def _oxigraph(graph: Graph) -> Any:
     if hasattr(store, "_inner") and type(store).__mro__[1].__name__ == "OxigraphStore":
         return store._inner  # noqa: SLF001 (oxrdflib exposes no public accessor)
     return None
+
+
+class Rows(list):  # type: ignore[type-arg]
+    """The rows of a SELECT answered by Oxigraph directly, as rdflib ``ResultRow``s, with the
+    ``vars`` of an rdflib result."""
+
+    vars: list[Variable]
+
+
+def oxigraph_select(graph: Graph, text: str, prefixes: dict[str, str]) -> Rows | None:
+    """Answer a SELECT straight from the Oxigraph store behind ``graph`` (None on rdflib).
+
+    oxrdflib goes through rdflib's result machinery and builds every term afresh; here each
+    distinct term is converted once, which halves the time of queries with many rows."""
+    inner = _oxigraph(graph)
+    if inner is None:
+        return None
+    solutions = inner.query(text, prefixes=prefixes)
+    labels = [Variable(v.value) for v in solutions.variables]
+    converted: dict[Any, Any] = {}
+
+    def convert(term: Any) -> Any:
+        if term is None:
+            return None
+        known = converted.get(term)
+        if known is None:
+            known = converted[term] = _from_oxigraph(term)
+        return known
+
+    rows = Rows(ResultRow({label: convert(value) for label, value in zip(labels, solution)
+                           if value is not None}, labels) for solution in solutions)
+    rows.vars = labels
+    return rows
+
+
+def _from_oxigraph(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=datatype)
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def add_triples(graph: Graph, triples: Iterable[tuple[Any, Any, Any]]) -> None:
+    """Add rdflib ``triples`` to ``graph``; on Oxigraph in one batch, converting each IRI once
+    (through rdflib's ``add`` every term of every triple is converted afresh)."""
+    inner = _oxigraph(graph)
+    if inner is None:
+        for triple in triples:
+            graph.add(triple)
+        return
+    import pyoxigraph as ox
+
+    iris: dict[Any, Any] = {}
+
+    def convert(term: Any) -> Any:
+        if type(term) is URIRef:
+            node = iris.get(term)
+            if node is None:
+                node = iris[term] = ox.NamedNode(term)
+            return node
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(term, language=term.language)
+            if term.datatype:
+                return ox.Literal(term, datatype=convert(URIRef(term.datatype)))
+            return ox.Literal(term)
+        if isinstance(term, BNode):
+            return ox.BlankNode(term)
+        return convert(URIRef(term))
+
+    default = ox.DefaultGraph()
+    inner.extend(ox.Quad(convert(s), convert(p), convert(o), default) for s, p, o in triples)
+
+
+def oxigraph_ntriples(graph: Graph) -> bytes | None:
+    """The default graph as N-Triples, dumped by Oxigraph (None on rdflib)."""
+    inner = _oxigraph(graph)
+    if inner is None:
+        return None
+    import pyoxigraph as ox
+
+    dumped = inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    # Oxigraph writes an integral xsd:decimal in XSD 1.1's canonical form ("1"), rdflib in
+    # XSD 1.0's ("1.0"); ipplan's files keep rdflib's, so both engines write the same bytes.
+    return _INTEGRAL_DECIMAL.sub(rb'"\1.0"^^<' + str(XSD.decimal).encode() + b">", dumped)
+
+
+_INTEGRAL_DECIMAL = re.compile(rb'"(-?[0-9]+)"\^\^<' + re.escape(str(XSD.decimal).encode()) + b">")
 
 
 def triple_count(graph: Graph) -> int:
