@@ -8,8 +8,9 @@ units, while two plans of one city share theirs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
@@ -17,7 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from ipplan.model import DeadlineKind, LoadWarning, Plan, Role
 
 from .registry import Registry, ResolvedUnit
-from .store import new_graph
+from .store import add_triples, new_graph
 from .vocab import (
     DEADLINE_KINDS,
     IPP,
@@ -32,6 +33,8 @@ from .vocab import (
     theme_iri,
     unit_iri,
 )
+
+Add = Callable[[tuple[Any, Any, Any]], None]
 
 
 def build_graph(
@@ -49,14 +52,15 @@ def build_graph(
     registry = registry or Registry.load()
     graph = graph if graph is not None else new_graph()
     for plan in plans:
-        _add_plan(graph, plan, registry)
+        triples: list[tuple[Any, Any, Any]] = []
+        _add_plan(triples.append, plan, registry)
+        add_triples(graph, triples)
     return graph
 
 
-def _add_plan(graph: Graph, plan: Plan, registry: Registry) -> None:
-    add = graph.add
+def _add_plan(add: Add, plan: Plan, registry: Registry) -> None:
     plan_node = plan_iri(plan.id)
-    place = _add_jurisdiction(graph, plan.jurisdiction, registry)
+    place = _add_jurisdiction(add, plan.jurisdiction, registry)
     add((plan_node, RDF.type, IPP.Plan))
     add((plan_node, DCTERMS.identifier, Literal(plan.id)))
     add((plan_node, DCTERMS.title, Literal(plan.title, lang="zh")))
@@ -76,7 +80,7 @@ def _add_plan(graph: Graph, plan: Plan, registry: Registry) -> None:
         add((node, IPP.notation, Literal(str(theme.number))))
         add((node, IPP.order, Literal(order)))
         add((node, SKOS.prefLabel, Literal(theme.title, lang="zh")))
-        _add_source(graph, node, plan, theme.location.position)
+        _add_source(add, node, plan, theme.location.position)
 
     for task in plan.tasks:
         order += 1
@@ -89,7 +93,7 @@ def _add_plan(graph: Graph, plan: Plan, registry: Registry) -> None:
         add((node, IPP.notation, Literal(task.key)))
         add((node, IPP.order, Literal(order)))
         add((node, DCTERMS.title, Literal(task.title, lang="zh")))
-        _add_source(graph, node, plan, task.location.position)
+        _add_source(add, node, plan, task.location.position)
 
     units: dict[str, URIRef] = {}
     for measure in plan.measures:
@@ -106,14 +110,14 @@ def _add_plan(graph: Graph, plan: Plan, registry: Registry) -> None:
         add((node, IPP.deadlineKind, DEADLINE_KINDS[measure.deadline.kind]))
         if measure.deadline.kind is DeadlineKind.FIXED:
             add((node, IPP.deadline, Literal(measure.deadline.month, datatype=XSD.gYearMonth)))
-        _add_source(graph, node, plan, measure.location.position)
+        _add_source(add, node, plan, measure.location.position)
 
         positions = {Role.LEAD: 0, Role.SUPPORT: 0}
         for assignment in measure.assignments:
             unit = registry.resolve(assignment.unit, plan.jurisdiction)
             unit_node = units.get(unit.name)
             if unit_node is None:
-                unit_node = units[unit.name] = _add_unit(graph, unit, place)
+                unit_node = units[unit.name] = _add_unit(add, unit, place)
             if unit.name != assignment.unit:
                 add((unit_node, SKOS.altLabel, Literal(assignment.unit, lang="zh")))
             positions[assignment.role] += 1
@@ -129,13 +133,13 @@ def _add_plan(graph: Graph, plan: Plan, registry: Registry) -> None:
             add((link, IPP.nameAsWritten, Literal(assignment.unit)))
 
 
-def _add_jurisdiction(graph: Graph, name: str, registry: Registry) -> URIRef:
+def _add_jurisdiction(add: Add, name: str, registry: Registry) -> URIRef:
     node = jurisdiction_iri(name)
-    graph.add((node, RDF.type, IPP.Jurisdiction))
-    graph.add((node, SKOS.prefLabel, Literal(name, lang="zh")))
+    add((node, RDF.type, IPP.Jurisdiction))
+    add((node, SKOS.prefLabel, Literal(name, lang="zh")))
     english = registry.jurisdiction_en(name)
     if english:
-        graph.add((node, SKOS.prefLabel, Literal(english, lang="en")))
+        add((node, SKOS.prefLabel, Literal(english, lang="en")))
     return node
 
 
@@ -157,9 +161,8 @@ def _kind_facts() -> dict[URIRef, list[tuple]]:
 _KIND_FACTS: dict[URIRef, list[tuple]] | None = None
 
 
-def _add_unit(graph: Graph, unit: ResolvedUnit, place: URIRef) -> URIRef:
+def _add_unit(add: Add, unit: ResolvedUnit, place: URIRef) -> URIRef:
     node = unit_iri(unit.jurisdiction, unit.name)
-    add = graph.add
     add((node, RDF.type, IPP.Unit))
     add((node, SKOS.prefLabel, Literal(unit.name, lang="zh")))
     if unit.name_en:
@@ -173,10 +176,10 @@ def _add_unit(graph: Graph, unit: ResolvedUnit, place: URIRef) -> URIRef:
     return node
 
 
-def _add_source(graph: Graph, node: URIRef, plan: Plan, position: int | None) -> None:
-    graph.add((node, IPP.sourceFile, Literal(plan.source)))
+def _add_source(add: Add, node: URIRef, plan: Plan, position: int | None) -> None:
+    add((node, IPP.sourceFile, Literal(plan.source)))
     if position is not None:
-        graph.add((node, IPP.sourceLine, Literal(position)))
+        add((node, IPP.sourceLine, Literal(position)))
 
 
 def _warning_text(warning: LoadWarning, plan: Plan) -> str:

@@ -13,7 +13,7 @@ from rdflib import Graph
 from ipplan.errors import InputError
 from ipplan.files import atomic_write_bytes
 
-from .store import new_graph
+from .store import new_graph, oxigraph_ntriples
 from .vocab import IPP
 
 # suffix -> rdflib format name
@@ -44,6 +44,10 @@ def format_for(path: Path, default: str = "turtle") -> str:
 def serialize(graph: Graph, fmt: str = "turtle") -> bytes:
     """The graph in ``fmt``, deterministic for the same triples."""
     if fmt in ("nt", "nquads"):
+        dumped = oxigraph_ntriples(graph)
+        if dumped is not None:  # the same lines, written by Oxigraph without rdflib's terms
+            lines = sorted(line for line in dumped.decode("utf-8").splitlines() if line.strip())
+            return ("\n".join(lines) + "\n").encode("utf-8")
         text = graph.serialize(format="nt" if fmt == "nt" else "nquads", encoding="utf-8")
         lines = sorted(line for line in text.decode("utf-8").splitlines() if line.strip())
         return ("\n".join(lines) + "\n").encode("utf-8")
