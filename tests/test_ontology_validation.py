@@ -175,11 +175,14 @@ def _broken_on_purpose(seed_graph: Graph) -> Graph:
     g.add((unit, SKOS.prefLabel, Literal("Bureau", lang="fr")))           # languageIn
     g.add((unit, SKOS.prefLabel, Literal("科技局", lang="zh")))           # uniqueLang
     g.set((m3, IPP.deadlineKind, IPP.UnreadDeadline))                     # not/hasValue
-    g.set((m3, IPP.notation, Literal("4.2")))
-    g.set((m3, IPP.notation, Literal("1.1")))                             # duplicate id
+    g.set((measure_iri("fuzhou-ip-plan", "3.1"), IPP.notation, Literal("2.2")))  # duplicate id
     assignment = next(iter(g.objects(m3, IPP.hasAssignment)))
     g.add((m2, IPP.hasAssignment, assignment))                            # inverse path
     g.remove((m3, IPP.deadline, None))                                    # sparql: no month
+    m4 = measure_iri("fuzhou-ip-plan", "1.2")
+    named = set(g.objects(m4, IPP.leadUnit)) | set(g.objects(m4, IPP.supportingUnit))
+    g.add((m4, IPP.supportingUnit, next(u for u in sorted(g.subjects(RDF.type, IPP.Unit))
+                                         if u not in named)))      # sparql: no assignment
     g.set((m3, IPP.plan, IPP.Elsewhere))                                  # sparql: task's plan
     return g
 
@@ -192,3 +195,6 @@ def test_the_compiled_shapes_report_what_pyshacl_reports(seed_graph):
             for row in validate(broken).results}
     assert ours == _pyshacl_results(broken)
     assert len(ours) >= 15  # every kind of mistake above was caught
+    messages = {row[4] for row in ours}
+    assert {"two measures of one plan share this id", "a measure belongs to the plan of its task",
+            "every lead or supporting unit has its assignment (role and position)"} <= messages
