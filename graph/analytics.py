@@ -276,15 +276,27 @@ def overloaded_units(loads: dict[str, Load], units: dict[str, UnitInfo], *,
 def brokers(G: nx.Graph, *, top: int = 5) -> list[tuple[str, float]]:
     """The ``top`` units with the highest betweenness in the co-assignment network (edges
     weighted as distance 1/weight: units that share many measures are close), highest first.
-    Exact betweenness: no sampling, so no seed is needed."""
-    if G.number_of_nodes() < 3:
+    Exact betweenness: no sampling, so no seed is needed.
+
+    Computed one connected component at a time (a corpus of many plans is many components,
+    and networkx sets up every node of the graph for each source node), then normalised over
+    the whole network as ``nx.betweenness_centrality(normalized=True)`` would."""
+    n = G.number_of_nodes()
+    if n < 3:
         return []
-    H = nx.Graph()
-    H.add_nodes_from(G)
-    H.add_edges_from((u, v, {"distance": 1.0 / d["weight"]}) for u, v, d in G.edges(data=True))
-    centrality = nx.betweenness_centrality(H, weight="distance", normalized=True)
+    centrality: dict[str, float] = {}
+    for component in nx.connected_components(G):
+        H = nx.Graph()
+        H.add_nodes_from(component)
+        H.add_edges_from((u, v, {"distance": 1.0 / d["weight"]})
+                         for u, v, d in G.subgraph(component).edges(data=True))
+        # normalized=False halves the path counts of an undirected graph
+        for node, value in nx.betweenness_centrality(H, weight="distance",
+                                                      normalized=False).items():
+            centrality[node] = value * 2 / ((n - 1) * (n - 2))
     ranked = sorted(centrality.items(), key=lambda item: (-item[1], item[0]))
-    return [(unit, round(value, 4)) for unit, value in ranked[:top] if value > 0]
+    # four significant digits: over a corpus of many plans every value is small
+    return [(unit, float(f"{value:.4g}")) for unit, value in ranked[:top] if value > 0]
 
 
 @dataclass(frozen=True)
