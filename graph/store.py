@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -164,6 +163,15 @@ def add_triples(graph: Graph, triples: Iterable[tuple[Any, Any, Any]]) -> None:
         return
     import pyoxigraph as ox
 
+    convert = _to_oxigraph()
+    default = ox.DefaultGraph()
+    inner.extend(ox.Quad(convert(s), convert(p), convert(o), default) for s, p, o in triples)
+
+
+def _to_oxigraph() -> Any:
+    """A converter of rdflib terms to pyoxigraph's, remembering the IRIs it has seen."""
+    import pyoxigraph as ox
+
     iris: dict[Any, Any] = {}
 
     def convert(term: Any) -> Any:
@@ -182,24 +190,32 @@ def add_triples(graph: Graph, triples: Iterable[tuple[Any, Any, Any]]) -> None:
             return ox.BlankNode(term)
         return convert(URIRef(term))
 
-    default = ox.DefaultGraph()
-    inner.extend(ox.Quad(convert(s), convert(p), convert(o), default) for s, p, o in triples)
+    return convert
 
 
-def oxigraph_ntriples(graph: Graph) -> bytes | None:
-    """The default graph as N-Triples, dumped by Oxigraph (None on rdflib)."""
-    inner = _oxigraph(graph)
-    if inner is None:
-        return None
+def sorted_triples(graph: Graph) -> list[Any]:
+    """Every triple of ``graph`` as pyoxigraph terms, sorted by their N-Triples form: the
+    input of ipplan's Turtle and N-Triples files, the same on both engines.
+
+    Oxigraph keeps an integral xsd:decimal in XSD 1.1's canonical form ("1"), rdflib in XSD
+    1.0's ("1.0"); the files take rdflib's, so both engines write the same bytes."""
     import pyoxigraph as ox
 
-    dumped = inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    # Oxigraph writes an integral xsd:decimal in XSD 1.1's canonical form ("1"), rdflib in
-    # XSD 1.0's ("1.0"); ipplan's files keep rdflib's, so both engines write the same bytes.
-    return _INTEGRAL_DECIMAL.sub(rb'"\1.0"^^<' + str(XSD.decimal).encode() + b">", dumped)
-
-
-_INTEGRAL_DECIMAL = re.compile(rb'"(-?[0-9]+)"\^\^<' + re.escape(str(XSD.decimal).encode()) + b">")
+    inner = _oxigraph(graph)
+    if inner is not None:
+        triples = [quad.triple for quad in inner.quads_for_pattern(None, None, None,
+                                                                   ox.DefaultGraph())]
+    else:
+        convert = _to_oxigraph()
+        triples = [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
+    decimal = ox.NamedNode(str(XSD.decimal))
+    for index, triple in enumerate(triples):
+        o = triple.object
+        if type(o) is ox.Literal and o.datatype == decimal and "." not in o.value:
+            triples[index] = ox.Triple(triple.subject, triple.predicate,
+                                       ox.Literal(o.value + ".0", datatype=decimal))
+    triples.sort(key=str)
+    return triples
 
 
 def triple_count(graph: Graph) -> int:
