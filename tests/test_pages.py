@@ -339,3 +339,27 @@ def test_unknown_unit_or_cluster_is_one_line(tmp_path):
                           (("cluster", "99"), "no cluster 99")):
         result = run_ipplan("viz", *args, SEED, "-o", tmp_path / "x.html")
         assert result.code == 2 and message in result.err and "Traceback" not in result.err
+
+
+def test_fast_network_builds_what_pyvis_builds():
+    """ipplan's Network keeps pyvis' results (first edge between two nodes wins, either
+    direction) with set lookups instead of pyvis' scans of every node and edge."""
+    import random
+
+    from pyvis.network import Network
+
+    from ipplan.viz.pages import _network
+
+    rng = random.Random(7)
+    ours, theirs = _network(), Network(directed=False, cdn_resources="remote")
+    for net in (ours, theirs):
+        for n in range(40):
+            net.add_node(f"n{n}", label=f"节点{n}", size=n)
+        net.add_node("n3", label="again")  # a second add of a node is ignored
+    edges = [(f"n{rng.randrange(40)}", f"n{rng.randrange(40)}", rng.random()) for _ in range(300)]
+    for net in (ours, theirs):
+        for a, b, width in edges:
+            net.add_edge(a, b, width=width)
+    assert ours.get_network_data()[:2] == theirs.get_network_data()[:2]
+    with pytest.raises(AssertionError, match="non existent node"):
+        ours.add_edge("n1", "nowhere")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+from pyvis.edge import Edge
 from pyvis.network import Network
 from rdflib import Graph, Literal
 
@@ -64,6 +65,15 @@ class Page:
     filters: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     notes_zh: str = ""
     notes_en: str = ""
+
+    def __post_init__(self) -> None:
+        # A filter offers only what the page shows: a unit's page in a corpus of 300 plans
+        # lists its own plan's themes, not 2,000.
+        shown = {"theme": {t for n in self.nodes for t in n.get("themes") or ()},
+                 "cluster": {str(n.get("cluster")) for n in self.nodes if n.get("cluster")}}
+        for name, values in shown.items():
+            if name in self.filters:
+                self.filters[name] = [f for f in self.filters[name] if f["value"] in values]
 
 
 def page_id(text: str) -> str:
@@ -150,6 +160,10 @@ def _plain(value: Any) -> str:
 
 
 def _subtitle(facts: _Facts, today: str) -> tuple[str, str]:
+    if len(facts.plans) > 3:  # a corpus: name it by its size, not by every title
+        places = len({_plain(p["place"]) for p in facts.plans})
+        return (f"{len(facts.plans)}份方案，{places}个地区 · 生成于 {today}",
+                f"{len(facts.plans)} plans of {places} jurisdictions · made {today}")
     titles = "；".join(_plain(p["title"]) for p in facts.plans)
     files = ", ".join(_plain(p["source"]) for p in facts.plans)
     return (f"{titles}（{files}）· 生成于 {today}", f"{titles} ({files}) · made {today}")
@@ -204,7 +218,11 @@ def _theme_filter(facts: _Facts) -> list[dict[str, str]]:
 
 
 def cluster_names(result: Analysis) -> dict[int, tuple[str, str]]:
-    """Each cluster named by its busiest member: 聚类 7：榕城海关等3个单位."""
+    """Each cluster named by its busiest member: 聚类 7：榕城海关等3个单位 (computed once per
+    analysis: every page's filter names them)."""
+    cached = result.__dict__.get("_cluster_names")
+    if cached is not None:
+        return cached
     names = {}
     for c in result.clusters:
         top = max(c.members, key=lambda u: (result.loads[u].score if u in result.loads else 0,
@@ -214,6 +232,7 @@ def cluster_names(result: Analysis) -> dict[int, tuple[str, str]]:
         names[c.number] = (f"聚类 {c.number}：{info.name}等{len(c.members)}个单位",
                            f"Cluster {c.number}: {info.name_en or info.name}"
                            + (f" and {others} more" if others else ""))
+    result.__dict__["_cluster_names"] = names
     return names
 
 
@@ -269,8 +288,45 @@ def _box(net: Network, node: str, level: str, *, x: float, y: float, label: str,
                  tip_zh=tip_zh, tip_en=tip_en, themes=themes, cluster="", kind="", search=search)
 
 
+class _Ids(list):  # type: ignore[type-arg]
+    """pyvis keeps node ids in a list and tests membership on every node and edge added;
+    with a set beside it a page of 100,000 edges builds in linear time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[Any] = set()
+
+    def append(self, item: Any) -> None:
+        self.seen.add(item)
+        super().append(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.seen
+
+
+class _Network(Network):  # type: ignore[misc]
+    """pyvis' Network with the same results from add_node/add_edge, in constant time each:
+    an undirected edge between two nodes already joined is ignored, as pyvis does."""
+
+    def __init__(self) -> None:
+        super().__init__(directed=False, cdn_resources="remote")
+        self.node_ids = _Ids()
+        self._joined: set[frozenset[Any]] = set()
+
+    def get_nodes(self) -> Any:
+        return self.node_ids
+
+    def add_edge(self, source: Any, to: Any, **options: Any) -> None:
+        assert source in self.node_ids, f"non existent node '{source}'"
+        assert to in self.node_ids, f"non existent node '{to}'"
+        pair = frozenset((source, to))
+        if pair not in self._joined:
+            self._joined.add(pair)
+            self.edges.append(Edge(source, to, self.directed, **options).options)
+
+
 def _network() -> Network:
-    return Network(directed=False, cdn_resources="remote")
+    return _Network()
 
 
 def network_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | None = None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,8 @@ def render_page(page: Page, *, lang: str = "zh", vis_href: str | None = None,
     """The page as one HTML document. With ``vis_href`` the vis-network script is referenced
     at that relative path (it must sit there); otherwise it is inside the page."""
     template = _template()
-    data = asdict(page)
+    # shallow: asdict() deep-copies every node, edge and filter of every page
+    data = {f.name: getattr(page, f.name) for f in fields(page)}
     data["lang"] = "en" if lang == "en" else "zh"
     suffix = "en" if lang == "en" else "zh"
     return template.render(
