@@ -1,14 +1,17 @@
 """Benchmark: how ipplan scales from the seed to a nation's plans. Prints one table.
 
-For each size it generates a corpus (benchmarks/generate.py; the seed itself for "seed"),
-then times, in a fresh process so peak memory is that size's: load and graph build, the
-analytics (clustering, load), every saved SPARQL query, the brief (pages and data, without
-snapshots), and the push to the embedded Bolt server (rows per second) with every saved
-Cypher query. The store is rdflib's in-memory one: the baseline a faster store is measured
-against.
+For each size it generates a corpus (benchmarks/generate.py; the seed itself for "seed") and
+times every step in a fresh process, so that peak memory is that size's: load and graph
+build, the analytics (co-assignment network, clustering, load, brokers), every saved SPARQL
+query, SHACL validation, the brief (every page and data file, without snapshots), writing and
+opening a workspace (``--store``), and the push to the embedded Bolt server (rows per second)
+with every saved Cypher query. The same steps that depend on the store run again on rdflib's
+in-memory store, the baseline, each within a time budget; a cell shows Oxigraph's time and,
+in brackets, how many times longer rdflib took. For the seed it also times the README's
+command, ``ipplan brief`` with snapshots, end to end as a user runs it.
 
-    python benchmarks/run.py                       # seed, 1000, 5000 measures
-    python benchmarks/run.py --sizes seed 20000 --no-cypher
+    python3 benchmarks/run.py                                # seed, 1000, 5000, 20000
+    python3 benchmarks/run.py --sizes seed 20000 100000 --budget 60
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,101 +30,186 @@ HERE = Path(__file__).resolve().parent
 SEED = HERE.parent / "data" / "fuzhou-ip-plan.txt"
 
 
-def _timed(fn):
+class OverBudget(Exception):
+    pass
+
+
+def _timed(fn, budget: float | None = None):
+    """(value, seconds); with a budget, (None, None) when the step takes longer."""
+    def stop(*_):
+        raise OverBudget
+
+    if budget:
+        signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, budget)
     start = time.perf_counter()
-    value = fn()
+    try:
+        value = fn()
+    except OverBudget:
+        return None, None
+    finally:
+        if budget:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     return value, time.perf_counter() - start
 
 
-def measure(size: str, cypher: bool, brief: bool) -> dict:
-    """Run every step once for one size; returns the figures."""
+def corpus(size: str, work: Path) -> list[Path]:
     sys.path.insert(0, str(HERE))
     from generate import generate
 
-    from ipplan.graph.analytics import Parameters, analyse, write_analysis
-    from ipplan.graph.vocab import IPP
+    return [SEED] if size == "seed" else generate(work / "docs", int(size))
+
+
+def measure(size: str, engine: str, cypher: bool, brief: bool, budget: float | None) -> dict:
+    """Run every step once for one size on one engine; returns the figures."""
+    import os
+
+    os.environ["IPPLAN_ENGINE"] = engine
+    from ipplan.graph import reports
+    from ipplan.graph.analytics import (Parameters, analyse, assignments, co_assignment_graph,
+                                        collaboration_clusters, write_analysis)
+    from ipplan.graph.store import open_workspace, triple_count, write_workspace
+    from ipplan.graph.validate import validate
     from ipplan.pipeline import open_sources
     from ipplan.queries import load_queries, run_cypher, run_sparql
 
     work = Path(tempfile.mkdtemp(prefix="ipplan-bench-"))
-    paths = [SEED] if size == "seed" else generate(work / "docs", int(size))
-    figures: dict = {"size": size, "plans": len(paths)}
-    corpus, figures["load_build_s"] = _timed(lambda: open_sources(paths))
-    graph = corpus.graph
-    figures["measures"] = len(set(graph.subjects(predicate=None, object=IPP.Measure)))
-    figures["triples"] = len(graph)
-    result, figures["analytics_s"] = _timed(lambda: analyse(graph, Parameters()))
+    paths = corpus(size, work)
+    figures: dict = {"size": size, "engine": engine, "plans": len(paths), "s": {}}
+    seconds = figures["s"]
+    opened, seconds["load + build"] = _timed(lambda: open_sources(paths), budget)
+    if opened is None:
+        return figures
+    graph = opened.graph
+    figures["triples"] = triple_count(graph)
+    figures["measures"] = reports.stats(graph)["measures"]
+    result, seconds["analytics: all"] = _timed(lambda: analyse(graph, Parameters()), budget)
+    if result is None:
+        return figures
+    p = Parameters()
+    facts, units = assignments(graph)
+    network = co_assignment_graph(facts, units, include_collectives=p.include_collectives)
+    _clusters, seconds["analytics: clustering (Louvain)"] = _timed(
+        lambda: collaboration_clusters(network, resolution=p.resolution, seed=p.seed), budget)
     write_analysis(graph, result)
+    figures["units"] = result.network.number_of_nodes()
     queries = load_queries()
-    sparql = {}
     for name, query in queries.items():
         values = query.bind({"unit": "市科技局"} if "unit" in query.parameters else {})
-        _rows, sparql[name] = _timed(lambda: run_sparql(graph, query, values))
-    figures["sparql_s"] = sparql
+        _rows, seconds[f"SPARQL {name}"] = _timed(lambda: run_sparql(graph, query, values),
+                                                  budget)
+    _report, seconds["validation"] = _timed(lambda: validate(graph), budget)
+    if engine == "rdflib":
+        return figures
     if brief:
         from ipplan.viz.pack import build_brief
 
-        _pack, figures["brief_s"] = _timed(lambda: build_brief(
+        _pack, seconds["brief, no snapshots"] = _timed(lambda: build_brief(
             graph, result, work / "brief", snapshots=False))
+    store = work / "store"
+    _ws, seconds["workspace: write"] = _timed(lambda: write_workspace(
+        graph, store, plans=reports.plan_ids(graph), measures=figures["measures"],
+        analysis=result.parameters.key(), sources=[]))
+    _stats, seconds["workspace: open + stats"] = _timed(
+        lambda: reports.stats(open_workspace(store)))
     if cypher:
         from ipplan.bolt import embedded_server, push_graph, session_scope
 
         with session_scope() as session:
-            counts, seconds = _timed(lambda: push_graph(session, graph))
+            counts, pushed = _timed(lambda: push_graph(session, graph))
             rows = sum(v for k, v in counts.items() if k.isupper())
             figures["push_rows"] = rows
-            figures["push_rows_per_s"] = round(rows / seconds) if seconds else 0
-            timings = {}
+            figures["push_rows_per_s"] = round(rows / pushed) if pushed else 0
             for name, query in queries.items():
                 values = query.bind({"unit": "市科技局"} if "unit" in query.parameters else {})
-                _rows, timings[name] = _timed(lambda: run_cypher(session, query, values))
-            figures["cypher_s"] = timings
+                _rows, seconds[f"Cypher {name}"] = _timed(
+                    lambda: run_cypher(session, query, values))
         embedded_server().stop()
     figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return figures
 
 
-def table(results: list[dict]) -> str:
+def seed_command() -> float:
+    """Wall time of the README's main command on the seed, Python start-up included."""
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "ipplan", "brief", str(SEED), "-o",
+                        f"{folder}/briefing"], check=True, capture_output=True)
+        return time.perf_counter() - start
+
+
+def _cell(fast: float | None, slow: float | None, budget: float | None, baseline: bool) -> str:
+    if fast is None:
+        return f"> {budget:g}" if budget else "–"
+    text = f"{fast:.2f}"
+    if not baseline:
+        return text
+    if slow is None:
+        return f"{text} (× > {budget / max(fast, 0.001):,.0f})" if budget else text
+    return f"{text} (×{slow / max(fast, 0.001):,.0f})" if slow >= fast else f"{text} (×{slow / max(fast, 0.001):.1f})"
+
+
+def table(results: list[dict], baselines: dict[str, dict], budget: float | None,
+          command: float | None) -> str:
     """The figures as a Markdown table, one column per size."""
     sizes = [r["size"] for r in results]
-    rows = [("measures", lambda r: r["measures"]), ("plans", lambda r: r["plans"]),
-            ("triples", lambda r: r["triples"]),
-            ("load + build (s)", lambda r: f"{r['load_build_s']:.2f}"),
-            ("analytics: clusters, load (s)", lambda r: f"{r['analytics_s']:.2f}")]
-    names = sorted(results[0]["sparql_s"])
-    rows += [(f"SPARQL {n} (s)", lambda r, n=n: f"{r['sparql_s'][n]:.2f}") for n in names]
-    if "brief_s" in results[0]:
-        rows.append(("brief, no snapshots (s)", lambda r: f"{r['brief_s']:.2f}"))
-    if "cypher_s" in results[0]:
-        rows.append(("push to embedded Bolt (rows/s)", lambda r: r["push_rows_per_s"]))
-        rows += [(f"Cypher {n} (s)", lambda r, n=n: f"{r['cypher_s'][n]:.2f}") for n in names]
-    rows.append(("peak memory (MB)", lambda r: r["peak_mb"]))
     out = ["| step | " + " | ".join(sizes) + " |", "|---|" + "---|" * len(sizes)]
-    out += ["| " + label + " | " + " | ".join(str(get(r)) for r in results) + " |"
-            for label, get in rows]
+
+    def row(label: str, get) -> None:
+        out.append(f"| {label} | " + " | ".join(str(get(r)) for r in results) + " |")
+
+    for key in ("measures", "plans", "units", "triples"):
+        row(key, lambda r, key=key: f"{r.get(key, '–'):,}" if isinstance(r.get(key), int)
+            else r.get(key, "–"))
+    if command is not None:
+        row("`ipplan brief` with snapshots, end to end (s)",
+            lambda r: f"{command:.2f}" if r["size"] == "seed" else "")
+    steps = list(dict.fromkeys(k for r in results for k in r["s"]))
+    for step in steps:
+        compared = any(step in b["s"] for b in baselines.values())
+        row(f"{step} (s)", lambda r, step=step, compared=compared: _cell(
+            r["s"].get(step), baselines.get(r["size"], {}).get("s", {}).get(step), budget,
+            compared))
+    if any("push_rows_per_s" in r for r in results):
+        row("push to embedded Bolt (rows/s)", lambda r: f"{r.get('push_rows_per_s', 0):,}")
+    row("peak memory (MB)", lambda r: r.get("peak_mb", "–"))
     return "\n".join(out)
+
+
+def _child(size: str, engine: str, args: argparse.Namespace) -> dict:
+    command = [sys.executable, __file__, "--one", size, "--engine", engine]
+    command += ["--no-cypher"] * args.no_cypher + ["--no-brief"] * args.no_brief
+    command += ["--budget", str(args.budget)] if engine == "rdflib" and args.budget else []
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"benchmark of size {size} ({engine}) failed: {done.stderr.strip()[-800:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", default=["seed", "1000", "5000"])
-    parser.add_argument("--no-cypher", action="store_true")
-    parser.add_argument("--no-brief", action="store_true")
+    parser.add_argument("--sizes", nargs="+", default=["seed", "1000", "5000", "20000"])
+    parser.add_argument("--no-cypher", action="store_true", help="skip the Bolt push")
+    parser.add_argument("--no-brief", action="store_true", help="skip the brief")
+    parser.add_argument("--no-baseline", action="store_true", help="skip rdflib's store")
+    parser.add_argument("--budget", type=float, default=120.0,
+                        help="seconds each baseline step may take (default 120)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--engine", default="oxigraph", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, not args.no_cypher, not args.no_brief)))
+        budget = args.budget if args.engine == "rdflib" else None
+        print(json.dumps(measure(args.one, args.engine, not args.no_cypher, not args.no_brief,
+                                 budget)))
         return
-    results = []
+    results, baselines = [], {}
     for size in args.sizes:
-        command = [sys.executable, __file__, "--one", size]
-        command += ["--no-cypher"] * args.no_cypher + ["--no-brief"] * args.no_brief
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode != 0:
-            sys.exit(f"benchmark of size {size} failed: {done.stderr.strip()[-500:]}")
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        results.append(_child(size, "oxigraph", args))
+        if not args.no_baseline:
+            baselines[size] = _child(size, "rdflib", args)
         print(f"done: {size}", file=sys.stderr)
-    print(table(results))
+    command = seed_command() if "seed" in args.sizes else None
+    print(table(results, baselines, None if args.no_baseline else args.budget, command))
 
 
 if __name__ == "__main__":
