@@ -171,11 +171,15 @@ def _subtitle(facts: _Facts, today: str) -> tuple[str, str]:
 
 def _cluster_of(result: Analysis) -> dict[str, int]:
     """Each clustered unit's cluster number (computed once per analysis)."""
-    cached = result.__dict__.get("_cluster_of")
-    if cached is None:
-        cached = {unit: c.number for c in result.clusters for unit in c.members}
-        result.__dict__["_cluster_of"] = cached
-    return cached
+    return _once(result, "_cluster_of", lambda: {
+        unit: c.number for c in result.clusters for unit in c.members})
+
+
+def _once(result: Analysis, key: str, compute: Any) -> Any:
+    """``compute()``, kept on the analysis: every page of a pack asks for the same."""
+    if key not in result.__dict__:
+        result.__dict__[key] = compute()
+    return result.__dict__[key]
 
 
 def _cluster_colour(result: Analysis, unit: str) -> str:
@@ -220,9 +224,10 @@ def _theme_filter(facts: _Facts) -> list[dict[str, str]]:
 def cluster_names(result: Analysis) -> dict[int, tuple[str, str]]:
     """Each cluster named by its busiest member: 聚类 7：榕城海关等3个单位 (computed once per
     analysis: every page's filter names them)."""
-    cached = result.__dict__.get("_cluster_names")
-    if cached is not None:
-        return cached
+    return _once(result, "_cluster_names", lambda: _cluster_names(result))
+
+
+def _cluster_names(result: Analysis) -> dict[int, tuple[str, str]]:
     names = {}
     for c in result.clusters:
         top = max(c.members, key=lambda u: (result.loads[u].score if u in result.loads else 0,
@@ -232,7 +237,6 @@ def cluster_names(result: Analysis) -> dict[int, tuple[str, str]]:
         names[c.number] = (f"聚类 {c.number}：{info.name}等{len(c.members)}个单位",
                            f"Cluster {c.number}: {info.name_en or info.name}"
                            + (f" and {others} more" if others else ""))
-    result.__dict__["_cluster_names"] = names
     return names
 
 
@@ -312,9 +316,6 @@ class _Network(Network):  # type: ignore[misc]
         super().__init__(directed=False, cdn_resources="remote")
         self.node_ids = _Ids()
         self._joined: set[frozenset[Any]] = set()
-
-    def get_nodes(self) -> Any:
-        return self.node_ids
 
     def add_edge(self, source: Any, to: Any, **options: Any) -> None:
         assert source in self.node_ids, f"non existent node '{source}'"
