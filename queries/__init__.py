@@ -212,15 +212,35 @@ def _natural(text: str) -> list[Any]:
 
 def normalise(query: SavedQuery, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows keyed by the query's columns, values plain, list columns as sorted lists."""
+    return _normalised(query, query.columns,
+                       [tuple(_plain(row.get(column)) for column in query.columns)
+                        for row in rows])
+
+
+def _normalised(query: SavedQuery, names: list[str], rows: list[tuple]) -> list[dict[str, Any]]:
+    """Rows of plain values (in the order of ``names``) keyed by the query's columns; list
+    columns become sorted lists, each distinct joined string split once."""
+    where = {name: i for i, name in enumerate(names)}
+    columns = query.columns
+    picks = [where.get(column) for column in columns]
+    lists = [column in query.list_columns for column in columns]
+    split: dict[str, list[str]] = {}
+
+    def as_list(value: Any) -> list[str]:
+        if isinstance(value, str):
+            known = split.get(value)
+            if known is None:
+                known = split[value] = _sorted_list([v for v in value.split("|") if v])
+            return list(known)
+        return _sorted_list(value or [])
+
     out = []
     for row in rows:
         clean = {}
-        for column in query.columns:
-            value = _plain(row.get(column))
-            if column in query.list_columns:
-                if isinstance(value, str):
-                    value = [v for v in value.split("|") if v]
-                value = sorted({str(v) for v in (value or [])}, key=_natural)
+        for column, pick, is_list in zip(columns, picks, lists):
+            value = None if pick is None else row[pick]
+            if is_list:
+                value = as_list(value)
             elif value is None:
                 value = ""
             clean[column] = value
@@ -228,16 +248,18 @@ def normalise(query: SavedQuery, rows: list[dict[str, Any]]) -> list[dict[str, A
     return out
 
 
+def _sorted_list(values: Any) -> list[str]:
+    return sorted({str(v) for v in values}, key=_natural)
+
+
 def run_sparql(graph: Any, query: SavedQuery, values: dict[str, Any]) -> list[dict[str, Any]]:
     """Answer ``query`` from an rdflib graph (either engine); values are bound as terms."""
-    from ipplan.graph.sparql import select
+    from ipplan.graph.sparql import select_values
 
     if "sparql" not in query.texts:
         raise IpplanError(f"query {query.name} has no SPARQL version ({query.name}.rq)")
-    result = select(graph, query.texts["sparql"], values)
-    names = [str(v) for v in result.vars]
-    rows = [dict(zip(names, hit)) for hit in result]
-    return normalise(query, rows)
+    names, rows = select_values(graph, query.texts["sparql"], values, plain=_plain)
+    return _normalised(query, names, rows)
 
 
 def run_cypher(session: Any, query: SavedQuery, values: dict[str, Any]) -> list[dict[str, Any]]:
