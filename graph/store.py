@@ -119,10 +119,14 @@ def oxigraph_select(graph: Graph, text: str, prefixes: dict[str, str]) -> Rows |
     answer = oxigraph_solutions(graph, text, prefixes, _from_oxigraph)
     if answer is None:
         return None
-    labels = [Variable(name) for name in answer[0]]
-    rows = Rows(ResultRow({label: value for label, value in zip(labels, solution)
-                           if value is not None}, labels) for solution in answer[1])
-    rows.vars = labels
+    names, solutions = answer
+    positions = {name: i for i, name in enumerate(names)}  # shared: rows only read it
+    rows = Rows()
+    for solution in solutions:
+        row = tuple.__new__(ResultRow, solution)  # what ResultRow(...) builds, less a dict
+        row.labels = positions
+        rows.append(row)
+    rows.vars = [Variable(name) for name in names]
     return rows
 
 
