@@ -24,7 +24,7 @@ from pyvis.network import Network
 from rdflib import Graph, Literal
 
 from ipplan.graph.analytics import Analysis, UnitInfo
-from ipplan.graph.sparql import select
+from ipplan.graph.sparql import select_values
 from ipplan.graph.vocab import PREFIXES
 from ipplan.loaders.assemble import to_chinese_numeral
 from ipplan.errors import IpplanError
@@ -101,6 +101,7 @@ class _Facts:
     by_measure: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # (unit, role)
     by_unit: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # (measure, role)
     unit_themes: dict[str, set[str]] | None = None
+    derived: dict[str, Any] = field(default_factory=dict)  # see _derived()
 
 
 _MEASURES = """
@@ -127,9 +128,8 @@ SELECT ?m ?u ?role ?position WHERE {
 
 def read_facts(graph: Graph) -> _Facts:
     def rows(text: str) -> list[dict[str, Any]]:
-        result = select(graph, text, prefixes=PREFIXES)
-        names = [str(v) for v in result.vars]
-        return [{k: _python(v) for k, v in zip(names, row)} for row in result]
+        names, found = select_values(graph, text, prefixes=PREFIXES, plain=_python)
+        return [dict(zip(names, row)) for row in found]
 
     measures = {str(r["m"]): r for r in rows(_MEASURES)}
     tasks = {str(r["t"]): r for r in rows(_TASKS)}
@@ -215,10 +215,37 @@ def _unit_themes(facts: _Facts) -> dict[str, set[str]]:
     return facts.unit_themes
 
 
+def _derived(facts: _Facts, key: str, compute: Any) -> Any:
+    """``compute()``, kept with the facts: every page of a pack asks for the same, and
+    computing it per page made a pack of thousands of pages quadratic."""
+    if key not in facts.derived:
+        facts.derived[key] = compute()
+    return facts.derived[key]
+
+
 def _theme_filter(facts: _Facts) -> list[dict[str, str]]:
-    return [{"value": iri, "zh": f"{t['number']}. {t['title']}", "en": f"Theme {t['number']}"}
-            for iri, t in sorted(facts.themes.items(), key=lambda kv: (str(kv[1]["plan"]),
-                                                                       int(kv[1]["number"])))]
+    """Every theme as a filter choice, plan by plan (each page keeps the ones it shows)."""
+    return _derived(facts, "theme_filter", lambda: [
+        {"value": iri, "zh": f"{t['number']}. {t['title']}", "en": f"Theme {t['number']}"}
+        for iri, t in sorted(facts.themes.items(),
+                             key=lambda kv: (str(kv[1]["plan"]), int(kv[1]["number"])))])
+
+
+def _children(facts: _Facts) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Tasks by plan and by theme, and measures by task, each in document order."""
+    def build() -> dict[str, list[tuple[str, dict[str, Any]]]]:
+        children: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+        for iri, task in facts.tasks.items():
+            children[str(task["plan"])].append((iri, task))
+            if task.get("theme"):
+                children[str(task["theme"])].append((iri, task))
+        for iri, measure in facts.measures.items():
+            children[str(measure["task"])].append((iri, measure))
+        for items in children.values():
+            items.sort(key=lambda kv: int(kv[1]["order"]))
+        return dict(children)
+
+    return _derived(facts, "children", build)
 
 
 def cluster_names(result: Analysis) -> dict[int, tuple[str, str]]:
@@ -414,14 +441,16 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | Non
     themes_of_unit = _unit_themes(facts)
     measure_ys: dict[str, list[float]] = defaultdict(list)
     links: list[tuple[str, str, dict[str, Any]]] = []  # added once both ends exist
+    children = _children(facts)
+    themes_of_plan: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for th_iri, theme in sorted(facts.themes.items(), key=lambda kv: int(kv[1]["number"])):
+        themes_of_plan[str(theme["plan"])].append((th_iri, theme))
     for p in plans:
         pid = str(p["p"])
-        tasks = sorted((t for t in facts.tasks.items() if str(t[1]["plan"]) == pid),
-                       key=lambda kv: int(kv[1]["order"]))
+        tasks = children.get(pid, [])
         start = row
         for task_iri, task in tasks:
-            measures = sorted((m for m in facts.measures.items() if str(m[1]["task"]) == task_iri),
-                              key=lambda kv: int(kv[1]["order"]))
+            measures = children.get(task_iri, [])
             task_start = row
             for m_iri, m in measures:
                 y = row * 70.0
@@ -457,11 +486,8 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | Non
                  tip_en=[f"Task {task['key']}", _plain(task["title"])],
                  themes=[_plain(task.get("theme"))] if task.get("theme") else [],
                  search=[str(task["key"]), _plain(task["title"])])
-        for th_iri, theme in sorted(facts.themes.items(), key=lambda kv: int(kv[1]["number"])):
-            if str(theme["plan"]) != pid:
-                continue
-            ys = [y_of[t] for t, task in facts.tasks.items() if _plain(task.get("theme")) == th_iri
-                  and t in y_of]
+        for th_iri, theme in themes_of_plan.get(pid, []):
+            ys = [y_of[t] for t, _task in children.get(th_iri, []) if t in y_of]
             y_theme = sum(ys) / len(ys) if ys else start * 70.0
             _box(net, th_iri, "theme", x=column["theme"] * 320.0, y=y_theme,
                  label=f"{theme['number']}",
@@ -471,9 +497,8 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | Non
                  tip_en=[f"Theme {theme['number']}", _plain(theme["title"])],
                  themes=[th_iri], search=[_plain(theme["title"])])
             links.append((pid, th_iri, {"color": {"color": "#c9a3d6"}, "width": 2}))
-            for t, task in facts.tasks.items():
-                if _plain(task.get("theme")) == th_iri:
-                    links.append((th_iri, t, {"color": {"color": "#9fd6c2"}, "width": 1.5}))
+            for t, _task in children.get(th_iri, []):
+                links.append((th_iri, t, {"color": {"color": "#9fd6c2"}, "width": 1.5}))
         _box(net, pid, "plan", x=0.0, y=(start + row - 1) / 2 * 70.0,
              label=_short(_plain(p["title"]), 12), zh=_short(_plain(p["title"]), 12),
              en=f"Plan {p['id']}", tip_zh=[_plain(p["title"]), _plain(p["source"])],
@@ -523,13 +548,10 @@ def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str,
     mine = sorted(set(facts.by_unit.get(unit, [])),
                   key=lambda mr: int(facts.measures[mr[0]]["order"]))
     net = _network()
-    G = nx.Graph()
     partners: dict[str, int] = defaultdict(int)
-    for measure, role in mine:
-        G.add_edge(unit, measure)
+    for measure, _role in mine:
         for u, _r in facts.by_measure[measure]:
             if u != unit and not result.units[u].collective:
-                G.add_edge(measure, u)
                 partners[u] += 1
     positions = _radial(unit, [m for m, _ in mine], partners, facts)
     themes = _unit_themes(facts)
