@@ -22,3 +22,21 @@ def test_generated_corpus_loads_cleanly_and_deterministically(tmp_path):
     assert corpus.warnings == []
     cities = {plan.jurisdiction for plan in corpus.plans}
     assert len(cities) == 4  # each plan its own city, so its own units
+
+
+def test_stats_count_the_units_of_the_unit_table_per_plan_and_on_both_engines(tmp_path):
+    from ipplan.graph import reports
+    from ipplan.graph.build import build_graph
+    from ipplan.graph.store import new_graph
+
+    corpus = open_sources(generate(tmp_path, 240, seed=3))
+    for engine in ("oxigraph", "rdflib"):
+        graph = build_graph(corpus.plans, graph=new_graph(engine))
+        for plan in [None, *reports.plan_ids(graph), "no-such-plan"]:
+            table = reports.unit_rows(graph, plan)
+            figures = reports.stats(graph, plan)
+            assert (figures["units"], figures["collective_units"],
+                    figures["unregistered_units"]) == (
+                len(table), sum(row["collective"] for row in table),
+                sum(not row["registered"] for row in table)), (engine, plan)
+        assert figures["units"] == 0 and reports.stats(graph)["collective_units"] >= 4
