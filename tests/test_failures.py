@@ -138,6 +138,23 @@ def test_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fuzhou.ttl"]
 
 
+def test_a_write_follows_the_umask_and_steps_past_a_stale_temporary(tmp_path):
+    from ipplan import files
+
+    target = tmp_path / "index.html"
+    stale = tmp_path / f".index.html.{os.getpid()}.tmp"  # left by a crash of a same-id process
+    stale.write_bytes(b"stale")
+    old = os.umask(0o022)
+    try:
+        files.atomic_write_bytes(target, b"<p>new</p>")
+    finally:
+        os.umask(old)
+    assert target.read_bytes() == b"<p>new</p>"
+    assert target.stat().st_mode & 0o777 == 0o644  # readable by whoever the pack is for
+    assert sorted(p.name for p in tmp_path.iterdir()) == [stale.name, "index.html"]
+    assert stale.read_bytes() == b"stale"
+
+
 def test_load_killed_mid_write_never_leaves_half_a_file(tmp_path, corpus_ttl):
     target = tmp_path / "out.ttl"
     target.write_text("previous\n", "utf-8")

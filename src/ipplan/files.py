@@ -14,8 +14,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                             dir=path.parent)
+        handle, temporary = _temporary_beside(path)
     except OSError as exc:
         raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=path) from None
     try:
@@ -27,6 +26,21 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=path) from None
         raise
+
+
+def _temporary_beside(path: Path) -> tuple[int, str]:
+    """A new file beside ``path`` for its next contents, made with the user's umask like
+    any file they write (tempfile's are private to them). Named after this process, which
+    costs a third of tempfile's random names on a pack of thousands of pages; a name taken
+    (by another thread, or left by a crashed process of the same id) gets a number."""
+    stem = str(path.parent / f".{path.name}.{os.getpid()}")
+    for number in range(100):
+        temporary = f"{stem}.{number}.tmp" if number else f"{stem}.tmp"
+        try:
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temporary
+        except FileExistsError:
+            continue
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
 
 
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> None:
