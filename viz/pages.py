@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,8 +73,22 @@ class Page:
         shown = {"theme": {t for n in self.nodes for t in n.get("themes") or ()},
                  "cluster": {str(n.get("cluster")) for n in self.nodes if n.get("cluster")}}
         for name, values in shown.items():
-            if name in self.filters:
-                self.filters[name] = [f for f in self.filters[name] if f["value"] in values]
+            choices = self.filters.get(name)
+            if isinstance(choices, Choices):  # look up what is shown, in the choices' order
+                at = choices.positions
+                self.filters[name] = [choices[i] for i in sorted(at[v] for v in values
+                                                                 if v in at)]
+            elif choices is not None:
+                self.filters[name] = [f for f in choices if f["value"] in values]
+
+
+class Choices(list):  # type: ignore[type-arg]
+    """A filter's choices that know where each value is: a page of a large corpus picks
+    the few it shows without reading all of them."""
+
+    def __init__(self, choices: Iterable[dict[str, str]]) -> None:
+        super().__init__(choices)
+        self.positions = {choice["value"]: i for i, choice in enumerate(self)}
 
 
 def page_id(text: str) -> str:
@@ -225,10 +240,10 @@ def _derived(facts: _Facts, key: str, compute: Any) -> Any:
 
 def _theme_filter(facts: _Facts) -> list[dict[str, str]]:
     """Every theme as a filter choice, plan by plan (each page keeps the ones it shows)."""
-    return _derived(facts, "theme_filter", lambda: [
+    return _derived(facts, "theme_filter", lambda: Choices(
         {"value": iri, "zh": f"{t['number']}. {t['title']}", "en": f"Theme {t['number']}"}
         for iri, t in sorted(facts.themes.items(),
-                             key=lambda kv: (str(kv[1]["plan"]), int(kv[1]["number"])))])
+                             key=lambda kv: (str(kv[1]["plan"]), int(kv[1]["number"])))))
 
 
 def _children(facts: _Facts) -> dict[str, list[tuple[str, dict[str, Any]]]]:
@@ -268,9 +283,12 @@ def _cluster_names(result: Analysis) -> dict[int, tuple[str, str]]:
 
 
 def _cluster_filter(result: Analysis, facts: _Facts) -> list[dict[str, str]]:
-    names = cluster_names(result)
-    return [{"value": str(c.number), "zh": names[c.number][0], "en": names[c.number][1]}
-            for c in result.clusters]
+    def build() -> Choices:
+        names = cluster_names(result)
+        return Choices({"value": str(c.number), "zh": names[c.number][0],
+                        "en": names[c.number][1]} for c in result.clusters)
+
+    return _once(result, "_cluster_filter", build)
 
 
 def _kind_filter(units: dict[str, UnitInfo], present: set[str]) -> list[dict[str, str]]:
