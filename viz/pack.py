@@ -22,8 +22,8 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -107,11 +107,46 @@ def _shoot(folder: Path, view: tuple[str, tuple[int, int]]) -> str | None:
     return None
 
 
+@dataclass
+class _Data:
+    """What the pack takes from the store: figures, validation, and the data/ files."""
+
+    figures: dict[str, Any]
+    check: ValidationReport
+    files: list[tuple[str, bytes]]
+    query_csvs: list[str]
+
+
+def _data(graph: Any) -> _Data:
+    from ipplan.queries import load_queries, run_sparql
+
+    figures = reports.stats(graph)
+    check = validate(graph)
+    plans = figures["by_plan"]
+    stem = plans[0]["plan"] if len(plans) == 1 else "plans"
+    files = [(f"data/{stem}.ttl", serialize(graph, "turtle")),
+             ("data/assignments.csv", excel_csv(reports.assignment_rows(graph),
+                                                reports.ASSIGNMENT_COLUMNS)),
+             ("data/units.csv", excel_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS))]
+    query_csvs = []
+    for name, query in load_queries().items():
+        if any(p.required for p in query.parameters.values()) or "sparql" not in query.texts:
+            continue
+        rows = run_sparql(graph, query, query.bind({}))
+        files.append((f"data/queries/{name}.csv", excel_csv(rows, query.columns)))
+        query_csvs.append(name)
+    files.append(("data/stats.json",
+                  json.dumps(figures, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"))
+    files.append(("data/validation.txt", validation_text(check).encode("utf-8")))
+    load_warnings = reports.load_warnings(graph)
+    if load_warnings:
+        files.append(("data/warnings.txt", ("\n".join(load_warnings) + "\n").encode("utf-8")))
+    return _Data(figures, check, files, query_csvs)
+
+
 def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = False,
                 lang: str = "zh", snapshots: bool = True, today: str | None = None) -> Brief:
     """Write the pack for the analysed ``graph`` into ``folder``."""
-    from ipplan.queries import load_queries, run_sparql
-
     prepare_folder(folder, force)
     today = today or _dt.date.today().isoformat()
     written: list[str] = []
@@ -126,49 +161,37 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
         href = "../" * depth + f"assets/{VIS_FILE}"
         put(name, render_page(built, lang=lang, vis_href=href, links=links).encode("utf-8"))
 
-    figures = reports.stats(graph)
-    plans = figures["by_plan"]
-    check = validate(graph)
-
     facts = read_facts(graph)  # once for every page of the pack
-    put(f"assets/{VIS_FILE}", vis_network_js().encode("utf-8"))
-    home = [{"href": "index.html", "zh": "简报首页", "en": "Briefing index"}]
-    up = [{"href": "../index.html", "zh": "简报首页", "en": "Briefing index"},
-          {"href": "../network.html", "zh": "协作网络", "en": "Coordination network"}]
-    page("network.html", network_page(graph, result, today=today, facts=facts), 0,
-         home + [{"href": "plan.html", "zh": "方案结构", "en": "Plan structure"}])
-    page("plan.html", plan_page(graph, result, today=today, facts=facts), 0,
-         home + [{"href": "network.html", "zh": "协作网络", "en": "Coordination network"}])
-    # The snapshots of those two pages are taken while the rest of the pack is written:
-    # each browser spends most of its second starting up.
-    pool = ThreadPoolExecutor(max_workers=len(_VIEWS)) if snapshots else None
-    shots = [pool.submit(_shoot, folder, view) for view in _VIEWS] if pool else []
-    for cluster in result.clusters:
-        page(f"clusters/{cluster_page_name(cluster.number)}",
-             cluster_page(graph, result, cluster.number, today=today, facts=facts), 1, up)
-    units = sorted(result.units, key=lambda u: (result.units[u].name, u))
-    for unit in units:
-        page(f"units/{unit_page_name(unit)}",
-             unit_page(graph, result, unit, today=today, facts=facts), 1, up)
-
-    stem = plans[0]["plan"] if len(plans) == 1 else "plans"
-    put(f"data/{stem}.ttl", serialize(graph, "turtle"))
-    put("data/assignments.csv", excel_csv(reports.assignment_rows(graph),
-                                          reports.ASSIGNMENT_COLUMNS))
-    put("data/units.csv", excel_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS))
-    query_csvs = []
-    for name, query in load_queries().items():
-        if any(p.required for p in query.parameters.values()) or "sparql" not in query.texts:
-            continue
-        rows = run_sparql(graph, query, query.bind({}))
-        put(f"data/queries/{name}.csv", excel_csv(rows, query.columns))
-        query_csvs.append(name)
-    put("data/stats.json",
-        json.dumps(figures, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
-    put("data/validation.txt", validation_text(check).encode("utf-8"))
-    load_warnings = reports.load_warnings(graph)
-    if load_warnings:
-        put("data/warnings.txt", ("\n".join(load_warnings) + "\n").encode("utf-8"))
+    # The data files are mostly the store's work, which Oxigraph does without holding
+    # Python's lock, so they are made on a second thread while this one draws the pages
+    # (on a large corpus each half takes about as long as the other).
+    background = ThreadPoolExecutor(max_workers=1)
+    pending = background.submit(_data, graph)
+    try:
+        put(f"assets/{VIS_FILE}", vis_network_js().encode("utf-8"))
+        home = [{"href": "index.html", "zh": "简报首页", "en": "Briefing index"}]
+        up = [{"href": "../index.html", "zh": "简报首页", "en": "Briefing index"},
+              {"href": "../network.html", "zh": "协作网络", "en": "Coordination network"}]
+        page("network.html", network_page(graph, result, today=today, facts=facts), 0,
+             home + [{"href": "plan.html", "zh": "方案结构", "en": "Plan structure"}])
+        page("plan.html", plan_page(graph, result, today=today, facts=facts), 0,
+             home + [{"href": "network.html", "zh": "协作网络", "en": "Coordination network"}])
+        # The snapshots of those two pages are taken while the rest of the pack is written:
+        # each browser spends most of its second starting up.
+        pool = ThreadPoolExecutor(max_workers=len(_VIEWS)) if snapshots else None
+        shots = [pool.submit(_shoot, folder, view) for view in _VIEWS] if pool else []
+        for cluster in result.clusters:
+            page(f"clusters/{cluster_page_name(cluster.number)}",
+                 cluster_page(graph, result, cluster.number, today=today, facts=facts), 1, up)
+        units = sorted(result.units, key=lambda u: (result.units[u].name, u))
+        for unit in units:
+            page(f"units/{unit_page_name(unit)}",
+                 unit_page(graph, result, unit, today=today, facts=facts), 1, up)
+        data = pending.result()
+    finally:
+        background.shutdown(wait=False, cancel_futures=True)
+    for name, content in data.files:
+        put(name, content)
 
     pictures = []
     for (name, _size), shot in zip(_VIEWS, shots):
@@ -181,9 +204,12 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
     if pool is not None:
         pool.shutdown()
 
-    index = _index_html(graph, result, figures, check, units, pictures, query_csvs, lang, today)
+    figures, check = data.figures, data.check
+    index = _index_html(graph, result, figures, check, units, pictures, data.query_csvs, lang,
+                        today)
     put("index.html", index.encode("utf-8"))
-    atomic_write_text(folder / "README.txt", _readme(plans, figures, check, written, today))
+    atomic_write_text(folder / "README.txt", _readme(figures["by_plan"], figures, check,
+                                                     written, today))
     written.append("README.txt")
     return Brief(folder, written, figures, check, warnings)
 
