@@ -40,3 +40,34 @@ def test_stats_count_the_units_of_the_unit_table_per_plan_and_on_both_engines(tm
                 len(table), sum(row["collective"] for row in table),
                 sum(not row["registered"] for row in table)), (engine, plan)
         assert figures["units"] == 0 and reports.stats(graph)["collective_units"] >= 4
+
+
+def test_benchmark_prints_one_table_with_the_baseline_ratio(tmp_path):
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+    done = subprocess.run([sys.executable, str(script), "--sizes", "120", "--no-cypher",
+                           "--no-brief", "--budget", "60"], capture_output=True, text=True,
+                          timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = {line.split(" | ")[0].lstrip("| "): line for line in done.stdout.splitlines()}
+    assert "| measures | 120 |" in done.stdout
+    for step in ("load + build (s)", "analytics: all (s)", "SPARQL collaboration-pairs (s)",
+                 "validation (s)", "workspace: open + stats (s)", "peak memory (MB)"):
+        assert step in lines, step
+    assert "(×" in lines["SPARQL collaboration-pairs (s)"]  # rdflib's time beside Oxigraph's
+    assert "done: 120" in done.stderr  # each size reported as it finishes
+
+
+def test_benchmark_table_tells_over_budget_from_not_run():
+    from run import table
+
+    fast = {"size": "20000", "s": {"analytics: all": 9.0, "SPARQL collaboration-pairs": 1.0,
+                                   "SPARQL brokers": 0.01}}
+    slow = {"size": "20000", "s": {"analytics: all": None, "SPARQL collaboration-pairs": 60.0}}
+    lines = table([fast], {"20000": slow}, 120.0, None).splitlines()
+    cells = {line.split(" | ")[0].lstrip("| "): line.split(" | ")[1].rstrip(" |")
+             for line in lines[2:]}
+    assert cells["analytics: all (s)"] == "9.00 (× > 13)"  # ran out of its 120 s
+    assert cells["SPARQL collaboration-pairs (s)"] == "1.00 (×60)"
+    assert cells["SPARQL brokers (s)"] == "0.01"  # never run on the baseline: no ratio
