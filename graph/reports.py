@@ -13,7 +13,7 @@ from typing import Any
 from rdflib import Graph
 from rdflib.query import ResultRow
 
-from .sparql import select
+from .sparql import select, select_values
 from .vocab import IPP, KIND_SLUGS, PREFIXES, plan_iri
 
 ASSIGNMENT_COLUMNS = ("theme_no", "theme", "task_no", "task", "measure_id", "measure", "role",
@@ -56,23 +56,23 @@ def _text(value: Any) -> str:
 def assignment_rows(graph: Graph, plan: str | None = None) -> list[dict[str, str]]:
     """The assignment table: one row per (measure, unit, role), in document order, lead units
     before supporting units, units in the order the document names them."""
+    names, found = select_values(graph, _ASSIGNMENTS, _bindings(plan), _NS, plain=_same)
+    at = {name: i for i, name in enumerate(names)}
+    text_columns = [(column, at[column]) for column in (
+        "theme_no", "theme", "task_no", "task", "measure_id", "measure", "role", "unit",
+        "unit_en")]
+    kind, deadline, deadline_text = at["kind"], at["deadline"], at["deadline_text"]
     rows = []
-    for hit in select(graph, _ASSIGNMENTS, _bindings(plan), _NS):
-        assert isinstance(hit, ResultRow)
-        rows.append({
-            "theme_no": _text(hit.theme_no),
-            "theme": _text(hit.theme),
-            "task_no": _text(hit.task_no),
-            "task": _text(hit.task),
-            "measure_id": _text(hit.measure_id),
-            "measure": _text(hit.measure),
-            "role": _text(hit.role),
-            "unit": _text(hit.unit),
-            "unit_en": _text(hit.unit_en),
-            "unit_kind": KIND_SLUGS.get(hit.kind, _text(hit.kind)),  # type: ignore[arg-type]
-            "deadline": _text(hit.deadline) or _text(hit.deadline_text),
-        })
+    for hit in found:
+        row = {column: _text(hit[i]) for column, i in text_columns}
+        row["unit_kind"] = KIND_SLUGS.get(hit[kind], _text(hit[kind]))
+        row["deadline"] = _text(hit[deadline]) or _text(hit[deadline_text])
+        rows.append(row)
     return rows
+
+
+def _same(term: Any) -> Any:
+    return term
 
 
 _PLANS = """
@@ -133,19 +133,26 @@ def unit_rows(graph: Graph, plan: str | None = None) -> list[dict[str, Any]]:
     supports; the busiest first. ``spellings`` lists other ways the document wrote it."""
     units: dict[Any, dict[str, Any]] = {}
     measures: dict[Any, dict[str, set[Any]]] = {}
-    for hit in select(graph, _UNIT_USE, _bindings(plan), _NS):
-        assert isinstance(hit, ResultRow)
-        row = units.setdefault(hit.u, {
-            "unit": str(hit.unit), "unit_en": _text(hit.unit_en),
-            "kind": KIND_SLUGS.get(hit.kind, _text(hit.kind)),  # type: ignore[arg-type]
-            "collective": bool(hit.collective.toPython()),  # type: ignore[union-attr]
-            "registered": bool(hit.registered.toPython()),  # type: ignore[union-attr]
-            "spellings": set(),
-        })
-        role = "lead" if hit.role_node == IPP.LeadRole else "support"
-        measures.setdefault(hit.u, {"lead": set(), "support": set()})[role].add(hit.m)
-        if str(hit.written) != row["unit"]:
-            row["spellings"].add(str(hit.written))
+    names, found = select_values(graph, _UNIT_USE, _bindings(plan), _NS, plain=_same)
+    (u, unit, unit_en, kind, collective, registered, role_node, m, written) = (
+        names.index(name) for name in ("u", "unit", "unit_en", "kind", "collective",
+                                       "registered", "role_node", "m", "written"))
+    for hit in found:
+        node = hit[u]
+        row = units.get(node)
+        if row is None:
+            row = units[node] = {
+                "unit": str(hit[unit]), "unit_en": _text(hit[unit_en]),
+                "kind": KIND_SLUGS.get(hit[kind], _text(hit[kind])),
+                "collective": bool(hit[collective].toPython()),
+                "registered": bool(hit[registered].toPython()),
+                "spellings": set(),
+            }
+            measures[node] = {"lead": set(), "support": set()}
+        role = "lead" if hit[role_node] == IPP.LeadRole else "support"
+        measures[node][role].add(hit[m])
+        if str(hit[written]) != row["unit"]:
+            row["spellings"].add(str(hit[written]))
     rows = []
     for node, row in units.items():
         lead, support = measures[node]["lead"], measures[node]["support"]
