@@ -380,3 +380,37 @@ def test_indexed_filter_choices_pick_what_a_plain_list_picks():
     assert pages[0].filters == pages[1].filters
     assert [f["value"] for f in pages[1].filters["theme"]] == ["t3", "t7", "t41"]
     assert [f["value"] for f in pages[1].filters["cluster"]] == ["2", "5"]
+
+
+def test_a_corpus_pack_gives_each_plan_its_page(tmp_path, browser):
+    """Past three plans one page of every plan's structure is too big to open: plan.html
+    shows the plans, each opening its own page, whose unit links lead into the pack."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    docs = generate(tmp_path / "docs", 300, seed=11)  # five cities' plans
+    folder = tmp_path / "briefing"
+    result = run_ipplan("brief", *docs, "-o", folder, "--no-snapshots")
+    assert result.code == 0, result.err
+    plan_pages = sorted((folder / "plans").glob("plan-*.html"))
+    assert len(plan_pages) == len(docs) == 5
+    index = (folder / "index.html").read_text("utf-8")
+    assert all(f'href="plans/{p.name}"' in index for p in plan_pages)
+    with Visit(browser, folder) as visit:
+        page = visit.open(folder / "plan.html")
+        nodes = page.evaluate("ipplan.nodes.get().map(n => [n.level, n.link])")
+        assert sorted(link for _level, link in nodes) == [f"plans/{p.name}" for p in plan_pages]
+        assert {level for level, _link in nodes} == {"plan"}
+        measures = 0
+        for path in plan_pages:
+            page = visit.open(path)
+            levels = page.evaluate("ipplan.nodes.get().map(n => n.level)")
+            assert levels.count("plan") == 1  # this plan only
+            measures += levels.count("measure")
+            links = page.evaluate("ipplan.nodes.get().filter(n => n.link).map(n => n.link)")
+            assert links and all((path.parent / link).resolve().is_file() for link in links)
+            assert page.evaluate("document.title").startswith("方案结构：")
+        assert measures == 300
+        assert visit.clean(), (visit.blocked, visit.failed, visit.errors)

@@ -6,6 +6,8 @@
                             links to every page, the snapshots
     network.html, plan.html the coordination network and the plan's structure
     clusters/cluster-N.html one page per collaboration cluster
+    plans/plan-*.html       for a corpus of more than three plans, one structure page per
+                            plan (plan.html then shows the plans and links to them)
     units/unit-*.html       one page per unit
     assets/                 the vis-network script the pages share (nothing is fetched)
     snapshots/*.png         the main views as pictures for slides (headless Chromium)
@@ -39,12 +41,16 @@ from ipplan.graph.validate import RESULT_COLUMNS, ValidationReport, validate
 from ipplan.output import excel_csv, to_table
 
 from .pages import (
+    CORPUS_ABOVE,
     Page,
     cluster_names,
     cluster_page,
     cluster_page_name,
+    is_corpus,
     network_page,
     plan_page,
+    plan_page_name,
+    plans_overview_page,
     read_facts,
     unit_page,
     unit_page_name,
@@ -174,8 +180,10 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
               {"href": "../network.html", "zh": "协作网络", "en": "Coordination network"}]
         page("network.html", network_page(graph, result, today=today, facts=facts), 0,
              home + [{"href": "plan.html", "zh": "方案结构", "en": "Plan structure"}])
-        page("plan.html", plan_page(graph, result, today=today, facts=facts), 0,
-             home + [{"href": "network.html", "zh": "协作网络", "en": "Coordination network"}])
+        corpus = is_corpus(facts)
+        page("plan.html", (plans_overview_page if corpus else plan_page)(
+            graph, result, today=today, facts=facts), 0,
+            home + [{"href": "network.html", "zh": "协作网络", "en": "Coordination network"}])
         # The snapshots of those two pages are taken while the rest of the pack is written:
         # each browser spends most of its second starting up.
         pool = ThreadPoolExecutor(max_workers=len(_VIEWS)) if snapshots else None
@@ -183,6 +191,12 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
         for cluster in result.clusters:
             page(f"clusters/{cluster_page_name(cluster.number)}",
                  cluster_page(graph, result, cluster.number, today=today, facts=facts), 1, up)
+        if corpus:  # one structure page per plan: one page of all is too big to open
+            by_plan = up + [{"href": "../plan.html", "zh": "方案结构", "en": "Plan structure"}]
+            for plan_id in sorted(str(p["id"]) for p in facts.plans):
+                page(f"plans/{plan_page_name(plan_id)}",
+                     plan_page(graph, result, today=today, facts=facts, plan=plan_id,
+                               units_href="../units/"), 1, by_plan)
         units = sorted(result.units, key=lambda u: (result.units[u].name, u))
         for unit in units:
             page(f"units/{unit_page_name(unit)}",
@@ -244,7 +258,9 @@ def _index_html(graph: Any, result: Analysis, figures: dict[str, Any],
         lang="en" if lang == "en" else "zh", css=Markup(css), version=__version__,
         today=today, plans=figures["by_plan"], figures=figures, conforms=check.conforms,
         violations=check.violations, clusters=clusters, overloaded=overloaded,
-        units=unit_links, pictures=pictures,
+        units=unit_links, pictures=pictures, plan_pages=[
+            {**p, "href": f"plans/{plan_page_name(p['plan'])}"} for p in figures["by_plan"]
+        ] if len(figures["by_plan"]) > CORPUS_ABOVE else [],
         queries=query_csvs, collectives=not result.parameters.include_collectives)
 
 
@@ -283,7 +299,8 @@ def _readme(plans: list[dict[str, Any]], figures: dict[str, Any], check: Validat
         "What is where",
         "  index.html             key figures, overloaded units, clusters, links to every page",
         "  network.html           units and who works with whom",
-        "  plan.html              themes, tasks, measures and their units",
+        "  plan.html              themes, tasks, measures and their units"
+        + (" (a corpus: the plans, each linking to plans/)" if len(plans) > CORPUS_ABOVE else ""),
         "  clusters/, units/      one page per collaboration cluster and per unit",
         "  snapshots/             the main views as PNG for slides",
         "  data/assignments.csv   one row per measure, unit and role; opens in Excel",

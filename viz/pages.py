@@ -49,13 +49,14 @@ KIND_LABELS = {
 LEVEL_COLOURS = {"plan": "#444444", "theme": "#7F3C8D", "task": "#11A579",
                  "measure": "#3969AC", "unit": "#E68310"}
 AGGREGATE_ABOVE = 400  # units; above this the network page shows clusters as nodes
+CORPUS_ABOVE = 3  # plans; above this the pack draws one page per plan and a page of plans
 
 
 @dataclass
 class Page:
     """Everything a page shows."""
 
-    kind: str  # network | plan | unit | cluster | clusters
+    kind: str  # network | plan | plans | unit | cluster | clusters
     title_zh: str
     title_en: str
     subtitle_zh: str
@@ -98,6 +99,15 @@ def page_id(text: str) -> str:
 
 def unit_page_name(unit: str) -> str:
     return f"unit-{page_id(unit)}.html"
+
+
+def plan_page_name(plan_id: str) -> str:
+    return f"plan-{page_id(plan_id)}.html"
+
+
+def is_corpus(facts: _Facts) -> bool:
+    """More plans than one page should draw: the pack gives each plan its own page."""
+    return len(facts.plans) > CORPUS_ABOVE
 
 
 def cluster_page_name(number: int) -> str:
@@ -174,13 +184,16 @@ def _plain(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _subtitle(facts: _Facts, today: str) -> tuple[str, str]:
-    if len(facts.plans) > 3:  # a corpus: name it by its size, not by every title
-        places = len({_plain(p["place"]) for p in facts.plans})
-        return (f"{len(facts.plans)}份方案，{places}个地区 · 生成于 {today}",
-                f"{len(facts.plans)} plans of {places} jurisdictions · made {today}")
-    titles = "；".join(_plain(p["title"]) for p in facts.plans)
-    files = ", ".join(_plain(p["source"]) for p in facts.plans)
+def _subtitle(facts: _Facts, today: str, plans: list[dict[str, Any]] | None = None
+              ) -> tuple[str, str]:
+    """The plans a page draws from (all of them unless ``plans``), and the date."""
+    plans = facts.plans if plans is None else plans
+    if len(plans) > CORPUS_ABOVE:  # a corpus: name it by its size, not by every title
+        places = len({_plain(p["place"]) for p in plans})
+        return (f"{len(plans)}份方案，{places}个地区 · 生成于 {today}",
+                f"{len(plans)} plans of {places} jurisdictions · made {today}")
+    titles = "；".join(_plain(p["title"]) for p in plans)
+    files = ", ".join(_plain(p["source"]) for p in plans)
     return (f"{titles}（{files}）· 生成于 {today}", f"{titles} ({files}) · made {today}")
 
 
@@ -445,8 +458,9 @@ def _nodes_edges(net: Network) -> tuple[list[dict[str, Any]], list[dict[str, Any
 
 
 def plan_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | None = None,
-              plan: str | None = None) -> Page:
-    """A plan's themes, tasks, measures and the units assigned to them, left to right."""
+              plan: str | None = None, units_href: str = "units/") -> Page:
+    """A plan's themes, tasks, measures and the units assigned to them, left to right (every
+    plan's, without ``plan``); unit pages are linked at ``units_href``."""
     facts = facts or read_facts(graph)
     plans = [p for p in facts.plans if plan in (None, p["id"])]
     if not plans:
@@ -529,7 +543,7 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | Non
     for index, unit in enumerate(units):
         _unit_node(net, unit, result.units[unit], result, themes=themes_of_unit[unit],
                    colour_by="cluster", x=column["unit"] * 320.0 + (index % 2) * 140,
-                   y=index * spacing, link=f"units/{unit_page_name(unit)}")
+                   y=index * spacing, link=f"{units_href}{unit_page_name(unit)}")
     for source, target, options in links:
         net.add_edge(source, target, **options)
     for measure, unit, role, _ in facts.assignments:
@@ -537,14 +551,19 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | Non
             net.add_edge(measure, unit, width=2 if role == "lead" else 1,
                          dashes=role != "lead",
                          color={"color": "#E68310" if role == "lead" else "#bbbbbb"})
-    sub_zh, sub_en = _subtitle(facts, today)
+    sub_zh, sub_en = _subtitle(facts, today, plans)
     legend = [{"colour": LEVEL_COLOURS[k], "zh": zh, "en": en} for k, zh, en in (
         ("plan", "方案", "plan"), ("theme", "主题", "theme"), ("task", "重点任务", "task"),
         ("measure", "具体措施", "measure"))]
     legend += [{"shape": "edge", "zh": "实线：牵头单位；虚线：配合单位",
                 "en": "solid line: lead unit; dashed: supporting unit"},
                {"shape": "size", "zh": "单位圆点大小：负荷分", "en": "unit dot size: load score"}]
-    return Page("plan", "方案结构", "Plan structure", sub_zh, sub_en, *_nodes_edges(net),
+    title_zh, title_en = "方案结构", "Plan structure"
+    if plan is not None:
+        place = _plain(plans[0]["place"])
+        title_zh, title_en = (f"方案结构：{place}",
+                              f"Plan structure: {_plain(plans[0].get('place_en')) or place}")
+    return Page("plan", title_zh, title_en, sub_zh, sub_en, *_nodes_edges(net),
                 legend=legend, filters={"theme": _theme_filter(facts),
                                         "cluster": _cluster_filter(result, facts),
                                         "kind": _kind_filter(result.units, set(measure_ys))})
@@ -722,6 +741,53 @@ def cluster_overview_page(graph: Graph, result: Analysis, *, today: str,
                 notes_zh=f"单位过多（{result.network.number_of_nodes()} 个），按聚类汇总显示；点击聚类查看详情。",
                 notes_en=(f"Too many units to read ({result.network.number_of_nodes()}): shown "
                           "as clusters; click a cluster to open it."))
+
+
+def plans_overview_page(graph: Graph, result: Analysis, *, today: str,
+                        facts: _Facts | None = None) -> Page:
+    """For a corpus: every plan as a box, in order of plan id, sized by its measures and
+    linked to its own structure page (``plans/plan-*.html``)."""
+    facts = facts or read_facts(graph)
+    measures: dict[str, int] = defaultdict(int)
+    for m in facts.measures.values():
+        measures[str(m["plan"])] += 1
+    themes: dict[str, int] = defaultdict(int)
+    for th in facts.themes.values():
+        themes[str(th["plan"])] += 1
+    tasks: dict[str, int] = defaultdict(int)
+    for t in facts.tasks.values():
+        tasks[str(t["plan"])] += 1
+    units: dict[str, set[str]] = defaultdict(set)
+    for measure, unit, _role, _position in facts.assignments:
+        units[str(facts.measures[measure]["plan"])].add(unit)
+    net = _network()
+    columns = max(4, math.ceil(math.sqrt(len(facts.plans) * 2)))  # wider than tall
+    for index, p in enumerate(sorted(facts.plans, key=lambda p: str(p["id"]))):
+        pid = str(p["p"])
+        place, title = _plain(p["place"]), _plain(p["title"])
+        counts_zh = (f"{themes[pid]} 个主题，{tasks[pid]} 项任务，{measures[pid]} 项措施，"
+                     f"{len(units[pid])} 个单位")
+        counts_en = (f"{themes[pid]} themes, {tasks[pid]} tasks, {measures[pid]} measures, "
+                     f"{len(units[pid])} units")
+        label_zh = f"{_short(place, 10)}\n{measures[pid]} 项措施"
+        label_en = f"{_short(_plain(p.get('place_en')) or place, 18)}\n{measures[pid]} measures"
+        net.add_node(pid, label=label_zh, shape="box", color=LEVEL_COLOURS["plan"],
+                     font={"color": "#ffffff", "size": 20}, margin=10,
+                     x=(index % columns) * 260.0, y=(index // columns) * 120.0, level="plan",
+                     label_zh=label_zh, label_en=label_en,
+                     tip_zh=[title, place, counts_zh, _plain(p["source"])],
+                     tip_en=[title, _plain(p.get("place_en")) or place, counts_en,
+                             _plain(p["source"])],
+                     themes=[], cluster="", kind="", search=[title, place, str(p["id"])],
+                     link=f"plans/{plan_page_name(str(p['id']))}")
+    sub_zh, sub_en = _subtitle(facts, today)
+    return Page("plans", "方案结构（按方案）", "Plan structure (by plan)", sub_zh, sub_en,
+                *_nodes_edges(net),
+                legend=[{"colour": LEVEL_COLOURS["plan"], "zh": "方案（按地区）",
+                         "en": "plan (by jurisdiction)"}],
+                notes_zh=f"共 {len(facts.plans)} 份方案；点击方案查看其主题、任务、措施和责任单位。",
+                notes_en=(f"{len(facts.plans)} plans; click a plan to open its themes, tasks, "
+                          "measures and units."))
 
 
 def _short(text: str, limit: int = 18) -> str:
