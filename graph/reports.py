@@ -176,17 +176,24 @@ SELECT ?role_node (COUNT(?a) AS ?n) WHERE {
   ?a ipp:role ?role_node .
 } GROUP BY ?role_node
 """
+# The whole graph's counts read one predicate each, in index order: the per-plan queries'
+# joins from measure to assignment jump about a workspace on disk (100,000 measures: 14 s
+# and 17 s, against 0.1 s and 1 s).
+_COUNT_ALL_ASSIGNMENTS = """
+SELECT ?role_node (COUNT(?a) AS ?n) WHERE { ?a ipp:role ?role_node } GROUP BY ?role_node
+"""
 
 # The units the measures name, counted without building the unit table (at 20,000 measures
 # that table is most of what stats would cost).
 _UNIT_COUNTS = """
 SELECT (COUNT(?u) AS ?units) (SUM(IF(?collective, 1, 0)) AS ?collective_units)
        (SUM(IF(?registered, 0, 1)) AS ?unregistered_units) WHERE {
-  { SELECT DISTINCT ?u WHERE { ?m a ipp:Measure ; ipp:plan ?plan ; ipp:hasAssignment ?a .
-                               ?a ipp:unit ?u . } }
+  { SELECT DISTINCT ?u WHERE { %s } }
   ?u ipp:collective ?collective ; ipp:registered ?registered .
 }
 """
+_PLAN_UNITS = "?m a ipp:Measure ; ipp:plan ?plan ; ipp:hasAssignment ?a . ?a ipp:unit ?u ."
+_ALL_UNITS = "?a ipp:unit ?u ."
 
 _WARNINGS = "SELECT ?w WHERE { ?plan a ipp:Plan ; ipp:loadWarning ?w . } ORDER BY ?w"
 
@@ -203,7 +210,8 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
 
     plans = [row for row in plan_rows(graph) if plan is None or row["plan"] == plan]
     roles = {hit.role_node: int(hit.n)  # type: ignore[union-attr]
-             for hit in select(graph, _COUNT_ASSIGNMENTS, bindings, _NS)}
+             for hit in select(graph, _COUNT_ASSIGNMENTS if plan else _COUNT_ALL_ASSIGNMENTS,
+                               bindings, _NS)}
     deadlines: Counter[str] = Counter()
     open_kinds: Counter[str] = Counter()
     for hit in select(graph, _MEASURE_FACTS, bindings, _NS):
@@ -212,7 +220,8 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
             deadlines[str(hit.deadline)] += 1
         else:
             open_kinds[str(hit.kind).rsplit("#", 1)[-1].removesuffix("Deadline").lower()] += 1
-    counted = next(iter(select(graph, _UNIT_COUNTS, bindings, _NS)))
+    counted = next(iter(select(graph, _UNIT_COUNTS % (_PLAN_UNITS if plan else _ALL_UNITS),
+                               bindings, _NS)))
     assert isinstance(counted, ResultRow)
     units = {name: int(value) for name, value in counted.asdict().items()}  # SUM of nothing:
     # unbound on rdflib, 0 on Oxigraph
