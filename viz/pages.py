@@ -189,7 +189,8 @@ def _subtitle(facts: _Facts, today: str, plans: list[dict[str, Any]] | None = No
     """The plans a page draws from (all of them unless ``plans``), and the date."""
     plans = facts.plans if plans is None else plans
     if len(plans) > CORPUS_ABOVE:  # a corpus: name it by its size, not by every title
-        places = len({_plain(p["place"]) for p in plans})
+        places = (_derived(facts, "places", lambda: len({_plain(p["place"]) for p in plans}))
+                  if plans is facts.plans else len({_plain(p["place"]) for p in plans}))
         return (f"{len(plans)}份方案，{places}个地区 · 生成于 {today}",
                 f"{len(plans)} plans of {places} jurisdictions · made {today}")
     titles = "；".join(_plain(p["title"]) for p in plans)
@@ -465,7 +466,6 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | Non
     plans = [p for p in facts.plans if plan in (None, p["id"])]
     if not plans:
         raise IpplanError(f"no plan with id {plan!r}")
-    keep = {str(p["p"]) for p in plans}
     net = _network()
     column = {"plan": 0, "theme": 1, "task": 2, "measure": 3, "unit": 4}
     y_of: dict[str, float] = {}
@@ -546,8 +546,8 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | Non
                    y=index * spacing, link=f"{units_href}{unit_page_name(unit)}")
     for source, target, options in links:
         net.add_edge(source, target, **options)
-    for measure, unit, role, _ in facts.assignments:
-        if str(facts.measures[measure]["plan"]) in keep:
+    for measure in sorted(y_of.keys() & facts.by_measure.keys()):  # as facts.assignments
+        for unit, role in facts.by_measure[measure]:
             net.add_edge(measure, unit, width=2 if role == "lead" else 1,
                          dashes=role != "lead",
                          color={"color": "#E68310" if role == "lead" else "#bbbbbb"})
