@@ -13,7 +13,7 @@ from rdflib import Graph
 from ipplan.errors import InputError
 from ipplan.files import atomic_write_bytes
 
-from .store import new_graph, sorted_triples
+from .store import new_graph, sorted_ntriples, sorted_triples
 from .vocab import IPP, PREFIXES
 
 # suffix -> rdflib format name
@@ -50,9 +50,15 @@ def serialize(graph: Graph, fmt: str = "turtle") -> bytes:
     if fmt in ("nt", "turtle"):
         import pyoxigraph as ox
 
-        triples = sorted_triples(graph)
-        if fmt == "nt":
-            return "".join(f"{triple} .\n" for triple in triples).encode("utf-8")
+        lines = sorted_ntriples(graph)
+        if lines is None:
+            triples = sorted_triples(graph)
+            if fmt == "nt":
+                return "".join(f"{triple} .\n" for triple in triples).encode("utf-8")
+        else:
+            if fmt == "nt":
+                return lines
+            triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES)
     if fmt == "nquads":
         text = graph.serialize(format="nquads", encoding="utf-8")
