@@ -144,15 +144,15 @@ def _property_checks(shapes: Graph, prop: Any, focus: str) -> list[Check]:
     def values(condition: str) -> None:
         queries.append(f"SELECT DISTINCT ?this (?v AS ?value) WHERE {{ {each} FILTER ({condition}) }}")
 
-    def count(comparison: str) -> None:
-        queries.append(f"SELECT ?this (\"\" AS ?value) WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }}"
-                       f" GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {comparison})")
-
     get = shapes.value
+    bounds = []  # min and max counts in one pass over the focus nodes: same message either way
     if (n := get(prop, SH.minCount)) is not None and int(n) > 0:
-        count(f"< {int(n)}")
+        bounds.append(f"COUNT(DISTINCT ?v) < {int(n)}")
     if (n := get(prop, SH.maxCount)) is not None:
-        count(f"> {int(n)}")
+        bounds.append(f"COUNT(DISTINCT ?v) > {int(n)}")
+    if bounds:
+        queries.append(f"SELECT ?this (\"\" AS ?value) WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }}"
+                       f" GROUP BY ?this HAVING ({' || '.join(bounds)})")
     if (cls := get(prop, SH["class"])) is not None:
         queries.append(f"SELECT DISTINCT ?this (?v AS ?value) WHERE {{ {each} FILTER NOT EXISTS "
                        f"{{ ?v a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {term(cls)} }} }}")
