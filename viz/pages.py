@@ -260,6 +260,17 @@ def _theme_filter(facts: _Facts) -> list[dict[str, str]]:
                              key=lambda kv: (str(kv[1]["plan"]), int(kv[1]["number"])))))
 
 
+def _themes_of_plan(facts: _Facts) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Each plan's themes, by number."""
+    def build() -> dict[str, list[tuple[str, dict[str, Any]]]]:
+        themes: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+        for th_iri, theme in sorted(facts.themes.items(), key=lambda kv: int(kv[1]["number"])):
+            themes[str(theme["plan"])].append((th_iri, theme))
+        return dict(themes)
+
+    return _derived(facts, "themes_of_plan", build)
+
+
 def _children(facts: _Facts) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """Tasks by plan and by theme, and measures by task, each in document order."""
     def build() -> dict[str, list[tuple[str, dict[str, Any]]]]:
@@ -452,7 +463,9 @@ def _legend(result: Analysis, facts: _Facts, colour_by: str, units: set[str]
 
 
 def _nodes_edges(net: Network) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    nodes, edges, *_ = net.get_network_data()
+    # what get_network_data() gives first, without the JSON of pyvis' options it also
+    # writes (through Python's slow encoder: 2 s over a pack of 9,000 pages)
+    nodes, edges = net.nodes, net.edges
     for node in nodes:
         node.pop("title", None)
     return nodes, edges
@@ -474,9 +487,7 @@ def plan_page(graph: Graph, result: Analysis, *, today: str, facts: _Facts | Non
     measure_ys: dict[str, list[float]] = defaultdict(list)
     links: list[tuple[str, str, dict[str, Any]]] = []  # added once both ends exist
     children = _children(facts)
-    themes_of_plan: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
-    for th_iri, theme in sorted(facts.themes.items(), key=lambda kv: int(kv[1]["number"])):
-        themes_of_plan[str(theme["plan"])].append((th_iri, theme))
+    themes_of_plan = _themes_of_plan(facts)
     for p in plans:
         pid = str(p["p"])
         tasks = children.get(pid, [])
