@@ -40,11 +40,28 @@ def safe_csv_cell(text: str) -> str:
 
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """CSV text, each distinct cell formatted once.
+
+    >>> to_csv([{"n": 1, "ok": True, "f": "=1+1"}, {"n": True, "ok": 1, "f": ["甲", "乙"]}],
+    ...        ["n", "ok", "f"])
+    "n,ok,f\\r\\n1,yes,'=1+1\\r\\nyes,1,甲、乙\\r\\n"
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
+    known: dict[tuple[type, Any], str] = {}  # cells repeat: unit names, themes, roles
+
+    def cell(value: Any) -> str:
+        if isinstance(value, list):
+            return safe_csv_cell(_cell(value))
+        key = (type(value), value)  # True and 1 are equal keys, but not the same cell
+        text = known.get(key)
+        if text is None:
+            text = known[key] = safe_csv_cell(_cell(value))
+        return text
+
     for row in rows:
-        writer.writerow([safe_csv_cell(_cell(row.get(c))) for c in columns])
+        writer.writerow([cell(row.get(c)) for c in columns])
     return out.getvalue()
 
 
