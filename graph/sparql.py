@@ -121,3 +121,19 @@ def select(graph: Graph, text: str, values: Mapping[str, Any] | None = None,
     namespaces = {name: str(iri) for name, iri in (prefixes or {}).items()}
     rows = oxigraph_select(graph, text, namespaces)
     return graph.query(text, initNs=namespaces) if rows is None else rows
+
+
+def select_values(graph: Graph, text: str,
+                  prefixes: Mapping[str, Any] | None = None) -> tuple[list[str], list[tuple]]:
+    """The column names and rows of a SELECT query on ``graph`` (either engine), each value a
+    plain Python value (see :func:`ipplan.graph.store.plain_value`): what a property graph or
+    a table is made of, without building rdflib terms on Oxigraph."""
+    from .store import oxigraph_values, plain_value
+
+    namespaces = {name: str(iri) for name, iri in (prefixes or {}).items()}
+    answer = oxigraph_values(graph, text, namespaces)
+    if answer is not None:
+        return answer
+    result = graph.query(text, initNs=namespaces)
+    return ([str(v) for v in result.vars],
+            [tuple(plain_value(value) for value in row) for row in result])

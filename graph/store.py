@@ -137,6 +137,74 @@ def oxigraph_select(graph: Graph, text: str, prefixes: dict[str, str]) -> Rows |
     return rows
 
 
+def oxigraph_values(graph: Graph, text: str,
+                    prefixes: dict[str, str]) -> tuple[list[str], list[tuple[Any, ...]]] | None:
+    """The column names and rows of a SELECT straight from the Oxigraph store behind
+    ``graph`` (None on rdflib), each value plain Python as :func:`plain_value` gives it.
+
+    No rdflib term is built at all: converting a large result through rdflib's terms took
+    three times as long as Oxigraph took to answer it. Each distinct term is converted once.
+    """
+    inner = _oxigraph(graph)
+    if inner is None:
+        return None
+    solutions = inner.query(text, prefixes=prefixes)
+    names = [v.value for v in solutions.variables]
+    converted: dict[Any, Any] = {None: None}
+
+    def convert(term: Any) -> Any:
+        try:
+            return converted[term]
+        except KeyError:
+            value = converted[term] = _oxigraph_value(term)
+            return value
+
+    return names, [tuple(map(convert, solution)) for solution in solutions]
+
+
+_XSD_INTEGER = str(XSD.integer)
+_XSD_DECIMAL = str(XSD.decimal)
+_XSD_DOUBLE = str(XSD.double)
+_XSD_BOOLEAN = str(XSD.boolean)
+
+
+def _oxigraph_value(term: Any) -> Any:
+    """One pyoxigraph term as :func:`plain_value` gives the rdflib term (checked by a test on
+    every datatype ipplan writes); uncommon datatypes go through rdflib."""
+    import pyoxigraph as ox
+
+    if not isinstance(term, ox.Literal):
+        return term.value  # an IRI or a blank node, as its string
+    if term.language:
+        return term.value
+    datatype = term.datatype.value
+    try:
+        if datatype == _XSD_STRING:
+            return term.value
+        if datatype == _XSD_INTEGER:
+            return int(term.value)
+        if datatype in (_XSD_DECIMAL, _XSD_DOUBLE):
+            return float(term.value)
+        if datatype == _XSD_BOOLEAN and term.value in ("true", "false"):
+            return term.value == "true"
+    except ValueError:
+        pass
+    return plain_value(_from_oxigraph(term))
+
+
+def plain_value(term: Any) -> Any:
+    """An rdflib term as a plain Python value: IRIs and strings as str, numbers as int or
+    float, booleans as bool, anything else (dates, ill-typed literals) as its string."""
+    if term is None:
+        return None
+    value = term.toPython() if hasattr(term, "toPython") else term
+    if hasattr(value, "is_finite"):  # Decimal
+        return float(value)
+    if isinstance(value, (bool, int, float)):
+        return value
+    return str(value)
+
+
 def _from_oxigraph(term: Any) -> Any:
     import pyoxigraph as ox
 

@@ -285,40 +285,42 @@ _RELATIONSHIPS = (
 )
 
 
-def _value(term: Any) -> Any:
-    if term is None:
-        return None
-    value = term.toPython() if hasattr(term, "toPython") else term
-    if hasattr(value, "is_finite"):  # Decimal
-        return float(value)
-    if not isinstance(value, (int, float, bool, str)):
-        return str(value)
-    return value
+Columns = list[str]
+Rows = list[tuple[Any, ...]]
+
+
+def _extract(graph: Graph) -> tuple[dict[str, tuple[Columns, Rows]],
+                                    list[tuple[str, str, str, Columns, Rows]]]:
+    """The property graph as column names and value tuples: nodes by label (sorted by id)
+    and relationships (type, from label, to label, columns ``a``, ``b`` and properties,
+    sorted by ``a`` and ``b``)."""
+    from operator import itemgetter
+
+    from ipplan.graph.sparql import select_values
+    from ipplan.graph.vocab import PREFIXES
+
+    nodes = {}
+    for label, text in _NODES.items():
+        columns, rows = select_values(graph, text, prefixes=PREFIXES)
+        rows.sort(key=itemgetter(columns.index("id")))
+        nodes[label] = (columns, rows)
+    relationships = []
+    for kind, source, target, text in _RELATIONSHIPS:
+        columns, rows = select_values(graph, text, prefixes=PREFIXES)
+        rows.sort(key=itemgetter(columns.index("a"), columns.index("b")))
+        relationships.append((kind, source, target, columns, rows))
+    return nodes, relationships
 
 
 def property_graph(graph: Graph) -> tuple[dict[str, list[dict]], list[tuple[str, str, str,
                                                                           list[dict]]]]:
     """The rows to push: nodes by label, and relationships (type, from label, to label, rows
     with ``a``, ``b`` and properties)."""
-    from ipplan.graph.sparql import select
-    from ipplan.graph.vocab import PREFIXES
-
-    nodes = {}
-    for label, text in _NODES.items():
-        result = select(graph, text, prefixes=PREFIXES)
-        names = [str(v) for v in result.vars]
-        nodes[label] = sorted(({k: _value(v) for k, v in zip(names, row)} for row in result),
-                              key=lambda r: r["id"])
-    relationships = []
-    for kind, source, target, text in _RELATIONSHIPS:
-        result = select(graph, text, prefixes=PREFIXES)
-        names = [str(v) for v in result.vars]
-        rows = sorted(({k: _value(v) for k, v in zip(names, row)} for row in result),
-                      key=lambda r: (str(r["a"]), str(r["b"])))
-        for row in rows:
-            row["a"], row["b"] = str(row["a"]), str(row["b"])
-        relationships.append((kind, source, target, rows))
-    return nodes, relationships
+    nodes, relationships = _extract(graph)
+    return ({label: [dict(zip(columns, row)) for row in rows]
+             for label, (columns, rows) in nodes.items()},
+            [(kind, source, target, [dict(zip(columns, row)) for row in rows])
+             for kind, source, target, columns, rows in relationships])
 
 
 def ensure_constraints(session: Any) -> bool:
@@ -387,9 +389,9 @@ def database_counts(session: Any) -> dict[str, int]:
 def expected_counts(graph: Graph) -> dict[str, int]:
     """What the database should hold after pushing ``graph``: one node per RDF subject of
     each class, one relationship per fact."""
-    nodes, relationships = property_graph(graph)
-    counts = {label: len(rows) for label, rows in nodes.items()}
-    for kind, _source, _target, rows in relationships:
+    nodes, relationships = _extract(graph)
+    counts = {label: len(rows) for label, (_columns, rows) in nodes.items()}
+    for kind, _source, _target, _columns, rows in relationships:
         counts[kind] = counts.get(kind, 0) + len(rows)
     return counts
 
