@@ -18,6 +18,17 @@ def test_push_twice_gives_the_rdf_graphs_counts(corpus_graph, empty_bolt):
     assert first["Plan"] == 2 and first["Measure"] == 64 and first["LEADS"] == 65 + 4
 
 
+def test_python_keeps_its_speed_beside_the_jvm(bolt):
+    """JPype's hook on Python's garbage collector called mallinfo() twice per collection,
+    which made every allocating Python loop many times slower once the JVM had started."""
+    import gc
+
+    import _jpype
+
+    assert getattr(_jpype, "_collect", None) is not None  # the hook exists to be removed
+    assert not any(callback is _jpype._collect for callback in gc.callbacks)
+
+
 def test_counts_match_rdf_facts(seed_graph, empty_bolt):
     from rdflib.namespace import RDF
 
