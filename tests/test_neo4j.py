@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED, run_ipplan
-from ipplan.bolt import (LABELS, database_counts, ensure_constraints, expected_counts,
-                         push_graph, wipe_plan)
+from ipplan.bolt import (LABELS, EmbeddedServer, database_counts, ensure_constraints,
+                         expected_counts, push_graph, session_scope, wipe_plan)
 
 
 def test_push_twice_gives_the_rdf_graphs_counts(corpus_graph, empty_bolt):
@@ -79,6 +79,16 @@ def test_every_label_has_a_unique_index_on_id(empty_bolt):
     empty_bolt.run("CREATE (:Unit {id: 'twice'})").consume()
     with pytest.raises(ConstraintError):
         empty_bolt.run("CREATE (:Unit {id: 'twice'})").consume()
+
+
+def test_the_embedded_database_comes_with_its_indexes():
+    server = EmbeddedServer()
+    try:
+        with session_scope(server.start()) as session:
+            names = {c["name"] for c in session.run("SHOW CONSTRAINTS")}
+    finally:
+        server.stop()
+    assert names == {f"ipplan_{label.lower()}_id" for label in LABELS}
 
 
 def test_python_keeps_its_speed_beside_the_jvm(bolt):

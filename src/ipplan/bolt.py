@@ -98,7 +98,9 @@ class EmbeddedServer:
                          "bolt_port": bolt_port, "http_port": http_port, "host": "127.0.0.1"},
                         jvm_kwargs={"jvm_args": [f"-Djava.util.logging.config.file={quiet}"]})
                     server.start()
-                server.create_database(self.DATABASE)
+                database = server.create_database(self.DATABASE)
+                for statement in _constraint_statements():  # the schema comes with the database
+                    database.command("opencypher", statement)
                 _unhook_jpype_from_pythons_gc()
             except Exception as exc:
                 self._cleanup()
@@ -365,12 +367,17 @@ def ensure_constraints(session: Any) -> bool:
     from neo4j.exceptions import ClientError, DatabaseError
 
     try:
-        for label in LABELS:
-            session.run(f"CREATE CONSTRAINT ipplan_{label.lower()}_id IF NOT EXISTS "
-                        f"FOR (n:{label}) REQUIRE n.id IS UNIQUE").consume()
+        for statement in _constraint_statements():
+            session.run(statement).consume()
     except (ClientError, DatabaseError):
         return False
     return True
+
+
+def _constraint_statements() -> list[str]:
+    """A unique id for every label (which gives each label an index on id)."""
+    return [f"CREATE CONSTRAINT ipplan_{label.lower()}_id IF NOT EXISTS "
+            f"FOR (n:{label}) REQUIRE n.id IS UNIQUE" for label in LABELS]
 
 
 def push_graph(session: Any, graph: Graph, *, batch: int = BATCH) -> dict[str, int]:
