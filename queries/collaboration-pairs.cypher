@@ -19,5 +19,6 @@ WITH CASE WHEN x.id < y.id THEN x ELSE y END AS a, CASE WHEN x.id < y.id THEN y 
 WITH a, b, count(DISTINCT m) AS shared_measures, count(DISTINCT t) AS shared_tasks,
      collect(DISTINCT theme) AS themes
 WHERE shared_measures >= $min_shared
-RETURN a.name AS unit_a, b.name AS unit_b, shared_measures, shared_tasks, themes
-ORDER BY shared_measures DESC, unit_a, unit_b
+RETURN a.name AS unit_a, b.name AS unit_b, shared_measures, shared_tasks, themes,
+       a.id AS id_a, b.id AS id_b
+ORDER BY shared_measures DESC, unit_a, unit_b, id_a, id_b

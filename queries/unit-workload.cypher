@@ -10,5 +10,6 @@ WITH u,
      count(DISTINCT CASE WHEN type(r) = 'SUPPORTS' THEN m END) AS support,
      count(DISTINCT m) AS total,
      count(DISTINCT th) AS themes
-RETURN u.name AS unit, u.name_en AS unit_en, u.kind AS kind, lead, support, total, themes
-ORDER BY total DESC, lead DESC, unit, unit_en
+RETURN u.name AS unit, u.name_en AS unit_en, u.kind AS kind, lead, support, total, themes,
+       u.id AS unit_id
+ORDER BY total DESC, lead DESC, unit, unit_en, unit_id
