@@ -63,6 +63,20 @@ def test_push_after_wiping_a_plan_restores_it(corpus_graph, empty_bolt):
     assert _snapshot(empty_bolt) == first
 
 
+def test_relationships_are_the_same_whether_their_ends_go_joined_or_in_lists(empty_bolt):
+    from ipplan.bolt import _create_relationships
+
+    ends = empty_bolt.run("UNWIND range(1, 4) AS i CREATE (n:Unit {id: toString(i)}) "
+                          "RETURN collect(elementId(n)) AS e").single()["e"]
+    rows = [[ends[0], ends[1], 1], [ends[2], ends[3], None], [ends[0], ends[3], 3]]
+    _create_relationships(empty_bolt, "LEADS", ["position"], rows)
+    _create_relationships(empty_bolt, "SUPPORTS", ["position"], rows, joined=False)
+    made = {(r["type"], r["a"], r["b"], r["p"]) for r in empty_bolt.run(
+        "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS a, b.id AS b, r.position AS p")}
+    expected = {("1", "2", 1), ("3", "4", None), ("1", "4", 3)}
+    assert made == {("LEADS", *e) for e in expected} | {("SUPPORTS", *e) for e in expected}
+
+
 def test_every_label_has_a_unique_index_on_id(empty_bolt):
     """MERGE and MATCH by id would scan every node of a label without it. ArcadeDB accepts
     Neo4j's constraint statement and builds the index."""

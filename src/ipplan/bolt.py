@@ -494,17 +494,18 @@ def _push_nodes(session: Any, label: str, columns: Columns, rows: Rows,
 
 
 def _create_relationships(session: Any, kind: str, names: list[str],
-                          rows: list[list[Any]]) -> None:
+                          rows: list[list[Any]], *, joined: bool = True) -> None:
     """CREATE one relationship per row (start element id, end element id, properties).
 
     The element ids go as two strings of space-separated ids that the server splits: the
     pure-Python Bolt encoder spends a few microseconds on every list and value, which at a
-    nation's scale took longer than the server took to create the relationships."""
+    nation's scale took longer than the server took to create the relationships. Ids with a
+    space in them (neither server's have) go as lists, as they do when ``joined`` is False."""
     properties = ", ".join(f"`{name}`: $p{i}[i]" for i, name in enumerate(names))
     relationship = f"[:{kind}{f' {{{properties}}}' if names else ''}]"
     starts, ends = [row[0] for row in rows], [row[1] for row in rows]
     columns = {f"p{i}": [row[2 + i] for row in rows] for i in range(len(names))}
-    if any(" " in element for element in starts + ends):  # neither server's ids do, but
+    if not joined or any(" " in element for element in starts + ends):
         _write(session, "UNWIND range(0, size($starts) - 1) AS i "
                "MATCH (a) WHERE elementId(a) = $starts[i] MATCH (b) WHERE elementId(b) = $ends[i] "
                f"CREATE (a)-{relationship}->(b)", starts=starts, ends=ends, **columns)
