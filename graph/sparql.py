@@ -125,17 +125,21 @@ def select(graph: Graph, text: str, values: Mapping[str, Any] | None = None,
 
 def select_values(graph: Graph, text: str, values: Mapping[str, Any] | None = None,
                   prefixes: Mapping[str, Any] | None = None, *,
-                  plain: Callable[[Any], Any]) -> tuple[list[str], list[tuple]]:
-    """The variables and rows of a SELECT on ``graph`` (either engine), each value given as
-    ``plain(term)`` for its rdflib term. On Oxigraph each distinct term is converted once:
-    a query with many rows costs little more than the engine's own time."""
-    from .store import _from_oxigraph, oxigraph_solutions
+                  plain: Callable[[Any], Any] | None = None) -> tuple[list[str], list[tuple]]:
+    """The variables and rows of a SELECT on ``graph`` (either engine), with ``values``
+    bound; each value is ``plain(term)`` of its rdflib term, by default a plain Python value
+    (:func:`ipplan.graph.store.plain_value`), which on Oxigraph is read straight from the
+    store's term without building an rdflib one. On Oxigraph each distinct term is converted
+    once: a query with many rows costs little more than the engine's own time."""
+    from .store import _from_oxigraph, oxigraph_solutions, oxigraph_value, plain_value
 
     text = bind(text, values or {})
     namespaces = {name: str(iri) for name, iri in (prefixes or {}).items()}
-    answer = oxigraph_solutions(graph, text, namespaces, lambda term: plain(_from_oxigraph(term)))
+    convert = oxigraph_value if plain is None else (lambda term: plain(_from_oxigraph(term)))
+    answer = oxigraph_solutions(graph, text, namespaces, convert)
     if answer is not None:
         return answer
+    plain = plain or plain_value
     result = graph.query(text, initNs=namespaces)
     return ([str(v) for v in result.vars],
             [tuple(None if value is None else plain(value) for value in row) for row in result])

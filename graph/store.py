@@ -153,6 +153,49 @@ def oxigraph_solutions(graph: Graph, text: str, prefixes: dict[str, str],
     return names, [tuple(map(one, solution)) for solution in solutions]
 
 
+_XSD_INTEGER = str(XSD.integer)
+_XSD_DECIMAL = str(XSD.decimal)
+_XSD_DOUBLE = str(XSD.double)
+_XSD_BOOLEAN = str(XSD.boolean)
+
+
+def oxigraph_value(term: Any) -> Any:
+    """One pyoxigraph term as :func:`plain_value` gives the rdflib term (checked by a test on
+    every datatype ipplan writes); uncommon datatypes go through rdflib."""
+    import pyoxigraph as ox
+
+    if not isinstance(term, ox.Literal):
+        return term.value  # an IRI or a blank node, as its string
+    if term.language:
+        return term.value
+    datatype = term.datatype.value
+    try:
+        if datatype == _XSD_STRING:
+            return term.value
+        if datatype == _XSD_INTEGER:
+            return int(term.value)
+        if datatype in (_XSD_DECIMAL, _XSD_DOUBLE):
+            return float(term.value)
+        if datatype == _XSD_BOOLEAN and term.value in ("true", "false"):
+            return term.value == "true"
+    except ValueError:
+        pass
+    return plain_value(_from_oxigraph(term))
+
+
+def plain_value(term: Any) -> Any:
+    """An rdflib term as a plain Python value: IRIs and strings as str, numbers as int or
+    float, booleans as bool, anything else (dates, ill-typed literals) as its string."""
+    if term is None:
+        return None
+    value = term.toPython() if hasattr(term, "toPython") else term
+    if hasattr(value, "is_finite"):  # Decimal
+        return float(value)
+    if isinstance(value, (bool, int, float)):
+        return value
+    return str(value)
+
+
 def _from_oxigraph(term: Any) -> Any:
     import pyoxigraph as ox
 

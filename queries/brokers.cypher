@@ -5,5 +5,5 @@
 MATCH (u:Unit)
 WHERE u.betweenness IS NOT NULL
 RETURN u.name AS unit, u.name_en AS unit_en, u.betweenness AS betweenness,
-       u.lead_count AS lead, u.support_count AS support
-ORDER BY betweenness DESC, unit
+       u.lead_count AS lead, u.support_count AS support, u.id AS unit_id
+ORDER BY betweenness DESC, unit, unit_id

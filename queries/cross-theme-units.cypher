@@ -6,5 +6,5 @@
 MATCH (u:Unit)-[:LEADS|SUPPORTS]->(m:Measure)<-[:HAS_MEASURE]-(:Task)<-[:HAS_TASK]-(th:Theme)
 WITH u, count(DISTINCT th) AS themes_count, collect(DISTINCT toString(th.number)) AS themes
 WHERE themes_count >= $min_themes
-RETURN u.name AS unit, u.name_en AS unit_en, themes_count, themes
-ORDER BY themes_count DESC, unit, unit_en
+RETURN u.name AS unit, u.name_en AS unit_en, themes_count, themes, u.id AS unit_id
+ORDER BY themes_count DESC, unit, unit_en, unit_id

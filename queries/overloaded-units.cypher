@@ -9,5 +9,5 @@ WHERE u.overloaded = true
 WITH u, CASE $lang WHEN 'en' THEN u.reason_en WHEN 'zh' THEN u.reason_zh END AS reason
 WHERE reason IS NOT NULL
 RETURN u.name AS unit, u.name_en AS unit_en, u.lead_count AS lead, u.support_count AS support,
-       u.load AS load, u.same_month_share AS same_month_share, reason
-ORDER BY load DESC, unit, unit_en
+       u.load AS load, u.same_month_share AS same_month_share, reason, u.id AS unit_id
+ORDER BY load DESC, unit, unit_en, unit_id

@@ -98,6 +98,39 @@ def test_plain_values_are_the_same_on_both_engines_and_converted_once(seed_plan)
     assert answers["oxigraph"] == answers["rdflib"]
 
 
+def test_plain_values_are_the_same_from_oxigraph_and_through_rdflib():
+    """The property graph's values come straight from Oxigraph's terms (no rdflib term is
+    built); they must be what converting rdflib's terms gives, datatype by datatype."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from ipplan.graph.store import add_triples
+
+    s, p = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+    objects = [URIRef("https://example.org/o"), BNode("b1"), Literal("市法院"),
+               Literal("市法院", lang="zh"), Literal("Court", lang="en"), Literal(-7),
+               Literal("007", datatype=XSD.integer), Literal("0.5394", datatype=XSD.decimal),
+               Literal("2", datatype=XSD.decimal), Literal(2.5),
+               Literal("1.0E3", datatype=XSD.double), Literal("INF", datatype=XSD.double),
+               Literal(True), Literal(False), Literal("1", datatype=XSD.boolean),
+               Literal("2022-12", datatype=XSD.gYearMonth),
+               Literal("2022-12-31", datatype=XSD.date), Literal("x", datatype=XSD.integer),
+               Literal("3", datatype=XSD.int),
+               Literal("x", datatype=URIRef("https://example.org/t"))]
+    text = "SELECT ?s ?o WHERE { ?s <https://example.org/p> ?o } ORDER BY STR(?o)"
+    answers = []
+    for engine in ("oxigraph", "rdflib"):
+        graph = new_graph(engine)
+        add_triples(graph, [(s, p, o) for o in objects])
+        columns, rows = select_values(graph, text)
+        answers.append((columns, sorted(rows, key=repr)))
+    assert answers[0] == answers[1]
+    assert [tuple(type(v) for v in row) for row in answers[0][1]] == \
+        [tuple(type(v) for v in row) for row in answers[1][1]]
+    values = {row[1] for row in answers[0][1]}
+    assert {"市法院", "Court", -7, 7, 0.5394, 2.0, 2.5, 1000.0, True, False, 3} <= values
+
+
 def _tree(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
