@@ -266,5 +266,8 @@ def run_cypher(session: Any, query: SavedQuery, values: dict[str, Any]) -> list[
     """Answer ``query`` over Bolt in a neo4j driver session."""
     if "cypher" not in query.texts:
         raise IpplanError(f"query {query.name} has no Cypher version ({query.name}.cypher)")
-    records = session.run(query.texts["cypher"], values)
-    return normalise(query, [record.data() for record in records])
+    from ipplan.bolt import collector_paused
+
+    with collector_paused():
+        records = session.run(query.texts["cypher"], values)
+        return normalise(query, [record.data() for record in records])

@@ -116,6 +116,22 @@ def test_python_keeps_its_speed_beside_the_jvm(bolt):
     assert not any(callback is _jpype._collect for callback in gc.callbacks)
 
 
+def test_the_collector_is_as_it_was_after_a_push(seed_graph, empty_bolt):
+    import gc
+
+    push_graph(empty_bolt, seed_graph)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        push_graph(empty_bolt, seed_graph)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError):  # a push that fails half-way leaves it on too
+        push_graph(empty_bolt, seed_graph, batch=0)
+    assert gc.isenabled()
+
+
 def test_counts_match_rdf_facts(seed_graph, empty_bolt):
     from rdflib.namespace import RDF
 
