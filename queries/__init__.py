@@ -258,15 +258,18 @@ def run_sparql(graph: Any, query: SavedQuery, values: dict[str, Any]) -> list[di
 
     if "sparql" not in query.texts:
         raise IpplanError(f"query {query.name} has no SPARQL version ({query.name}.rq)")
-    names, rows = select_values(graph, query.texts["sparql"], values, plain=_plain)
-    return _normalised(query, names, rows)
+    from ipplan.collector import collector_paused
+
+    with collector_paused():  # a large result's rows would set off full collections
+        names, rows = select_values(graph, query.texts["sparql"], values, plain=_plain)
+        return _normalised(query, names, rows)
 
 
 def run_cypher(session: Any, query: SavedQuery, values: dict[str, Any]) -> list[dict[str, Any]]:
     """Answer ``query`` over Bolt in a neo4j driver session."""
     if "cypher" not in query.texts:
         raise IpplanError(f"query {query.name} has no Cypher version ({query.name}.cypher)")
-    from ipplan.bolt import collector_paused
+    from ipplan.collector import collector_paused
 
     with collector_paused():
         records = session.run(query.texts["cypher"], values)

@@ -226,3 +226,25 @@ def test_users_add_their_own_queries(tmp_path):
     listed = run_ipplan("query", "list", env=env)
     assert "lead-count" in listed.out and "牵头数" in listed.out
     assert get_query("lead-count", [folder]).texts.keys() == {"sparql"}
+
+
+def test_sparql_pauses_the_collector_and_puts_it_back(seed_analysed, monkeypatch):
+    import gc
+    from dataclasses import replace
+
+    from ipplan.graph import sparql
+
+    real, during = sparql.select_values, []
+
+    def watched(*args, **kwargs):
+        during.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sparql, "select_values", watched)
+    query = QUERIES["collaboration-pairs"]
+    assert run_sparql(seed_analysed, query, query.bind({}))
+    assert during == [False] and gc.isenabled()
+    broken = replace(query, texts={"sparql": "SELECT ?x WHERE { ?x"})
+    with pytest.raises(Exception):
+        run_sparql(seed_analysed, broken, {})
+    assert during == [False, False] and gc.isenabled()  # a failed query leaves it on too
