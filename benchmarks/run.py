@@ -71,6 +71,7 @@ def measure(size: str, engine: str, cypher: bool, brief: bool, budget: float | N
     from ipplan.graph.store import open_workspace, triple_count, write_workspace
     from ipplan.graph.validate import validate
     from ipplan.pipeline import open_sources
+    from ipplan.errors import IpplanError
     from ipplan.queries import load_queries, run_cypher, run_sparql
 
     work = Path(tempfile.mkdtemp(prefix="ipplan-bench-"))
@@ -132,8 +133,13 @@ def measure(size: str, engine: str, cypher: bool, brief: bool, budget: float | N
             figures["push_rows_per_s"] = round(rows / pushed) if pushed else 0
             for name, query in queries.items():
                 values = query.bind({"unit": "市科技局"} if "unit" in query.parameters else {})
-                _rows, seconds[f"Cypher {name}"] = _timed(
-                    lambda: run_cypher(session, query, values))
+                try:
+                    _rows, seconds[f"Cypher {name}"] = _timed(
+                        lambda: run_cypher(session, query, values))
+                except IpplanError as exc:  # e.g. the server's query memory budget
+                    seconds[f"Cypher {name}"] = None
+                    figures.setdefault("failed", {})[f"Cypher {name}"] = str(exc)
+                    print(f"Cypher {name} failed at {size}: {exc}", file=sys.stderr)
         embedded_server().stop()
     figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return figures
@@ -182,9 +188,9 @@ def table(results: list[dict], baselines: dict[str, dict], budget: float | None,
     steps = list(dict.fromkeys(k for r in results for k in r["s"]))
     for step in steps:
         compared = any(step in b["s"] for b in baselines.values())
-        row(f"{step} (s)", lambda r, step=step, compared=compared: _cell(
-            r["s"].get(step), baselines.get(r["size"], {}).get("s", {}).get(step, _NOT_RUN),
-            budget, compared))
+        row(f"{step} (s)", lambda r, step=step, compared=compared: "failed" if step in r.get(
+            "failed", {}) else _cell(r["s"].get(step), baselines.get(r["size"], {}).get(
+                "s", {}).get(step, _NOT_RUN), budget, compared))
     if any("push_rows_per_s" in r for r in results):
         row("push to embedded Bolt (rows/s)", lambda r: f"{r.get('push_rows_per_s', 0):,}")
     row("peak memory (MB)", lambda r: r.get("peak_mb", "–"))

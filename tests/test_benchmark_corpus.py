@@ -71,3 +71,6 @@ def test_benchmark_table_tells_over_budget_from_not_run():
     assert cells["analytics: all (s)"] == "9.00 (× > 13)"  # ran out of its 120 s
     assert cells["SPARQL collaboration-pairs (s)"] == "1.00 (×60)"
     assert cells["SPARQL brokers (s)"] == "0.01"  # never run on the baseline: no ratio
+    refused = {"size": "100000", "s": {"Cypher collaboration-pairs": None},
+               "failed": {"Cypher collaboration-pairs": "query heap budget exceeded"}}
+    assert "| Cypher collaboration-pairs (s) | failed |" in table([refused], {}, None, None)
