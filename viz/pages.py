@@ -189,8 +189,10 @@ def _subtitle(facts: _Facts, today: str, plans: list[dict[str, Any]] | None = No
     """The plans a page draws from (all of them unless ``plans``), and the date."""
     plans = facts.plans if plans is None else plans
     if len(plans) > CORPUS_ABOVE:  # a corpus: name it by its size, not by every title
-        places = (_derived(facts, "places", lambda: len({_plain(p["place"]) for p in plans}))
-                  if plans is facts.plans else len({_plain(p["place"]) for p in plans}))
+        def count() -> int:
+            return len({_plain(p["place"]) for p in plans})
+
+        places = _derived(facts, "places", count) if plans is facts.plans else count()
         return (f"{len(plans)}份方案，{places}个地区 · 生成于 {today}",
                 f"{len(plans)} plans of {places} jurisdictions · made {today}")
     titles = "；".join(_plain(p["title"]) for p in plans)
