@@ -3,13 +3,11 @@ request outside the pack's own folder blocked and counted."""
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import SEED, measure_row, run_ipplan, table_text
+from conftest import SEED, measure_row, png_colours, run_ipplan, table_text
 from ipplan.graph.registry import normalize_unit_name
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -210,54 +208,11 @@ def test_tooltip_carries_measure_text_roles_and_deadline(pack, browser):
         assert "牵头：市市场监督管理局（知识产权局）" in tip and "完成时限：2022-12" in tip
 
 
-def _png_colours(path: Path) -> int:
-    """Distinct colours in a PNG (8-bit RGB/RGBA, no interlace), with the standard library."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, chunks, header = 8, [], None
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", body)
-        elif kind == b"IDAT":
-            chunks.append(body)
-        pos += 12 + length
-    width, height, depth, colour = header[:4]
-    channels = {2: 3, 6: 4}[colour]
-    raw = zlib.decompress(b"".join(chunks))
-    stride = width * channels
-    previous = bytearray(stride)
-    seen = set()
-    for row in range(height):
-        start = row * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
-        for i in range(stride):
-            left = line[i - channels] if i >= channels else 0
-            up = previous[i]
-            corner = previous[i - channels] if i >= channels else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 255
-            elif kind == 2:
-                line[i] = (line[i] + up) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 255
-            elif kind == 4:
-                p = left + up - corner
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                pred = left if pa <= pb and pa <= pc else up if pb <= pc else corner
-                line[i] = (line[i] + pred) & 255
-        if row % 4 == 0:
-            seen.update(bytes(line[i:i + 3]) for i in range(0, stride, channels * 4))
-        previous = line
-    return len(seen)
-
-
 def test_snapshots_are_not_blank(pack):
     for name in ("network", "plan"):
         path = pack / "snapshots" / f"{name}.png"
         assert path.stat().st_size > 20000
-        assert _png_colours(path) > 50, name
+        assert len(png_colours(path)) > 50, name
 
 
 HOSTILE_MEASURE = '<script>alert("m")</script>"><img src=x onerror=alert(2)> 推进\u202e工作'

@@ -56,7 +56,7 @@ from .pages import (
     unit_page_name,
 )
 from .render import VIS_FILE, render_page, vis_network_js
-from .snapshot import SnapshotError, snapshot
+from .snapshot import Browser, Shot, SnapshotError
 
 MARKER = ".ipplan-brief"
 
@@ -102,15 +102,9 @@ def validation_text(check: ValidationReport) -> str:
 _VIEWS = (("network", (1600, 1000)), ("plan", (1400, 2400)))
 
 
-def _shoot(folder: Path, view: tuple[str, tuple[int, int]]) -> str | None:
-    """Picture one view; None when done, else why it was skipped."""
-    name, (width, height) = view
-    try:
-        snapshot(folder / f"{name}.html", folder / "snapshots" / f"{name}.png",
-                 width=width, height=height)
-    except SnapshotError as exc:
-        return f"snapshot of {name}.html skipped: {exc}"
-    return None
+def _shots(folder: Path) -> list[Shot]:
+    return [Shot(folder / f"{name}.html", folder / "snapshots" / f"{name}.png", width, height)
+            for name, (width, height) in _VIEWS]
 
 
 @dataclass
@@ -168,11 +162,19 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
         put(name, render_page(built, lang=lang, vis_href=href, links=links).encode("utf-8"))
 
     facts = read_facts(graph)  # once for every page of the pack
+    # The browser starts now, while the pages are drawn: starting is most of its work.
+    browser, no_browser = None, None
+    if snapshots:
+        try:
+            browser = Browser()
+        except SnapshotError as exc:
+            no_browser = str(exc)
     # The data files are mostly the store's work, which Oxigraph does without holding
     # Python's lock, so they are made on a second thread while this one draws the pages
     # (on a large corpus each half takes about as long as the other).
-    background = ThreadPoolExecutor(max_workers=1)
+    background = ThreadPoolExecutor(max_workers=2)
     pending = background.submit(_data, graph)
+    shooting = None
     try:
         put(f"assets/{VIS_FILE}", vis_network_js().encode("utf-8"))
         home = [{"href": "index.html", "zh": "简报首页", "en": "Briefing index"}]
@@ -184,10 +186,8 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
         page("plan.html", (plans_overview_page if corpus else plan_page)(
             graph, result, today=today, facts=facts), 0,
             home + [{"href": "network.html", "zh": "协作网络", "en": "Coordination network"}])
-        # The snapshots of those two pages are taken while the rest of the pack is written:
-        # each browser spends most of its second starting up.
-        pool = ThreadPoolExecutor(max_workers=len(_VIEWS)) if snapshots else None
-        shots = [pool.submit(_shoot, folder, view) for view in _VIEWS] if pool else []
+        # Those two pages are pictured while the rest of the pack is written.
+        shooting = background.submit(browser.shoot, _shots(folder)) if browser else None
         for cluster in result.clusters:
             page(f"clusters/{cluster_page_name(cluster.number)}",
                  cluster_page(graph, result, cluster.number, today=today, facts=facts), 1, up)
@@ -202,21 +202,25 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
             page(f"units/{unit_page_name(unit)}",
                  unit_page(graph, result, unit, today=today, facts=facts), 1, up)
         data = pending.result()
+        failures = (shooting.result() if shooting else
+                    [no_browser] * len(_VIEWS) if no_browser else [])
     finally:
+        if browser is not None:
+            if shooting is not None and not shooting.done():  # the pack failed meanwhile
+                browser.kill()
+                shooting.exception()
+            browser.close()
         background.shutdown(wait=False, cancel_futures=True)
     for name, content in data.files:
         put(name, content)
 
     pictures = []
-    for (name, _size), shot in zip(_VIEWS, shots):
-        failure = shot.result()
+    for (name, _size), failure in zip(_VIEWS, failures):
         if failure:
-            warnings.append(failure)
+            warnings.append(f"snapshot of {name}.html skipped: {failure}")
             continue
         written.append(f"snapshots/{name}.png")
         pictures.append(f"snapshots/{name}.png")
-    if pool is not None:
-        pool.shutdown()
 
     figures, check = data.figures, data.check
     index = _index_html(graph, result, figures, check, units, pictures, data.query_csvs, lang,
