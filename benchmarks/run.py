@@ -1,10 +1,11 @@
 """Benchmark: how ipplan scales from the seed to a nation's plans. Prints one table.
 
 For each size it generates a corpus (benchmarks/generate.py; the seed itself for "seed") and
-times every step in a fresh process, so that peak memory is that size's: load and graph
-build, the analytics (co-assignment network, clustering, load, brokers), every saved SPARQL
-query, SHACL validation, the brief (every page and data file, without snapshots), writing and
-opening a workspace (``--store``), and the push to the embedded Bolt server (rows per second)
+times every step in fresh processes, so that each peak memory is that size's: one process for
+load and graph build, the analytics (co-assignment network, clustering, load, brokers), every
+saved SPARQL query, SHACL validation, the brief (every page and data file, without
+snapshots), writing and opening a workspace (``--store``); another, as a user's ``ipplan
+push`` is, for the push to the embedded Bolt server (rows per second), whose JVM runs in it,
 with every saved Cypher query. The same steps that depend on the store run again on rdflib's
 in-memory store, the baseline, each within a time budget; a cell shows Oxigraph's time and,
 in brackets, how many times longer rdflib took. For the seed it also times the README's
@@ -60,8 +61,14 @@ def corpus(size: str, work: Path) -> list[Path]:
     return [SEED] if size == "seed" else generate(work / "docs", int(size))
 
 
-def measure(size: str, engine: str, cypher: bool, brief: bool, budget: float | None) -> dict:
-    """Run every step once for one size on one engine; returns the figures."""
+def _peak_mb() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def measure(size: str, paths: list[Path], engine: str, brief: bool,
+            budget: float | None) -> dict:
+    """Run every step but the Bolt ones once for one size on one engine; returns the
+    figures."""
     import os
 
     os.environ["IPPLAN_ENGINE"] = engine
@@ -71,11 +78,9 @@ def measure(size: str, engine: str, cypher: bool, brief: bool, budget: float | N
     from ipplan.graph.store import open_workspace, triple_count, write_workspace
     from ipplan.graph.validate import validate
     from ipplan.pipeline import open_sources
-    from ipplan.errors import IpplanError
-    from ipplan.queries import load_queries, run_cypher, run_sparql
+    from ipplan.queries import load_queries, run_sparql
 
     work = Path(tempfile.mkdtemp(prefix="ipplan-bench-"))
-    paths = corpus(size, work)
     figures: dict = {"size": size, "engine": engine, "plans": len(paths), "s": {}}
     seconds = figures["s"]
     opened, seconds["load + build"] = _timed(lambda: open_sources(paths), budget)
@@ -121,27 +126,41 @@ def measure(size: str, engine: str, cypher: bool, brief: bool, budget: float | N
         analysis=result.parameters.key(), sources=[]))
     _stats, seconds["workspace: open + stats"] = _timed(
         lambda: reports.stats(open_workspace(store)))
-    # the embedded Bolt server's JVM runs in this process: its heap adds to the peak
-    figures["peak_mb_ipplan"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    if cypher:
-        from ipplan.bolt import embedded_server, push_graph, session_scope
+    figures["peak_mb"] = _peak_mb()
+    return figures
 
-        with session_scope() as session:
-            counts, pushed = _timed(lambda: push_graph(session, graph))
-            rows = sum(v for k, v in counts.items() if k.isupper())
-            figures["push_rows"] = rows
-            figures["push_rows_per_s"] = round(rows / pushed) if pushed else 0
-            for name, query in queries.items():
-                values = query.bind({"unit": "市科技局"} if "unit" in query.parameters else {})
-                try:
-                    _rows, seconds[f"Cypher {name}"] = _timed(
-                        lambda: run_cypher(session, query, values))
-                except IpplanError as exc:  # e.g. the server's query memory budget
-                    seconds[f"Cypher {name}"] = None
-                    figures.setdefault("failed", {})[f"Cypher {name}"] = str(exc)
-                    print(f"Cypher {name} failed at {size}: {exc}", file=sys.stderr)
-        embedded_server().stop()
-    figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+def measure_bolt(size: str, paths: list[Path]) -> dict:
+    """The push to the embedded Bolt server and every saved Cypher query, in a process of
+    their own, as a user's ``ipplan push`` or ``ipplan query run --engine cypher`` runs them:
+    the server's JVM runs in that process, and its memory is counted there."""
+    from ipplan.bolt import embedded_server, push_graph, session_scope
+    from ipplan.errors import IpplanError
+    from ipplan.graph.analytics import Parameters, analyse, write_analysis
+    from ipplan.pipeline import open_sources
+    from ipplan.queries import load_queries, run_cypher
+
+    figures: dict = {"size": size, "s": {}}
+    seconds = figures["s"]
+    graph = open_sources(paths).graph
+    write_analysis(graph, analyse(graph, Parameters()))  # some queries read the analysis
+    with session_scope() as session:
+        counts, pushed = _timed(lambda: push_graph(session, graph))
+        seconds["push to embedded Bolt"] = pushed
+        rows = sum(v for k, v in counts.items() if k.isupper())
+        figures["push_rows"] = rows
+        figures["push_rows_per_s"] = round(rows / pushed) if pushed else 0
+        for name, query in load_queries().items():
+            values = query.bind({"unit": "市科技局"} if "unit" in query.parameters else {})
+            try:
+                _rows, seconds[f"Cypher {name}"] = _timed(
+                    lambda: run_cypher(session, query, values))
+            except IpplanError as exc:  # e.g. the server's query memory budget
+                seconds[f"Cypher {name}"] = None
+                figures.setdefault("failed", {})[f"Cypher {name}"] = str(exc)
+                print(f"Cypher {name} failed at {size}: {exc}", file=sys.stderr)
+    embedded_server().stop()
+    figures["peak_mb"] = _peak_mb()
     return figures
 
 
@@ -193,21 +212,49 @@ def table(results: list[dict], baselines: dict[str, dict], budget: float | None,
                 "s", {}).get(step, _NOT_RUN), budget, compared))
     if any("push_rows_per_s" in r for r in results):
         row("push to embedded Bolt (rows/s)", lambda r: f"{r.get('push_rows_per_s', 0):,}")
-    row("peak memory (MB)", lambda r: r.get("peak_mb", "–"))
-    if any("push_rows_per_s" in r for r in results):
-        row("peak memory before the embedded server's JVM starts (MB)",
-            lambda r: r.get("peak_mb_ipplan", "–"))
+    row("peak memory: load to workspace (MB)", lambda r: r.get("peak_mb", "–"))
+    if any("peak_mb_bolt" in r for r in results):
+        row("peak memory: push and Cypher, the server's JVM included (MB)",
+            lambda r: r.get("peak_mb_bolt", "–"))
     return "\n".join(out)
 
 
-def _child(size: str, engine: str, args: argparse.Namespace) -> dict:
-    command = [sys.executable, __file__, "--one", size, "--engine", engine]
-    command += ["--no-cypher"] * args.no_cypher + ["--no-brief"] * args.no_brief
+def _child(size: str, docs: Path, engine: str, args: argparse.Namespace, part: str) -> dict:
+    command = [sys.executable, __file__, "--one", size, "--docs", str(docs), "--engine", engine,
+               "--part", part]
+    command += ["--no-brief"] * args.no_brief
     command += ["--budget", str(args.budget)] if engine == "rdflib" and args.budget else []
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        sys.exit(f"benchmark of size {size} ({engine}) failed: {done.stderr.strip()[-800:]}")
+        sys.exit(f"benchmark of size {size} ({engine}, {part}) failed: "
+                 f"{done.stderr.strip()[-800:]}")
+    if done.stderr.strip():
+        print(done.stderr.strip(), file=sys.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_size(size: str, args: argparse.Namespace) -> tuple[dict, dict | None]:
+    """One size: its corpus generated once, then each part in a fresh process (so that each
+    peak memory is that part's alone); the figures on Oxigraph and on the baseline."""
+    with tempfile.TemporaryDirectory(prefix="ipplan-bench-corpus-") as work:
+        docs = Path(work)
+        if size != "seed":
+            corpus(size, docs)
+        else:
+            docs = SEED.parent
+        figures = _child(size, docs, "oxigraph", args, "store")
+        if not args.no_cypher:
+            bolt = _child(size, docs, "oxigraph", args, "bolt")
+            figures["s"].update(bolt["s"])
+            figures["failed"] = {**figures.get("failed", {}), **bolt.get("failed", {})}
+            figures["push_rows_per_s"] = bolt["push_rows_per_s"]
+            figures["peak_mb_bolt"] = bolt["peak_mb"]
+        baseline = None if args.no_baseline else _child(size, docs, "rdflib", args, "store")
+    return figures, baseline
+
+
+def _documents(size: str, docs: Path) -> list[Path]:
+    return [SEED] if size == "seed" else sorted((docs / "docs").glob("*"))
 
 
 def main() -> None:
@@ -220,17 +267,23 @@ def main() -> None:
                         help="seconds each baseline step may take (default 120)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="oxigraph", help=argparse.SUPPRESS)
+    parser.add_argument("--docs", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=("store", "bolt"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
+        paths = _documents(args.one, args.docs)
+        if args.part == "bolt":
+            print(json.dumps(measure_bolt(args.one, paths)))
+            return
         budget = args.budget if args.engine == "rdflib" else None
-        print(json.dumps(measure(args.one, args.engine, not args.no_cypher, not args.no_brief,
-                                 budget)))
+        print(json.dumps(measure(args.one, paths, args.engine, not args.no_brief, budget)))
         return
     results, baselines = [], {}
     for size in args.sizes:
-        results.append(_child(size, "oxigraph", args))
-        if not args.no_baseline:
-            baselines[size] = _child(size, "rdflib", args)
+        figures, baseline = measure_size(size, args)
+        results.append(figures)
+        if baseline is not None:
+            baselines[size] = baseline
         # the table so far, so that a run stopped at a large size keeps what it measured
         print(f"done: {size}\n" + table(results, baselines,
                                         None if args.no_baseline else args.budget, None),
