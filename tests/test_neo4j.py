@@ -219,3 +219,32 @@ def test_jvm_keeps_its_signal_handlers(tmp_path):
                            text=True, timeout=300, stdin=subprocess.DEVNULL)
     assert child.returncode == 0, (child.returncode, child.stderr[-500:])
     assert child.stdout.strip() == "done"
+
+
+def test_embedded_queries_may_sort_more_than_half_the_heap(tmp_path):
+    """ArcadeDB's own budget (half the heap, by an estimate several times the real size)
+    refused collaboration-pairs at 100,000 measures. A small heap shows the same at a small
+    size: 400,000 sorted rows in 256 MB were refused with the default budget."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from ipplan.bolt import embedded_server, session_scope\n"
+        "with session_scope() as s:\n"
+        "    rows = s.run('UNWIND range(1, 400000) AS i WITH i, toString(i) AS s '\n"
+        "                 'RETURN i, s ORDER BY s DESC').values()\n"
+        "embedded_server().stop()\n"
+        "print(len(rows), rows[0])\n")
+
+    def child(jvm_args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=300, stdin=subprocess.DEVNULL,
+                              env={**os.environ, "ARCADEDB_JVM_ARGS": jvm_args})
+
+    done = child("-Xmx256m")
+    assert done.returncode == 0, done.stderr[-800:]
+    assert done.stdout.strip() == "400000 [99999, '99999']"
+    # the same with ArcadeDB's default budget, which a user may still ask for
+    refused = child("-Xmx256m -Darcadedb.queryMaxHeapRAM=128")
+    assert refused.returncode != 0 and "Query heap budget exceeded" in refused.stderr
