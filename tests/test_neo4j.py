@@ -248,3 +248,30 @@ def test_embedded_queries_may_sort_more_than_half_the_heap(tmp_path):
     # the same with ArcadeDB's default budget, which a user may still ask for
     refused = child("-Xmx256m -Darcadedb.queryMaxHeapRAM=128")
     assert refused.returncode != 0 and "Query heap budget exceeded" in refused.stderr
+
+
+@pytest.mark.parametrize("jvm_args, collectors", [
+    ("", ["Copy", "MarkSweepCompact"]),  # ipplan's choice: the serial collector
+    ("-XX:+UseG1GC", ["G1 Young Generation", "G1 Concurrent GC", "G1 Old Generation"]),
+])
+def test_embedded_server_collector(tmp_path, jvm_args, collectors):
+    """The embedded JVM runs the serial collector unless ARCADEDB_JVM_ARGS names another; the
+    JVM refuses to start with two."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import jpype\n"
+        "from ipplan.bolt import embedded_server, session_scope\n"
+        "with session_scope() as s:\n"
+        "    assert s.run('RETURN 1 AS one').single()['one'] == 1\n"
+        "    beans = jpype.JClass('java.lang.management.ManagementFactory')"
+        ".getGarbageCollectorMXBeans()\n"
+        "    print(sorted(str(bean.getName()) for bean in beans))\n"
+        "embedded_server().stop()\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "ARCADEDB_JVM_ARGS": jvm_args})
+    assert done.returncode == 0, done.stderr[-800:]
+    assert done.stdout.strip() == str(sorted(collectors))

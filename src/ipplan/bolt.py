@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -97,7 +98,8 @@ class EmbeddedServer:
                         self._folder, password,
                         {"server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
                          "bolt_port": bolt_port, "http_port": http_port, "host": "127.0.0.1"},
-                        jvm_kwargs={"jvm_args": [f"-Djava.util.logging.config.file={quiet}"]})
+                        jvm_kwargs={"jvm_args": [f"-Djava.util.logging.config.file={quiet}",
+                                                 *_collector_args()]})
                     server.start()
                 database = server.create_database(self.DATABASE)
                 for statement in _constraint_statements():  # the schema comes with the database
@@ -162,6 +164,16 @@ def _unhook_jpype_from_pythons_gc() -> None:
         return
     hook = getattr(_jpype, "_collect", None)
     gc.callbacks[:] = [callback for callback in gc.callbacks if callback is not hook]
+
+
+def _collector_args() -> list[str]:
+    """The serial garbage collector, unless ARCADEDB_JVM_ARGS names one (the JVM refuses
+    two). G1, the JVM's default, grows the heap ahead of need and its threads compete with
+    Python for the cores: the push and the saved Cypher of 20,000 measures peaked at 2.2-2.4 GB
+    with it and at 1.5 GB with the serial collector, at the same speed."""
+    if re.search(r"-XX:\+Use\w+GC\b", os.environ.get("ARCADEDB_JVM_ARGS", "")):
+        return []
+    return ["-XX:+UseSerialGC"]
 
 
 QUERY_HEAP_SHARE = 0.75
