@@ -69,7 +69,7 @@ class Browser:
     """A headless Chromium of our own, for the time of a ``with`` block.
 
     It starts when made (raising :class:`SnapshotError` when there is none to run) and
-    :meth:`shoot` waits for it; everything it does must be done within ``timeout`` seconds.
+    :meth:`shoot` waits for it; each :meth:`shoot` must be done within ``timeout`` seconds.
     """
 
     def __init__(self, *, timeout: float = 90.0) -> None:
@@ -193,6 +193,7 @@ class Browser:
         not yet taken."""
         outcome: list[str | None] = [None] * len(shots)
         settled: set[int] = set()
+        self._deadline = time.monotonic() + self.timeout
         try:
             sessions = {}
             for number, shot in enumerate(shots):
