@@ -276,12 +276,3 @@ def _write_png(target: Path, data: bytes) -> None:
     partial = target.with_name(f".{target.name}.tmp.png")
     partial.write_bytes(data)
     os.replace(partial, target)
-
-
-def snapshot(page: Path, target: Path, *, width: int = 1600, height: int = 1000,
-             timeout: float = 90.0) -> None:
-    """Render one ``page`` to ``target`` (PNG)."""
-    with Browser(timeout=timeout) as browser:
-        failure = browser.shoot([Shot(page, target, width, height)])[0]
-    if failure:
-        raise SnapshotError(failure)
