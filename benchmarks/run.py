@@ -237,11 +237,7 @@ def measure_size(size: str, args: argparse.Namespace) -> tuple[dict, dict | None
     """One size: its corpus generated once, then each part in a fresh process (so that each
     peak memory is that part's alone); the figures on Oxigraph and on the baseline."""
     with tempfile.TemporaryDirectory(prefix="ipplan-bench-corpus-") as work:
-        docs = Path(work)
-        if size != "seed":
-            corpus(size, docs)
-        else:
-            docs = SEED.parent
+        docs = corpus(size, Path(work))[0].parent
         figures = _child(size, docs, "oxigraph", args, "store")
         if not args.no_cypher:
             bolt = _child(size, docs, "oxigraph", args, "bolt")
@@ -254,7 +250,8 @@ def measure_size(size: str, args: argparse.Namespace) -> tuple[dict, dict | None
 
 
 def _documents(size: str, docs: Path) -> list[Path]:
-    return [SEED] if size == "seed" else sorted((docs / "docs").glob("*"))
+    """The files :func:`corpus` wrote into ``docs``."""
+    return [SEED] if size == "seed" else sorted(docs.glob("plan-*.txt"))
 
 
 def main() -> None:
