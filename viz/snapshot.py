@@ -3,7 +3,7 @@
 One browser takes every picture of a pack. It is started as soon as the pack is begun (it
 spends most of a second starting, while Python draws the pages) and driven over the Chrome
 DevTools protocol on a pipe (``--remote-debugging-pipe``: JSON messages ending in a NUL byte,
-read from the browser's fd 4 and written to its fd 3): one tab per page, all loading at once,
+read from the browser's fd 4 and written to its fd 3): one window per page, all loading at once,
 each pictured when its network is drawn (``window.ipplanReady``, set by ``page.js``) or, for a
 page without one, when ``SETTLE_MS`` have passed since it loaded. Nothing is fetched from the
 network: the flags keep the browser's own traffic off, and every http(s) request a page makes
@@ -80,14 +80,13 @@ class Browser:
         shell = shutil.which("bash")
         if shell is None:  # it puts the protocol's pipes on the fds Chromium reads
             raise SnapshotError("bash is needed to start Chromium")
-        self.binary = binary
         self.timeout = timeout
         self._profile = tempfile.TemporaryDirectory(prefix="ipplan-chromium-")
         self._log = tempfile.TemporaryFile()
         self._buffer = b""
         self._events: list[dict[str, Any]] = []
         self._last_id = 0
-        self._deadline = time.monotonic() + timeout
+        self._deadline = 0.0  # set by shoot() and close() for their own work
         # Pipe ends are moved above fd 9 so that bash can put them on fds 3 and 4 without
         # closing one it still needs.
         ours_in, theirs_out = os.pipe()
