@@ -349,28 +349,26 @@ Rows = list[tuple[Any, ...]]
 _CONTAINMENT = ("HAS_THEME", "HAS_TASK", "HAS_MEASURE")
 
 
-def _node_rows(graph: Graph, label: str) -> tuple[Columns, Rows]:
-    """One label's nodes: column names and value tuples, sorted by id."""
-    from operator import itemgetter
-
-    from ipplan.graph.sparql import select_values
-    from ipplan.graph.vocab import PREFIXES
-
-    columns, rows = select_values(graph, _NODES[label], prefixes=PREFIXES)
-    rows.sort(key=itemgetter(columns.index("id")))
-    return columns, rows
-
-
-def _relationship_rows(graph: Graph, text: str) -> tuple[Columns, Rows]:
-    """One relationship's rows: columns ``a``, ``b`` and properties, sorted by ``a``, ``b``."""
+def _rows(graph: Graph, text: str, *keys: str) -> tuple[Columns, Rows]:
+    """A query's column names and value tuples, sorted by the ``keys`` columns."""
     from operator import itemgetter
 
     from ipplan.graph.sparql import select_values
     from ipplan.graph.vocab import PREFIXES
 
     columns, rows = select_values(graph, text, prefixes=PREFIXES)
-    rows.sort(key=itemgetter(columns.index("a"), columns.index("b")))
+    rows.sort(key=itemgetter(*(columns.index(key) for key in keys)))
     return columns, rows
+
+
+def _node_rows(graph: Graph, label: str) -> tuple[Columns, Rows]:
+    """One label's nodes, sorted by id."""
+    return _rows(graph, _NODES[label], "id")
+
+
+def _relationship_rows(graph: Graph, text: str) -> tuple[Columns, Rows]:
+    """One relationship's rows: columns ``a``, ``b`` and properties, sorted by ``a``, ``b``."""
+    return _rows(graph, text, "a", "b")
 
 
 def _extract(graph: Graph) -> tuple[dict[str, tuple[Columns, Rows]],
