@@ -369,3 +369,78 @@ def test_a_corpus_pack_gives_each_plan_its_page(tmp_path, browser):
             assert page.evaluate("document.title").startswith("方案结构：")
         assert measures == 300
         assert visit.clean(), (visit.blocked, visit.failed, visit.errors)
+
+
+def test_a_corpus_overview_names_places_and_sets_clusters_in_rows(tmp_path, browser):
+    """Past the unit limit a corpus opens on its clusters: each says which jurisdiction it
+    works in, and clusters that share nothing sit in rows in order of place (not on the
+    ring one spring layout makes of them), large enough to read."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+    from ipplan.graph.analytics import analyse
+    from ipplan.pipeline import open_sources
+    from ipplan.viz.pages import network_page
+    from ipplan.viz.render import write_page
+
+    graph = open_sources(generate(tmp_path / "docs", 480, seed=11)).graph  # eight cities
+    result = analyse(graph)
+    page = network_page(graph, result, today="2026-11-25", aggregate_above=20)
+    assert page.kind == "clusters" and len(page.nodes) == len(result.clusters) >= 8
+    place_of = {str(u): str(p) for u, p in graph.query(
+        "SELECT ?u ?p WHERE { ?u ipp:jurisdiction/skos:prefLabel ?p FILTER (lang(?p) = 'zh') }",
+        initNs={"ipp": "https://w3id.org/ipplan/ontology#",
+                "skos": "http://www.w3.org/2004/02/skos/core#"})}
+    members = {f"cluster-{c.number}": c.members for c in result.clusters}
+    for node in page.nodes:
+        places = sorted({place_of[u] for u in members[node["id"]]})
+        assert len(places) == 1  # units belong to the jurisdiction whose plan names them
+        assert node["label_zh"].split("\n")[0] == places[0]
+        assert f"地区：{places[0]}" in node["tip_zh"] and places[0] in node["search"]
+    # Reading the rows left to right, top to bottom, gives the clusters in order of place.
+    reading = sorted(page.nodes, key=lambda n: (n["y"], n["x"]))
+    assert [(n["label_zh"].split("\n")[0], int(n["cluster"])) for n in reading] == sorted(
+        (n["label_zh"].split("\n")[0], int(n["cluster"])) for n in page.nodes)
+    rows = {n["y"] for n in page.nodes}
+    assert 1 < len(rows) < len(page.nodes)
+    write_page(page, tmp_path / "network.html")
+    with Visit(browser, tmp_path) as visit:
+        shown = visit.open(tmp_path / "network.html")
+        assert shown.evaluate("ipplan.network.getScale()") > 0.5  # the ring drew them at 0.3
+        box = shown.evaluate("""() => { const c = document.querySelector('#network canvas');
+            const r = c.getBoundingClientRect(); return [r.width, r.height]; }""")
+        centres = shown.evaluate("""() => Object.values(ipplan.network.getPositions())
+            .map(p => ipplan.network.canvasToDOM(p))""")
+        assert all(0 < p["x"] < box[0] and 0 < p["y"] < box[1] for p in centres)
+        assert visit.clean(), (visit.blocked, visit.failed, visit.errors)
+
+
+def test_pieces_of_a_graph_are_laid_out_apart_in_order():
+    """A connected piece keeps its own spring layout inside its block; the pieces follow
+    each other in rows, never overlapping; a connected graph is laid out as before."""
+    import networkx as nx
+
+    from ipplan.viz.pages import _pieces_in_rows, _positions
+
+    G = nx.Graph()
+    G.add_weighted_edges_from([("a", "b", 2), ("b", "c", 1), ("c", "a", 1), ("f", "g", 1)])
+    G.add_nodes_from(["d", "e", "h", "i", "j"])
+    positions = _pieces_in_rows(G, order=lambda n: n)
+    assert positions == _pieces_in_rows(G.copy(), order=lambda n: n)  # seeded
+    pieces = [["a", "b", "c"], ["d"], ["e"], ["f", "g"], ["h"], ["i"], ["j"]]
+    boxes = []
+    for piece in pieces:
+        xs, ys = [positions[n][0] for n in piece], [positions[n][1] for n in piece]
+        boxes.append((min(xs) - 100, min(ys) - 85, max(xs) + 100, max(ys) + 85))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    firsts = sorted(pieces, key=lambda piece: (boxes[pieces.index(piece)][1],
+                                               boxes[pieces.index(piece)][0]))
+    assert [p[0] for p in firsts] == ["a", "d", "e", "f", "h", "i", "j"]  # in rows, in order
+    assert len({round(box[1]) for box in boxes}) > 1  # more than one row
+    connected = nx.path_graph(["x", "y", "z"])
+    nx.set_edge_attributes(connected, 1, "weight")
+    assert _pieces_in_rows(connected, order=lambda n: n) == _positions(
+        connected, weight="weight", scale=900.0)

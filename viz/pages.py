@@ -234,6 +234,40 @@ def _positions(G: nx.Graph, seed: int = 7, scale: float = 900.0, weight: str | N
             for n, (x, y) in sorted(layout.items())}
 
 
+def _pieces_in_rows(G: nx.Graph, order: Any, weight: str | None = "weight",
+                    cell: tuple[float, float] = (200.0, 170.0)) -> dict[Any, tuple[float, float]]:
+    """Seeded layout of a graph in several unconnected pieces: each piece laid out on its own
+    and the pieces set in rows, in the order of ``order(node)`` of their first node (one
+    spring layout of them all puts unconnected pieces on a ring, far apart). A connected
+    graph gets :func:`_positions`."""
+    pieces = [sorted(piece, key=order) for piece in nx.connected_components(G)]
+    if len(pieces) <= 1:
+        return _positions(G, weight=weight, scale=900.0)
+    pieces.sort(key=lambda piece: order(piece[0]))
+    laid = []  # (positions relative to the piece's top-left corner, width, height)
+    for piece in pieces:
+        if len(piece) == 1:
+            laid.append(({piece[0]: (cell[0] / 2, cell[1] / 2)}, *cell))
+            continue
+        inner = _positions(G.subgraph(piece), weight=weight,
+                           scale=0.6 * cell[0] * math.sqrt(len(piece)))
+        xs, ys = [x for x, _ in inner.values()], [y for _, y in inner.values()]
+        left, top = min(xs) - cell[0] / 2, min(ys) - cell[1] / 2
+        laid.append(({n: (x - left, y - top) for n, (x, y) in inner.items()},
+                     max(xs) - min(xs) + cell[0], max(ys) - min(ys) + cell[1]))
+    area = sum(width * height for _, width, height in laid)
+    row_width = max(max(width for _, width, _ in laid), 1.6 * math.sqrt(area))
+    positions: dict[Any, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for inner, width, height in laid:
+        if x and x + width > row_width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        for node, (dx, dy) in inner.items():
+            positions[node] = (round(x + dx, 1), round(y + dy, 1))
+        x, row_height = x + width, max(row_height, height)
+    return positions
+
+
 def _unit_themes(facts: _Facts) -> dict[str, set[str]]:
     """The themes each unit works in (computed once per set of facts)."""
     if facts.unit_themes is None:
@@ -720,23 +754,33 @@ def cluster_overview_page(graph: Graph, result: Analysis, *, today: str,
         if ca and cb and ca != cb:
             weight = H[ca][cb]["weight"] + data["weight"] if H.has_edge(ca, cb) else data["weight"]
             H.add_edge(ca, cb, weight=weight)
-    positions = _positions(H, weight="weight", scale=900.0)
+    # Several jurisdictions (a corpus): each cluster says where it works, and the clusters
+    # of one place sit side by side.
+    several = len({_plain(p["place"]) for p in facts.plans}) > 1
+    places = _cluster_places(result, facts) if several else {}
+    positions = _pieces_in_rows(H, lambda n: (places.get(n, ("",))[0], n))
     net = _network()
     for c in result.clusters:
         theme = facts.themes.get(c.top_theme, {})
         x, y = positions[c.number]
         names = "、".join(result.units[u].name for u in c.members[:8])
+        where_zh, where_en = places.get(c.number, ("", ""))
         net.add_node(f"cluster-{c.number}", label=f"{c.number}", x=x, y=y,
                      size=round(12 + 3 * math.sqrt(len(c.members)), 1),
                      color=PALETTE[(c.number - 1) % len(PALETTE)], level="cluster",
-                     label_zh=f"聚类 {c.number}（{len(c.members)}）",
-                     label_en=f"Cluster {c.number} ({len(c.members)})",
-                     tip_zh=[f"聚类 {c.number}：{len(c.members)} 个单位", names,
-                             f"主要主题：{_plain(theme.get('title'))}"],
-                     tip_en=[f"Cluster {c.number}: {len(c.members)} units", names,
-                             f"top theme: {theme.get('number', '—')}"],
+                     label_zh=(f"{where_zh}\n" if where_zh else "")
+                     + f"聚类 {c.number}（{len(c.members)}）",
+                     label_en=(f"{where_en}\n" if where_en else "")
+                     + f"Cluster {c.number} ({len(c.members)})",
+                     tip_zh=[f"聚类 {c.number}：{len(c.members)} 个单位"]
+                     + ([f"地区：{where_zh}"] if where_zh else [])
+                     + [names, f"主要主题：{_plain(theme.get('title'))}"],
+                     tip_en=[f"Cluster {c.number}: {len(c.members)} units"]
+                     + ([f"Jurisdiction: {where_en}"] if where_en else [])
+                     + [names, f"top theme: {theme.get('number', '—')}"],
                      themes=[c.top_theme] if c.top_theme else [], cluster=str(c.number),
-                     kind="", search=[f"{c.number}"] + [result.units[u].name for u in c.members],
+                     kind="", search=[f"{c.number}"] + ([where_zh] if where_zh else [])
+                     + [result.units[u].name for u in c.members],
                      link=f"clusters/{cluster_page_name(c.number)}")
     for a, b, data in sorted(H.edges(data=True)):
         net.add_edge(f"cluster-{a}", f"cluster-{b}", width=round(min(1 + math.log2(
@@ -754,6 +798,27 @@ def cluster_overview_page(graph: Graph, result: Analysis, *, today: str,
                 notes_zh=f"单位过多（{result.network.number_of_nodes()} 个），按聚类汇总显示；点击聚类查看详情。",
                 notes_en=(f"Too many units to read ({result.network.number_of_nodes()}): shown "
                           "as clusters; click a cluster to open it."))
+
+
+def _cluster_places(result: Analysis, facts: _Facts) -> dict[int, tuple[str, str]]:
+    """Where each cluster works, in Chinese and English: the jurisdictions of the plans that
+    name its members (泰昌市; 泰昌市、隆瑞市; 泰昌市等3地)."""
+    place_of = {str(p["p"]): (_plain(p["place"]),
+                              _plain(p.get("place_en")) or _plain(p["place"]))
+                for p in facts.plans}
+    named = {}
+    for c in result.clusters:
+        found = sorted({place_of[str(facts.measures[m]["plan"])]
+                        for u in c.members for m, _role in facts.by_unit.get(u, ())
+                        if str(facts.measures[m]["plan"]) in place_of})
+        if not found:
+            continue
+        if len(found) <= 2:
+            named[c.number] = ("、".join(zh for zh, _ in found), " and ".join(en for _, en in found))
+        else:
+            named[c.number] = (f"{found[0][0]}等{len(found)}地",
+                               f"{found[0][1]} and {len(found) - 1} more")
+    return named
 
 
 def plans_overview_page(graph: Graph, result: Analysis, *, today: str,
