@@ -337,15 +337,20 @@ def test_indexed_filter_choices_pick_what_a_plain_list_picks():
     assert [f["value"] for f in pages[1].filters["cluster"]] == ["2", "5"]
 
 
-def test_a_corpus_pack_gives_each_plan_its_page(tmp_path, browser):
-    """Past three plans one page of every plan's structure is too big to open: plan.html
-    shows the plans, each opening its own page, whose unit links lead into the pack."""
+def _corpus(folder: Path, measures: int) -> list[Path]:
+    """Plan documents of several cities, written by the benchmark's seeded generator."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from generate import generate
 
-    docs = generate(tmp_path / "docs", 300, seed=11)  # five cities' plans
+    return generate(folder, measures, seed=11)
+
+
+def test_a_corpus_pack_gives_each_plan_its_page(tmp_path, browser):
+    """Past three plans one page of every plan's structure is too big to open: plan.html
+    shows the plans, each opening its own page, whose unit links lead into the pack."""
+    docs = _corpus(tmp_path / "docs", 300)  # five cities' plans
     folder = tmp_path / "briefing"
     result = run_ipplan("brief", *docs, "-o", folder, "--no-snapshots")
     assert result.code == 0, result.err
@@ -375,16 +380,12 @@ def test_a_corpus_overview_names_places_and_sets_clusters_in_rows(tmp_path, brow
     """Past the unit limit a corpus opens on its clusters: each says which jurisdiction it
     works in, and clusters that share nothing sit in rows in order of place (not on the
     ring one spring layout makes of them), large enough to read."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from generate import generate
     from ipplan.graph.analytics import analyse
     from ipplan.pipeline import open_sources
     from ipplan.viz.pages import network_page
     from ipplan.viz.render import write_page
 
-    graph = open_sources(generate(tmp_path / "docs", 480, seed=11)).graph  # eight cities
+    graph = open_sources(_corpus(tmp_path / "docs", 480)).graph  # eight cities
     result = analyse(graph)
     page = network_page(graph, result, today="2026-11-25", aggregate_above=20)
     assert page.kind == "clusters" and len(page.nodes) == len(result.clusters) >= 8
@@ -436,9 +437,8 @@ def test_pieces_of_a_graph_are_laid_out_apart_in_order():
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
-    firsts = sorted(pieces, key=lambda piece: (boxes[pieces.index(piece)][1],
-                                               boxes[pieces.index(piece)][0]))
-    assert [p[0] for p in firsts] == ["a", "d", "e", "f", "h", "i", "j"]  # in rows, in order
+    reading = sorted(zip(boxes, pieces), key=lambda box_piece: (box_piece[0][1], box_piece[0][0]))
+    assert [piece[0] for _box, piece in reading] == ["a", "d", "e", "f", "h", "i", "j"]  # rows
     assert len({round(box[1]) for box in boxes}) > 1  # more than one row
     connected = nx.path_graph(["x", "y", "z"])
     nx.set_edge_attributes(connected, 1, "weight")

@@ -808,9 +808,9 @@ def _cluster_places(result: Analysis, facts: _Facts) -> dict[int, tuple[str, str
                 for p in facts.plans}
     named = {}
     for c in result.clusters:
-        found = sorted({place_of[str(facts.measures[m]["plan"])]
-                        for u in c.members for m, _role in facts.by_unit.get(u, ())
-                        if str(facts.measures[m]["plan"]) in place_of})
+        plans = {str(facts.measures[m]["plan"])
+                 for u in c.members for m, _role in facts.by_unit.get(u, ())}
+        found = sorted({place_of[plan] for plan in plans if plan in place_of})
         if not found:
             continue
         if len(found) <= 2:
