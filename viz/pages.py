@@ -189,15 +189,22 @@ def _subtitle(facts: _Facts, today: str, plans: list[dict[str, Any]] | None = No
     """The plans a page draws from (all of them unless ``plans``), and the date."""
     plans = facts.plans if plans is None else plans
     if len(plans) > CORPUS_ABOVE:  # a corpus: name it by its size, not by every title
-        def count() -> int:
-            return len({_plain(p["place"]) for p in plans})
-
-        places = _derived(facts, "places", count) if plans is facts.plans else count()
+        places = _place_count(facts) if plans is facts.plans else _places(plans)
         return (f"{len(plans)}份方案，{places}个地区 · 生成于 {today}",
                 f"{len(plans)} plans of {places} jurisdictions · made {today}")
     titles = "；".join(_plain(p["title"]) for p in plans)
     files = ", ".join(_plain(p["source"]) for p in plans)
     return (f"{titles}（{files}）· 生成于 {today}", f"{titles} ({files}) · made {today}")
+
+
+def _places(plans: list[dict[str, Any]]) -> int:
+    """How many jurisdictions ``plans`` come from."""
+    return len({_plain(p["place"]) for p in plans})
+
+
+def _place_count(facts: _Facts) -> int:
+    """How many jurisdictions all the plans come from (counted once per set of facts)."""
+    return _derived(facts, "places", lambda: _places(facts.plans))
 
 
 def _cluster_of(result: Analysis) -> dict[str, int]:
@@ -756,8 +763,7 @@ def cluster_overview_page(graph: Graph, result: Analysis, *, today: str,
             H.add_edge(ca, cb, weight=weight)
     # Several jurisdictions (a corpus): each cluster says where it works, and the clusters
     # of one place sit side by side.
-    several = len({_plain(p["place"]) for p in facts.plans}) > 1
-    places = _cluster_places(result, facts) if several else {}
+    places = _cluster_places(result, facts) if _place_count(facts) > 1 else {}
     positions = _pieces_in_rows(H, lambda n: (places.get(n, ("",))[0], n))
     net = _network()
     for c in result.clusters:
