@@ -4,6 +4,8 @@ the RDF facts, wiping one plan only, and one-line errors for servers that are no
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,29 @@ def test_python_keeps_its_speed_beside_the_jvm(bolt):
     assert not any(callback is _jpype._collect for callback in gc.callbacks)
 
 
+def test_the_servers_log_stays_off_stderr(tmp_path):
+    """A SEVERE message of the embedded server (as when a push is stopped half-way) is not
+    printed: ArcadeDB's logger would write it, with its stack trace, to the terminal."""
+    script = tmp_path / "log.py"
+    script.write_text(
+        "import jpype\n"
+        "from ipplan.bolt import embedded_server\n"
+        "server = embedded_server()\n"
+        "server.start()\n"
+        "level = jpype.JClass('java.util.logging.Level')\n"
+        "jpype.JClass('com.arcadedb.log.LogManager').instance().log(\n"
+        "    'test', level.SEVERE, 'probe %s', jpype.JClass('java.lang.Exception')('x'),\n"
+        "    jpype.JArray(jpype.JObject)(['from the test']))\n"
+        "jpype.JClass('java.util.logging.Logger').getLogger('com.arcadedb').severe('probe 2')\n"
+        "server.stop()\n"
+        "print('done')\n", "utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=env, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout == "done\n", done.stderr
+    assert done.stderr == ""
+
+
 def test_the_driver_packs_bolt_messages_in_rust():
     """neo4j-rust-ext is a dependency: without it the driver quietly packs and unpacks every
     Bolt message in Python (about a tenth of a push's time at 20,000 measures)."""
@@ -184,8 +209,6 @@ def test_no_java_left_behind_and_nothing_written_here(tmp_path):
 
 def test_sigterm_stops_the_embedded_server_cleanly(tmp_path):
     import signal
-    import subprocess
-    import sys
     import tempfile
 
     before = set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*"))
@@ -211,9 +234,6 @@ def test_jvm_keeps_its_signal_handlers(tmp_path):
     before the JVM, so the JVM's next implicit null check killed the process. The embedded
     server now turns faulthandler off before the JVM starts; this child does what pytest did
     (without the fix it dies with SIGSEGV within a few thousand statements)."""
-    import subprocess
-    import sys
-
     script = (
         "import faulthandler\nfaulthandler.enable()\n"
         "from ipplan.bolt import embedded_server, session_scope\n"
@@ -234,9 +254,6 @@ def test_embedded_queries_may_sort_more_than_half_the_heap(tmp_path):
     refused collaboration-pairs at 100,000 measures. A small heap shows the same at a small
     size: 400,000 sorted rows in 256 MB were refused with the default budget."""
     import os
-    import subprocess
-    import sys
-
     script = (
         "from ipplan.bolt import embedded_server, session_scope\n"
         "with session_scope() as s:\n"
@@ -266,9 +283,6 @@ def test_embedded_server_collector(tmp_path, jvm_args, collectors):
     """The embedded JVM runs the serial collector unless ARCADEDB_JVM_ARGS names another; the
     JVM refuses to start with two."""
     import os
-    import subprocess
-    import sys
-
     script = (
         "import jpype\n"
         "from ipplan.bolt import embedded_server, session_scope\n"

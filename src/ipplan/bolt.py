@@ -106,6 +106,7 @@ class EmbeddedServer:
                     with contextlib.suppress(Exception):  # else the push tries it once more
                         database.command("opencypher", statement)
                 _unhook_jpype_from_pythons_gc()
+                _keep_server_logs_off_stderr()
                 _give_queries_the_heap()
             except Exception as exc:
                 self._cleanup()
@@ -164,6 +165,21 @@ def _unhook_jpype_from_pythons_gc() -> None:
         return
     hook = getattr(_jpype, "_collect", None)
     gc.callbacks[:] = [callback for callback in gc.callbacks if callback is not hook]
+
+
+def _keep_server_logs_off_stderr() -> None:
+    """ArcadeDB's logger puts a console handler on Java's root logger whatever the logging
+    configuration says, so the server's own messages reached the user's terminal: a push
+    stopped with Ctrl-C printed SEVERE lines and Java stack traces (a client gone in the
+    middle of a write) above "ipplan: interrupted". What goes wrong in the server reaches
+    ipplan as a Bolt error and is told in one line; its log stays quiet."""
+    import jpype
+
+    off = jpype.JClass("java.util.logging.Level").OFF
+    root = jpype.JClass("java.util.logging.Logger").getLogger("")
+    root.setLevel(off)
+    for handler in root.getHandlers():
+        handler.setLevel(off)
 
 
 def _collector_args() -> list[str]:
