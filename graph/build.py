@@ -3,7 +3,8 @@
 Every IRI is derived from the plan id, the document's numbering and the canonical unit name
 (see :mod:`graph.vocab`), and the graph has no blank nodes, so the same document always gives
 the same graph. Units are scoped to the plan's jurisdiction: two cities' 市科技局 are two
-units, while two plans of one city share theirs.
+units, while two plans of one city share theirs, and the plans of one province share its
+provincial units (省市场监督管理局).
 """
 
 from __future__ import annotations
@@ -117,7 +118,9 @@ def _add_plan(add: Add, plan: Plan, registry: Registry) -> None:
             unit = registry.resolve(assignment.unit, plan.jurisdiction)
             unit_node = units.get(unit.name)
             if unit_node is None:
-                unit_node = units[unit.name] = _add_unit(add, unit, place)
+                home = place if unit.jurisdiction == plan.jurisdiction else _add_jurisdiction(
+                    add, unit.jurisdiction, registry)
+                unit_node = units[unit.name] = _add_unit(add, unit, home)
             if unit.name != assignment.unit:
                 add((unit_node, SKOS.altLabel, Literal(assignment.unit, lang="zh")))
             positions[assignment.role] += 1

@@ -4,7 +4,12 @@ The registry is a CSV file that ships with the package (``units.csv`` beside thi
 that an office can extend with its own file (``--registry FILE`` or ``IPPLAN_REGISTRY``). Names
 of municipal units are generic: "市科技局" means the science bureau of whichever city's plan
 names it, so a registry row applies to every jurisdiction unless it names one, and English
-names carry a ``{city}`` placeholder filled from ``jurisdictions.csv``.
+names carry a ``{city}`` placeholder filled from ``jurisdictions.csv`` (``{province}`` is the
+province of that jurisdiction).
+
+A name that starts with 省 means the same thing in every city of a province: 省市场监督管理局 in
+Fuzhou's plan and in Xiamen's is Fujian's one bureau. Such a unit belongs to the province of
+the plan's jurisdiction, when ``jurisdictions.csv`` knows it, so the province's plans share it.
 
 >>> registry = Registry.load()
 >>> unit = registry.resolve("各县（市）区人民政府", "福州市")
@@ -12,6 +17,9 @@ names carry a ``{city}`` placeholder filled from ``jurisdictions.csv``.
 ('各县（市）区政府', True, 'district-collective')
 >>> registry.resolve("市科技局", "福州市").name_en
 'Fuzhou Municipal Bureau of Science and Technology'
+>>> unit = registry.resolve("省市场监管局", "厦门市")
+>>> unit.name, unit.jurisdiction, unit.name_en
+('省市场监督管理局', '福建省', 'Fujian Provincial Administration for Market Regulation')
 """
 
 from __future__ import annotations
@@ -61,6 +69,16 @@ class UnitEntry:
 
 
 @dataclass(frozen=True)
+class Jurisdiction:
+    """One row of ``jurisdictions.csv``."""
+
+    name: str
+    name_en: str
+    level: str  # province, autonomous-region, municipality, sar or prefecture
+    province: str | None  # the provincial-level division a prefecture belongs to
+
+
+@dataclass(frozen=True)
 class ResolvedUnit:
     """A unit as named in one jurisdiction's plan, looked up in the registry."""
 
@@ -69,12 +87,12 @@ class ResolvedUnit:
     kind: str  # a key of UNIT_KINDS
     collective: bool
     registered: bool
-    jurisdiction: str
+    jurisdiction: str  # the plan's, or its province's for a provincial unit
 
 
 # Kind guesses for units missing from the registry, tried in order on the normalised name.
 _GUESSES: tuple[tuple[str, str], ...] = (
-    (r"^(各|其他|其它|相关|有关|市直各)", "collective"),
+    (r"^(各|其他|其它|相关|有关|市直各|省直各|省直有关)", "collective"),
     (r"海关$", "customs"),
     (r"(法院|检察院|中院)$", "judicial"),
     (r"(管委会|管理委员会|开发区|高新区|园区)$", "development-zone"),
@@ -82,6 +100,7 @@ _GUESSES: tuple[tuple[str, str], ...] = (
     (r"(银行|支行|分行|保险|证券|人行)", "financial-institution"),
     (r"(工会|团市委|共青团|妇联|科协|工商联|侨联|文联|残联)", "mass-organisation"),
     (r"^(市委|区委|县委|省委)|(纪委|监委)", "party-organ"),
+    (r"^省", "provincial-department"),
     (r"(局|委|办|厅|署|中心)$|^市", "municipal-department"),
 )
 
@@ -106,9 +125,9 @@ def guess_kind(name: str) -> tuple[str, bool]:
 class Registry:
     """Units and jurisdictions, looked up by any spelling."""
 
-    def __init__(self, entries: list[UnitEntry], jurisdictions: dict[str, str]):
+    def __init__(self, entries: list[UnitEntry], jurisdictions: dict[str, Jurisdiction]):
         self.entries = entries
-        self.jurisdictions = jurisdictions  # Chinese name -> English name
+        self.jurisdictions = jurisdictions  # by Chinese name
         self._by_name: dict[tuple[str, str | None], UnitEntry] = {}
         for entry in entries:
             for spelling in (entry.name, *entry.aliases):
@@ -134,22 +153,37 @@ class Registry:
         return cls(entries, jurisdictions)
 
     def jurisdiction_en(self, jurisdiction: str) -> str | None:
-        return self.jurisdictions.get(jurisdiction)
+        known = self.jurisdictions.get(jurisdiction)
+        return known.name_en if known else None
+
+    def province_of(self, jurisdiction: str) -> str | None:
+        """The provincial-level division ``jurisdiction`` lies in, if known."""
+        known = self.jurisdictions.get(jurisdiction)
+        return known.province if known else None
+
+    def home_of(self, name: str, jurisdiction: str) -> str:
+        """The jurisdiction a unit so named in ``jurisdiction``'s plan belongs to: the plan's
+        own, except that a provincial unit (省…) belongs to the plan's province."""
+        if normalize_unit_name(name).startswith("省"):
+            return self.province_of(jurisdiction) or jurisdiction
+        return jurisdiction
 
     def lookup(self, name: str, jurisdiction: str) -> UnitEntry | None:
         key = normalize_unit_name(name)
         return self._by_name.get((key, jurisdiction)) or self._by_name.get((key, None))
 
     def resolve(self, name: str, jurisdiction: str) -> ResolvedUnit:
-        """The unit that ``name`` (as a document spells it) means in ``jurisdiction``."""
-        entry = self.lookup(name, jurisdiction)
+        """The unit that ``name`` (as a document spells it) means in ``jurisdiction``'s plan."""
+        home = self.home_of(name, jurisdiction)
+        entry = self.lookup(name, home)
         if entry is None:
             kind, collective = guess_kind(normalize_unit_name(name))
-            return ResolvedUnit(normalize_unit_name(name), "", kind, collective, False,
-                                jurisdiction)
-        city = self.jurisdiction_en(jurisdiction) or jurisdiction
-        return ResolvedUnit(entry.name, entry.name_en.replace("{city}", city), entry.kind,
-                            entry.collective, True, jurisdiction)
+            return ResolvedUnit(normalize_unit_name(name), "", kind, collective, False, home)
+        city = self.jurisdiction_en(home) or home
+        province = self.province_of(home)
+        english = entry.name_en.replace("{city}", city).replace(
+            "{province}", (self.jurisdiction_en(province) or province) if province else city)
+        return ResolvedUnit(entry.name, english, entry.kind, entry.collective, True, home)
 
 
 def _read_units(text: str, where: str) -> list[UnitEntry]:
@@ -179,6 +213,12 @@ def _read_units(text: str, where: str) -> list[UnitEntry]:
     return entries
 
 
-def _read_jurisdictions(text: str) -> dict[str, str]:
-    return {row["name"].strip(): row["name_en"].strip()
-            for row in csv.DictReader(io.StringIO(text)) if row.get("name")}
+def _read_jurisdictions(text: str) -> dict[str, Jurisdiction]:
+    places = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        name = (row.get("name") or "").strip()
+        if name:
+            places[name] = Jurisdiction(name, (row["name_en"] or "").strip(),
+                                        (row["level"] or "").strip(),
+                                        (row["province"] or "").strip() or None)
+    return places

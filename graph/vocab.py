@@ -31,6 +31,7 @@ PREFIXES = {
 # Unit kinds: the slug used in the registry file -> the ontology's individual.
 UNIT_KINDS: dict[str, URIRef] = {
     "municipal-department": IPP.MunicipalDepartment,
+    "provincial-department": IPP.ProvincialDepartment,
     "party-organ": IPP.PartyOrgan,
     "judicial": IPP.JudicialOrgan,
     "customs": IPP.Customs,

@@ -33,7 +33,7 @@ _OLD_FORMATS = {".doc": ".docx", ".xls": ".xlsx", ".wps": ".docx", ".et": ".xlsx
 # Words that name a plan document, used to pick its title from the lines above the table.
 _TITLE_WORDS = re.compile(r"方案|规划|计划|分解表|任务表|清单|台账|要点|意见")
 _TITLE_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*)?(?:关于印发|关于|印发|中共)?")
-_JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{2,7}?(?:自治州|自治区|特别行政区|地区|市|盟|省|州|县))")
+_JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治州|自治区|特别行政区|地区|市|盟|省|州|县))")
 
 
 def is_document(path: Path) -> bool:

@@ -13,6 +13,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 from conftest import ROOT, SEED, measure_row, table_text
 from ipplan.graph.build import build_graph
 from ipplan.graph.io import read_graph, serialize, write_graph
+from ipplan.graph.validate import validate
 from ipplan.graph.vocab import IPP, measure_iri, unit_iri
 from ipplan.loaders import load_document
 
@@ -63,6 +64,35 @@ def test_units_are_scoped_to_the_plans_jurisdiction(tmp_path):
     english = {str(o) for u in science for o in graph.objects(u, SKOS.prefLabel) if o.language == "en"}
     assert english == {"Xiamen Municipal Bureau of Science and Technology",
                        "Fuzhou Municipal Bureau of Science and Technology"}
+
+
+def test_a_provinces_plans_share_its_provincial_units(tmp_path):
+    """省市场监管局 in Fuzhou's and Xiamen's plans is Fujian's one bureau; Hangzhou's plan names
+    Zhejiang's, and 市科技局 stays each city's own."""
+    paths = []
+    for city in ("福州市", "厦门市", "杭州市"):
+        body = "\t一、主题\n\n" + measure_row("措施", "市科技局", "省市场监管局、省直有关单位",
+                                                "2023年6月", task="1.任务。")
+        path = tmp_path / f"{city}.txt"
+        path.write_text(table_text(body, title=f"\t{city}某工作方案\n\n"), "utf-8")
+        paths.append(path)
+    graph = build_graph([load_document(p) for p in paths])
+    bureau = {u for u in graph.subjects(RDF.type, IPP.Unit)
+              if Literal("省市场监督管理局", lang="zh") in set(graph.objects(u, SKOS.prefLabel))}
+    assert bureau == {unit_iri("福建省", "省市场监督管理局"), unit_iri("浙江省", "省市场监督管理局")}
+    fujian = unit_iri("福建省", "省市场监督管理局")
+    assert len(set(graph.subjects(IPP.supportingUnit, fujian))) == 2
+    place = graph.value(fujian, IPP.jurisdiction)
+    assert place == URIRef("https://w3id.org/ipplan/id/jurisdiction/福建省")
+    assert (place, RDF.type, IPP.Jurisdiction) in graph
+    assert {str(o) for o in graph.objects(place, SKOS.prefLabel)} == {"福建省", "Fujian"}
+    assert graph.value(fujian, IPP.unitKind) == IPP.ProvincialDepartment
+    assert Literal("Zhejiang Provincial Administration for Market Regulation", lang="en") in set(
+        graph.objects(unit_iri("浙江省", "省市场监督管理局"), SKOS.prefLabel))
+    assert graph.value(unit_iri("福建省", "省直有关部门"), IPP.collective).toPython() is True
+    assert len({u for u in graph.subjects(RDF.type, IPP.Unit)
+                if Literal("市科技局", lang="zh") in set(graph.objects(u, SKOS.prefLabel))}) == 3
+    assert validate(graph).conforms
 
 
 def test_same_document_same_bytes_across_processes(tmp_path):

@@ -58,6 +58,35 @@ def test_english_name_follows_the_plans_city(registry):
         "某某市 Municipal Bureau of Science and Technology")
 
 
+def test_provincial_units_belong_to_the_plans_province(registry):
+    fuzhou, xiamen = (registry.resolve("省市场监管局", c) for c in ("福州市", "厦门市"))
+    assert fuzhou == xiamen
+    assert (fuzhou.name, fuzhou.jurisdiction, fuzhou.kind, fuzhou.registered) == (
+        "省市场监督管理局", "福建省", "provincial-department", True)
+    assert registry.resolve("省高院", "杭州市").name_en == "Zhejiang Higher People's Court"
+    # unregistered provincial units, too, and a city unit stays the city's
+    assert registry.resolve("省商务厅", "泉州市").jurisdiction == "福建省"
+    assert registry.resolve("市商务局", "泉州市").jurisdiction == "泉州市"
+    # a province's own plan, and a place whose province is not known, keep the plan's place
+    assert registry.resolve("省商务厅", "福建省").jurisdiction == "福建省"
+    assert registry.resolve("省商务厅", "某某市").jurisdiction == "某某市"
+    assert registry.resolve("省市场监管局", "某某市").name_en == (
+        "某某市 Provincial Administration for Market Regulation")
+
+
+def test_every_prefecture_names_a_known_province(registry):
+    places = registry.jurisdictions
+    prefectures = [p for p in places.values() if p.level == "prefecture"]
+    assert len(prefectures) == 333
+    assert all(places[p.province].level in {"province", "autonomous-region"} for p in prefectures)
+    assert registry.province_of("福州市") == "福建省" and registry.province_of("北京市") is None
+    # a title that starts with any of them names it (克孜勒苏柯尔克孜自治州 is the longest)
+    from ipplan.loaders import jurisdiction_from_title
+
+    assert [jurisdiction_from_title(name + "知识产权强市建设工作方案") for name in places] == list(
+        places)
+
+
 @pytest.mark.parametrize("name, kind, collective", [
     ("厦门海关", "customs", False),
     ("某某市中级人民法院", "judicial", False),
@@ -68,6 +97,9 @@ def test_english_name_follows_the_plans_city(registry):
     ("团市委", "mass-organisation", False),
     ("市委网信办", "party-organ", False),
     ("市城管委", "municipal-department", False),
+    ("省商务厅", "provincial-department", False),
+    ("省委宣传部", "party-organ", False),
+    ("省直各有关单位", "other", True),
     ("各乡镇人民政府", "district-collective", True),
     ("其他相关单位", "other", True),
     ("某某协会", "other", False),

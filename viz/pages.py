@@ -36,6 +36,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 NO_CLUSTER = "#B0B0B0"
 KIND_LABELS = {
     "municipal-department": ("市政府部门", "municipal department"),
+    "provincial-department": ("省政府部门", "provincial department"),
     "party-organ": ("党委机关", "party organ"),
     "judicial": ("司法机关", "judicial organ"),
     "customs": ("海关", "customs"),
