@@ -2,9 +2,12 @@
 Fuzhou's (seven themes, about twenty tasks, about sixty measures), written in the same
 extracted-text layout as the seed, so the whole pipeline is measured from documents.
 
-Each city's units are drawn from the registry's generic municipal units (市科技局 …, which are
-that city's own), its collectives (各县（市）区政府), and a few provincial units named alike in
-every plan of a province. Seeded: the same arguments give the same files.
+The cities are China's real prefecture-level cities (from the registry's ``jurisdictions.csv``),
+one plan each; a corpus larger than one plan per city adds each city's plans of later years.
+Each plan's units are drawn from the registry's generic municipal units (市科技局 …, which are
+that city's own and shared by its plans), its collectives (各县（市）区政府), and a few
+provincial units (省市场监督管理局 …) that every plan of a province shares. Seeded: the same
+arguments give the same files.
 
     python benchmarks/generate.py --measures 20000 -o /tmp/corpus
 """
@@ -39,31 +42,30 @@ def registry_units() -> tuple[list[str], list[str]]:
     return municipal, collective
 
 
-def city_names(count: int) -> list[str]:
-    """Distinct prefecture-level city names, real ones first."""
+def cities() -> list[str]:
+    """China's prefecture-level cities (名 …市), in the registry's order: by province."""
     text = resources.files("ipplan.graph").joinpath("jurisdictions.csv").read_text("utf-8")
-    real = [r["name"] for r in csv.DictReader(text.splitlines()) if r["level"] == "prefecture"]
-    names = list(real)
-    # made-up two-character names after the real ones, in Chinese like a real title, so the
-    # loader reads the jurisdiction from it (about two thousand of them: 100,000 measures)
-    syllables = "安宁平和兴德昌隆泰华山川江河湖海东西南北中清明永嘉丰乐瑞祥福康临武文元春秋云松柏桂兰梅竹"
-    for first in syllables:
-        for second in syllables:
-            if len(names) >= count:
-                return names[:count]
-            name = f"{first}{second}市"
-            if first != second and name not in names:
-                names.append(name)
-    if len(names) < count:
-        raise ValueError(f"at most {len(names)} cities")
-    return names[:count]
+    return [r["name"] for r in csv.DictReader(text.splitlines())
+            if r["level"] == "prefecture" and r["name"].endswith("市")]
 
 
-def plan_text(city: str, measures: int, rng: random.Random) -> str:
+def plan_titles(count: int) -> list[str]:
+    """The titles of ``count`` plans: every city's first plan, then every city's plan of the
+    next three-year period, and so on (about 300 plans per round: 100,000 measures is six)."""
+    names = cities()
+    titles = []
+    for index in range(count):
+        city, period = names[index % len(names)], index // len(names)
+        years = "" if period == 0 else f"（{2022 + 3 * period}—{2024 + 3 * period}年）"
+        titles.append(f"{city}知识产权强市建设工作方案{years}重点任务分解表")
+    return titles
+
+
+def plan_text(title: str, measures: int, rng: random.Random) -> str:
     """One city's plan in the seed's extracted-text layout."""
     municipal, collective = registry_units()
     own = rng.sample(municipal, k=min(len(municipal), rng.randint(18, 30)))
-    lines = ["附件1", "", f"\t{city}知识产权强市建设工作方案重点任务分解表", "",
+    lines = ["附件1", "", f"\t{title}", "",
              "\t重点任务", "\t具体内容", "\t牵头单位", "\t责任单位", "\t完成时限", ""]
     tasks = max(7, round(measures / 2.7))
     per_theme = [tasks // 7 + (1 if i < tasks % 7 else 0) for i in range(7)]
@@ -98,10 +100,10 @@ def generate(folder: Path, measures: int, *, per_plan: int = 60, seed: int = 7) 
     folder.mkdir(parents=True, exist_ok=True)
     plans = max(1, round(measures / per_plan))
     paths = []
-    for index, city in enumerate(city_names(plans)):
+    for index, title in enumerate(plan_titles(plans)):
         size = measures // plans + (1 if index < measures % plans else 0)
         path = folder / f"plan-{index:04d}.txt"
-        path.write_text(plan_text(city, max(size, 8), rng), "utf-8")
+        path.write_text(plan_text(title, max(size, 8), rng), "utf-8")
         paths.append(path)
     return paths
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from generate import generate  # noqa: E402
+from generate import cities, generate, plan_titles  # noqa: E402
 
 from ipplan.pipeline import open_sources  # noqa: E402
 
@@ -20,8 +20,31 @@ def test_generated_corpus_loads_cleanly_and_deterministically(tmp_path):
     assert len(corpus.plans) == 4
     assert sum(len(plan.measures) for plan in corpus.plans) == 240
     assert corpus.warnings == []
-    cities = {plan.jurisdiction for plan in corpus.plans}
-    assert len(cities) == 4  # each plan its own city, so its own units
+    places = [plan.jurisdiction for plan in corpus.plans]
+    assert places == cities()[:4]  # real cities, each plan its own: 石家庄市 …
+
+
+def test_a_provinces_plans_share_its_provincial_units(tmp_path):
+    from rdflib.namespace import RDF
+
+    from ipplan.graph.vocab import IPP, unit_iri
+
+    graph = open_sources(generate(tmp_path, 240, seed=3)).graph
+    plans_naming = {}
+    for unit in graph.subjects(RDF.type, IPP.Unit):
+        measures = set(graph.subjects(IPP.supportingUnit, unit))
+        plans_naming[unit] = {graph.value(m, IPP.plan) for m in measures}
+    bureau = unit_iri("河北省", "省市场监督管理局")
+    assert len(plans_naming[bureau]) == 4  # one unit, named by all four Hebei plans
+    assert all(len(plans) == 1 for unit, plans in plans_naming.items()
+               if "省" not in str(unit))  # the cities' own units stay theirs
+
+
+def test_more_plans_than_cities_are_each_citys_later_plans():
+    titles = plan_titles(len(cities()) + 2)
+    assert titles[0] == "石家庄市知识产权强市建设工作方案重点任务分解表"
+    assert titles[-2] == "石家庄市知识产权强市建设工作方案（2025—2027年）重点任务分解表"
+    assert len(set(titles)) == len(titles)
 
 
 def test_stats_count_the_units_of_the_unit_table_per_plan_and_on_both_engines(tmp_path):
