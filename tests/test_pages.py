@@ -417,6 +417,48 @@ def test_a_corpus_overview_names_places_and_sets_clusters_in_rows(tmp_path, brow
         assert visit.clean(), (visit.blocked, visit.failed, visit.errors)
 
 
+def test_a_corpus_network_sets_each_provinces_network_apart_and_says_where_clusters_are(
+        tmp_path):
+    """A province's plans meet in its provincial units, so a corpus of two provinces is two
+    networks: each is laid out in its own block (one spring layout threw them to opposite
+    corners), and since every city has its 市法院, cluster names say where they work."""
+    import re
+
+    import networkx as nx
+
+    from ipplan.graph.analytics import analyse
+    from ipplan.pipeline import open_sources
+    from ipplan.viz.pages import network_page
+
+    graph = open_sources(_corpus(tmp_path / "docs", 840)).graph  # Hebei's 11 cities, 3 of Shanxi's
+    result = analyse(graph)
+    page = network_page(graph, result, today="2026-11-25", aggregate_above=10_000)
+    assert page.kind == "network"
+    at = {n["id"]: (n["x"], n["y"]) for n in page.nodes}
+    boxes = []
+    for piece in nx.connected_components(result.network):
+        xs, ys = [at[u][0] for u in piece], [at[u][1] for u in piece]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    assert len(boxes) == 2
+    (a, b) = boxes
+    assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1], boxes  # apart
+    # and close: the page is mostly network, not the empty middle (one layout: 5 times)
+    xs, ys = [x for x, _ in at.values()], [y for _, y in at.values()]
+    whole = (max(xs) - min(xs)) * (max(ys) - min(ys))
+    assert whole < 2 * sum((box[2] - box[0]) * (box[3] - box[1]) for box in boxes)
+    again = network_page(graph, analyse(graph), today="2026-11-25", aggregate_above=10_000)
+    assert [(n["x"], n["y"]) for n in again.nodes] == [(n["x"], n["y"]) for n in page.nodes]
+    cities = {plan.jurisdiction for plan in open_sources(sorted((tmp_path / "docs").iterdir())).plans}
+    names = page.filters["cluster"]
+    assert names
+    for name in names:
+        where = re.match(r"聚类 \d+（(\S+?)(等\d+地)?）：\S+等\d+个单位$", name["zh"])
+        assert where and where[1].split("、")[0] in cities, name
+        assert re.match(r"Cluster \d+ \(.+\): ", name["en"]), name
+    legend = [item["zh"] for item in page.legend if "colour" in item]
+    assert legend[:-1] == [n["zh"] for n in names]
+
+
 def test_pieces_of_a_graph_are_laid_out_apart_in_order():
     """A connected piece keeps its own spring layout inside its block; the pieces follow
     each other in rows, never overlapping; a connected graph is laid out as before."""

@@ -223,8 +223,8 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
         pictures.append(f"snapshots/{name}.png")
 
     figures, check = data.figures, data.check
-    index = _index_html(graph, result, figures, check, units, pictures, data.query_csvs, lang,
-                        today)
+    index = _index_html(graph, result, facts, figures, check, units, pictures, data.query_csvs,
+                        lang, today)
     put("index.html", index.encode("utf-8"))
     atomic_write_text(folder / "README.txt", _readme(figures["by_plan"], figures, check,
                                                      written, today))
@@ -232,14 +232,14 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
     return Brief(folder, written, figures, check, warnings)
 
 
-def _index_html(graph: Any, result: Analysis, figures: dict[str, Any],
+def _index_html(graph: Any, result: Analysis, facts: Any, figures: dict[str, Any],
                 check: ValidationReport, units: list[str], pictures: list[str],
                 query_csvs: list[str], lang: str, today: str) -> str:
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = environment.from_string(
         resources.files(__package__).joinpath("assets", "index.html").read_text("utf-8"))
     css = resources.files(__package__).joinpath("assets", "page.css").read_text("utf-8")
-    names = cluster_names(result)
+    names = cluster_names(result, facts)
     themes = {str(t): label for t, label in _theme_titles(graph).items()}
     clusters = [{
         "number": c.number, "href": f"clusters/{cluster_page_name(c.number)}",
