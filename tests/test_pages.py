@@ -457,6 +457,20 @@ def test_a_corpus_network_sets_each_provinces_network_apart_and_says_where_clust
         assert re.match(r"Cluster \d+ \(.+\): ", name["en"]), name
     legend = [item["zh"] for item in page.legend if "colour" in item]
     assert legend[:-1] == [n["zh"] for n in names]
+    # a cluster of one city's units around a provincial unit is that city's
+    home = {str(u): str(p) for u, p in graph.query(
+        "SELECT ?u ?p WHERE { ?u ipp:jurisdiction/skos:prefLabel ?p FILTER (lang(?p) = 'zh') }",
+        initNs={"ipp": "https://w3id.org/ipplan/ontology#",
+                "skos": "http://www.w3.org/2004/02/skos/core#"})}
+    named = {n["value"]: n["zh"] for n in names}
+    mixed = 0
+    for c in result.clusters:
+        places = {home[u] for u in c.members}
+        local = places & cities
+        if len(local) == 1 and places - cities:
+            mixed += 1
+            assert named[str(c.number)].startswith(f"聚类 {c.number}（{local.pop()}）："), c
+    assert mixed
 
 
 def test_pieces_of_a_graph_are_laid_out_apart_in_order():

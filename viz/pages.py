@@ -816,15 +816,19 @@ def cluster_overview_page(graph: Graph, result: Analysis, *, today: str,
 
 def _cluster_places(result: Analysis, facts: _Facts) -> dict[int, tuple[str, str]]:
     """Where each cluster works, in Chinese and English: the jurisdictions of the plans that
-    name its members (泰昌市; 泰昌市、隆瑞市; 泰昌市等3地)."""
+    name its members (泰昌市; 泰昌市、隆瑞市; 泰昌市等3地). A provincial unit that the plans of
+    every city in its province name does not make the cluster of one city's units theirs:
+    places come from members named in one place's plans, when there are any."""
     place_of = {str(p["p"]): (_plain(p["place"]),
                               _plain(p.get("place_en")) or _plain(p["place"]))
                 for p in facts.plans}
     named = {}
     for c in result.clusters:
-        plans = {str(facts.measures[m]["plan"])
-                 for u in c.members for m, _role in facts.by_unit.get(u, ())}
-        found = sorted({place_of[plan] for plan in plans if plan in place_of})
+        each = [{place_of[plan] for plan in {str(facts.measures[m]["plan"]) for m, _role in
+                                               facts.by_unit.get(u, ())} if plan in place_of}
+                for u in c.members]
+        local = [places for places in each if len(places) == 1]
+        found = sorted(set().union(*(local or each)))
         if not found:
             continue
         if len(found) <= 2:
