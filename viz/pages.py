@@ -341,15 +341,16 @@ def cluster_names(result: Analysis, facts: _Facts) -> dict[int, tuple[str, str]]
 
 
 def _cluster_names(result: Analysis, facts: _Facts) -> dict[int, tuple[str, str]]:
-    places = _cluster_places(result, facts) if _place_count(facts) > 1 else {}
+    places = _cluster_places(result, facts)
     names = {}
     for c in result.clusters:
         top = max(c.members, key=lambda u: (result.loads[u].score if u in result.loads else 0,
                                             -c.members.index(u)))
         info = result.units[top]
         others = len(c.members) - 1
-        where_zh, where_en = (f"（{places[c.number][0]}）", f" ({places[c.number][1]})") \
-            if c.number in places else ("", "")
+        where_zh = where_en = ""
+        if c.number in places:
+            where_zh, where_en = f"（{places[c.number][0]}）", f" ({places[c.number][1]})"
         names[c.number] = (f"聚类 {c.number}{where_zh}：{info.name}等{len(c.members)}个单位",
                            f"Cluster {c.number}{where_en}: {info.name_en or info.name}"
                            + (f" and {others} more" if others else ""))
@@ -771,7 +772,7 @@ def cluster_overview_page(graph: Graph, result: Analysis, *, today: str,
             H.add_edge(ca, cb, weight=weight)
     # Several jurisdictions (a corpus): each cluster says where it works, and the clusters
     # of one place sit side by side.
-    places = _cluster_places(result, facts) if _place_count(facts) > 1 else {}
+    places = _cluster_places(result, facts)
     positions = _pieces_in_rows(H, lambda n: (places.get(n, ("",))[0], n))
     net = _network()
     for c in result.clusters:
@@ -815,10 +816,17 @@ def cluster_overview_page(graph: Graph, result: Analysis, *, today: str,
 
 
 def _cluster_places(result: Analysis, facts: _Facts) -> dict[int, tuple[str, str]]:
-    """Where each cluster works, in Chinese and English: the jurisdictions of the plans that
-    name its members (泰昌市; 泰昌市、隆瑞市; 泰昌市等3地). A provincial unit that the plans of
-    every city in its province name does not make the cluster of one city's units theirs:
-    places come from members named in one place's plans, when there are any."""
+    """Where each cluster works, in Chinese and English, when the plans are of several
+    jurisdictions (none otherwise); computed once per analysis."""
+    return _once(result, "_cluster_places", lambda: _places_of_clusters(result, facts)
+                 if _place_count(facts) > 1 else {})
+
+
+def _places_of_clusters(result: Analysis, facts: _Facts) -> dict[int, tuple[str, str]]:
+    """The jurisdictions of the plans that name each cluster's members (泰昌市; 泰昌市、隆瑞市;
+    泰昌市等3地). A provincial unit that the plans of every city in its province name does not
+    make the cluster of one city's units theirs: places come from members named in one
+    place's plans, when there are any."""
     place_of = {str(p["p"]): (_plain(p["place"]),
                               _plain(p.get("place_en")) or _plain(p["place"]))
                 for p in facts.plans}
