@@ -182,12 +182,18 @@ def _keep_server_logs_off_stderr() -> None:
         handler.setLevel(off)
 
 
+def _user_jvm_args() -> str:
+    """What the user gives the embedded JVM (arcadedb-embedded reads it): ipplan's own
+    settings yield to what it says."""
+    return os.environ.get("ARCADEDB_JVM_ARGS", "")
+
+
 def _collector_args() -> list[str]:
     """The serial garbage collector, unless ARCADEDB_JVM_ARGS names one (the JVM refuses
     two). G1, the JVM's default, grows the heap ahead of need and its threads compete with
     Python for the cores: the push and the saved Cypher of 20,000 measures peaked at 2.2-2.4 GB
     with it and at 1.5 GB with the serial collector, at the same speed."""
-    if re.search(r"-XX:\+Use\w+GC\b", os.environ.get("ARCADEDB_JVM_ARGS", "")):
+    if re.search(r"-XX:\+Use\w+GC\b", _user_jvm_args()):
         return []
     return ["-XX:+UseSerialGC"]
 
@@ -203,7 +209,7 @@ def _give_queries_the_heap() -> None:
     less than 2 GB. The embedded server answers one user's queries one at a time, so they
     get QUERY_HEAP_SHARE of the heap. An ``arcadedb.queryMaxHeapRAM`` set in
     ARCADEDB_JVM_ARGS is left alone."""
-    if "queryMaxHeapRAM" in os.environ.get("ARCADEDB_JVM_ARGS", ""):
+    if "queryMaxHeapRAM" in _user_jvm_args():
         return
     import jpype
 
