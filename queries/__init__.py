@@ -26,7 +26,6 @@ their own (``--queries DIR`` or ``IPPLAN_QUERIES``).
 
 from __future__ import annotations
 
-import decimal
 import os
 import re
 from dataclasses import dataclass, field
@@ -194,16 +193,10 @@ def get_query(name: str, extra: list[Path] | None = None) -> SavedQuery:
 
 
 def _plain(value: Any) -> Any:
-    """One value as the user sees it, the same from either engine."""
-    if hasattr(value, "toPython"):
-        value = value.toPython()
-    if isinstance(value, decimal.Decimal):
-        value = float(value)
-    if isinstance(value, float):
-        value = round(value, 4)
-    if value is not None and not isinstance(value, (int, float, bool, str, list)):
-        value = str(value)
-    return value
+    """One Cypher value as a plain Python value, as SPARQL's terms are read (lists kept)."""
+    from ipplan.graph.store import plain_value
+
+    return value if isinstance(value, list) else plain_value(value)
 
 
 def _natural(text: str) -> list[Any]:
@@ -218,8 +211,9 @@ def normalise(query: SavedQuery, rows: list[dict[str, Any]]) -> list[dict[str, A
 
 
 def _normalised(query: SavedQuery, names: list[str], rows: list[tuple]) -> list[dict[str, Any]]:
-    """Rows of plain values (in the order of ``names``) keyed by the query's columns; list
-    columns become sorted lists, each distinct joined string split once."""
+    """Rows of plain values (in the order of ``names``) keyed by the query's columns, the same
+    from either engine and either language: list columns become sorted lists, each distinct
+    joined string split once, and numbers with a fraction keep four places."""
     where = {name: i for i, name in enumerate(names)}
     columns = query.columns
     picks = [where.get(column) for column in columns]
@@ -243,6 +237,8 @@ def _normalised(query: SavedQuery, names: list[str], rows: list[tuple]) -> list[
                 value = as_list(value)
             elif value is None:
                 value = ""
+            elif type(value) is float:
+                value = round(value, 4)
             clean[column] = value
         out.append(clean)
     return out
@@ -261,7 +257,7 @@ def run_sparql(graph: Any, query: SavedQuery, values: dict[str, Any]) -> list[di
     from ipplan.collector import collector_paused
 
     with collector_paused():  # a large result's rows would set off full collections
-        names, rows = select_values(graph, query.texts["sparql"], values, plain=_plain)
+        names, rows = select_values(graph, query.texts["sparql"], values)
         return _normalised(query, names, rows)
 
 
