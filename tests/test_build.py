@@ -13,6 +13,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 from conftest import ROOT, SEED, measure_row, table_text
 from ipplan.graph.build import build_graph
 from ipplan.graph.io import read_graph, serialize, write_graph
+from ipplan.graph.reports import unit_rows
 from ipplan.graph.validate import validate
 from ipplan.graph.vocab import IPP, measure_iri, unit_iri
 from ipplan.loaders import load_document
@@ -93,6 +94,9 @@ def test_a_provinces_plans_share_its_provincial_units(tmp_path):
     assert len({u for u in graph.subjects(RDF.type, IPP.Unit)
                 if Literal("市科技局", lang="zh") in set(graph.objects(u, SKOS.prefLabel))}) == 3
     assert validate(graph).conforms
+    rows = [(r["unit"], r["jurisdiction"], r["support"]) for r in unit_rows(graph)]
+    assert ("省市场监督管理局", "福建省", 2) in rows and ("省市场监督管理局", "浙江省", 1) in rows
+    assert ("市科技局", "厦门市", 0) in rows
 
 
 def test_same_document_same_bytes_across_processes(tmp_path):

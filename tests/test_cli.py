@@ -107,6 +107,7 @@ def test_units_lists_unregistered_units(tmp_path):
     assert rows["市城管委"]["kind"] == "municipal-department"
     assert rows["各乡镇政府"]["collective"] is True
     assert rows["市科技局"]["registered"] is True
+    assert {row["jurisdiction"] for row in rows.values()} == {"厦门市"}
     assert "not in the registry: 市城管委、各乡镇政府" in result.err
     only = json.loads(run_ipplan("units", doc, "--json", "--unregistered").out)
     assert sorted(row["unit"] for row in only) == ["各乡镇政府", "市城管委"]
