@@ -74,6 +74,18 @@ def test_provincial_units_belong_to_the_plans_province(registry):
         "某某市 Provincial Administration for Market Regulation")
 
 
+def test_a_registry_row_for_a_province_applies_to_its_cities_plans(tmp_path):
+    extra = tmp_path / "fujian.csv"
+    extra.write_text("name,aliases,name_en,kind,collective,jurisdiction\n"
+                     "省知识产权局,,Fujian Intellectual Property Office,provincial-department,no,福建省\n",
+                     "utf-8")
+    registry = Registry.load([extra])
+    fujian = registry.resolve("省知识产权局", "厦门市")
+    assert (fujian.name_en, fujian.jurisdiction) == ("Fujian Intellectual Property Office", "福建省")
+    # elsewhere the packaged row: the alias of the provincial market regulator
+    assert registry.resolve("省知识产权局", "杭州市").name == "省市场监督管理局"
+
+
 def test_every_prefecture_names_a_known_province(registry):
     places = registry.jurisdictions
     prefectures = [p for p in places.values() if p.level == "prefecture"]
