@@ -306,7 +306,7 @@ def path_betweenness(G: nx.Graph, *, chunk: int = 256) -> dict[Any, float]:
     from scipy.sparse.csgraph import dijkstra
 
     result: dict[Any, float] = {}
-    for component in sorted(nx.connected_components(G), key=lambda c: min(map(str, c))):
+    for component in nx.connected_components(G):
         nodes = sorted(component, key=str)
         size = len(nodes)
         if size < 3:

@@ -138,7 +138,8 @@ SELECT ?u ?place WHERE {
 
 def unit_rows(graph: Graph, plan: str | None = None) -> list[dict[str, Any]]:
     """Each unit the plan names, with its registry facts, the jurisdiction it belongs to (the
-    plan's, or its province's) and how many measures it leads and supports; the busiest first. ``spellings`` lists other ways the document wrote it."""
+    plan's, or its province's) and how many measures it leads and supports; the busiest
+    first. ``spellings`` lists other ways the document wrote it."""
     units: dict[Any, dict[str, Any]] = {}
     measures: dict[Any, dict[str, set[Any]]] = {}
     names, found = select_values(graph, _UNIT_USE, _bindings(plan), _NS, plain=_same)
@@ -152,7 +153,7 @@ def unit_rows(graph: Graph, plan: str | None = None) -> list[dict[str, Any]]:
         if row is None:
             row = units[node] = {
                 "unit": str(hit[unit]), "unit_en": _text(hit[unit_en]),
-                "jurisdiction": str(place[node]),
+                "jurisdiction": str(place.get(node, "")),  # "" in a graph that lacks it
                 "kind": KIND_SLUGS.get(hit[kind], _text(hit[kind])),
                 "collective": bool(hit[collective].toPython()),
                 "registered": bool(hit[registered].toPython()),
