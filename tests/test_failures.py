@@ -168,16 +168,20 @@ def test_load_killed_mid_write_never_leaves_half_a_file(tmp_path, corpus_ttl):
 
 
 def test_ctrl_c_during_a_push_is_one_line_and_leaves_nothing(corpus_ttl, tmp_path):
-    import tempfile
-
-    before = set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*"))
+    # The child's own temporary folder: an embedded server that another run on the machine
+    # starts or stops meanwhile can't make this look like a leftover, or hide one.
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env["TMPDIR"] = str(temporary)
     child = subprocess.Popen([sys.executable, "-m", "ipplan", "neo4j", "push", str(corpus_ttl)],
-                             cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                             cwd=work, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        while not set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*")) - before:
+        while not list(temporary.glob("ipplan-bolt-*")):
             assert time.monotonic() < deadline and child.poll() is None, "server never started"
             time.sleep(0.05)
         time.sleep(1.0)
@@ -187,5 +191,5 @@ def test_ctrl_c_during_a_push_is_one_line_and_leaves_nothing(corpus_ttl, tmp_pat
         child.kill()
     assert child.returncode == 130, err
     assert err.strip() == "ipplan: interrupted"
-    assert set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*")) == before
-    assert list(tmp_path.iterdir()) == []
+    assert list(temporary.glob("ipplan-bolt-*")) == []
+    assert list(work.iterdir()) == []
