@@ -97,6 +97,7 @@ def _add_plan(add: Add, plan: Plan, registry: Registry) -> None:
         _add_source(add, node, plan, task.location.position)
 
     units: dict[str, URIRef] = {}
+    unshared: set[str] = set()  # provincial units kept as the plan's own, each reported once
     for measure in plan.measures:
         order += 1
         node = measure_iri(plan.id, measure.id)
@@ -116,6 +117,14 @@ def _add_plan(add: Add, plan: Plan, registry: Registry) -> None:
         positions = {Role.LEAD: 0, Role.SUPPORT: 0}
         for assignment in measure.assignments:
             unit = registry.resolve(assignment.unit, plan.jurisdiction)
+            if unit.name not in unshared and registry.province_unknown(unit.name,
+                                                                       plan.jurisdiction):
+                unshared.add(unit.name)
+                warning = LoadWarning(measure.location, (
+                    f"{unit.name} is kept as {plan.jurisdiction}'s own unit, not shared with "
+                    f"the other plans of its province: the province of {plan.jurisdiction} is "
+                    "not known (jurisdictions.csv lists provinces and prefecture-level cities)"))
+                add((plan_node, IPP.loadWarning, Literal(_warning_text(warning, plan))))
             unit_node = units.get(unit.name)
             if unit_node is None:
                 home = place if unit.jurisdiction == plan.jurisdiction else _add_jurisdiction(

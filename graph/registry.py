@@ -168,6 +168,22 @@ class Registry:
             return self.province_of(jurisdiction) or jurisdiction
         return jurisdiction
 
+    def province_unknown(self, name: str, jurisdiction: str) -> bool:
+        """Whether ``name`` is a provincial unit (省…) that ``jurisdiction``'s plan has to keep
+        as its own because the province of ``jurisdiction`` is not known (a county, or a place
+        ``jurisdictions.csv`` does not list); a provincial-level plan's 省 units are its own.
+
+        >>> registry = Registry.load()
+        >>> registry.province_unknown("省市场监管局", "闽侯县")
+        True
+        >>> [registry.province_unknown("省市场监管局", place) for place in ("福州市", "福建省")]
+        [False, False]
+        """
+        if not normalize_unit_name(name).startswith("省"):
+            return False
+        known = self.jurisdictions.get(jurisdiction)
+        return known is None or (known.level == "prefecture" and known.province is None)
+
     def lookup(self, name: str, jurisdiction: str) -> UnitEntry | None:
         key = normalize_unit_name(name)
         return self._by_name.get((key, jurisdiction)) or self._by_name.get((key, None))

@@ -99,6 +99,33 @@ def test_a_provinces_plans_share_its_provincial_units(tmp_path):
     assert ("市科技局", "厦门市", 0) in rows
 
 
+def test_a_provincial_unit_of_a_place_without_known_province_is_kept_and_reported(tmp_path):
+    """A county's plan can't say which province its 省 units belong to: they stay the county's
+    own, and the user is told once per unit, at the first measure that names it."""
+    body = "\t一、主题\n\n" + measure_row("措施一", "县科技局", "省市场监管局", "2023年6月",
+                                          task="1.任务。")
+    body += measure_row("措施二", "省市场监督管理局", "县财政局", "2023年6月")
+    county = tmp_path / "minhou.txt"
+    county.write_text(table_text(body, title="\t闽侯县某工作方案\n\n"), "utf-8")
+    city = tmp_path / "fuzhou.txt"
+    city.write_text(table_text(body, title="\t福州市某工作方案\n\n"), "utf-8")
+    out = tmp_path / "out.ttl"
+    done = subprocess.run([sys.executable, "-m", "ipplan", "load", str(county), str(city),
+                           "-o", str(out)], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "省市场监督管理局" in line]
+    line = table_text(body, title="\t闽侯县某工作方案\n\n").splitlines().index("\t措施一") + 1
+    assert warnings == [
+        f"ipplan: warning: minhou.txt:{line}: 省市场监督管理局 is kept as 闽侯县's own unit, not "
+        "shared with the other plans of its province: the province of 闽侯县 is not known "
+        "(jurisdictions.csv lists provinces and prefecture-level cities)"]
+    graph = read_graph(out)
+    for home in ("闽侯县", "福建省"):  # the county's own bureau, and Fujian's for Fuzhou's plan
+        bureau = unit_iri(home, "省市场监督管理局")
+        assert [len(set(graph.subjects(role, bureau)))
+                for role in (IPP.leadUnit, IPP.supportingUnit)] == [1, 1]
+
+
 def test_same_document_same_bytes_across_processes(tmp_path):
     """Serialised output does not depend on hash seeds, the working folder or the run."""
     outputs = []
