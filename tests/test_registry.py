@@ -99,6 +99,16 @@ def test_every_prefecture_names_a_known_province(registry):
         places)
 
 
+def test_no_two_places_share_an_english_name(registry):
+    """抚州 is Fuzhou in English as 福州 is: in a corpus with both, "Fuzhou Municipal Finance
+    Bureau" would name two bureaux. The better-known place keeps the plain name."""
+    english = [p.name_en for p in registry.jurisdictions.values()]
+    assert all(english) and len(set(english)) == len(english)
+    assert [registry.resolve("市财政局", city).name_en for city in ("福州市", "抚州市")] == [
+        "Fuzhou Municipal Finance Bureau", "Fuzhou (Jiangxi) Municipal Finance Bureau"]
+    assert [registry.jurisdiction_en(p) for p in ("吉林省", "吉林市")] == ["Jilin", "Jilin City"]
+
+
 @pytest.mark.parametrize("name, kind, collective", [
     ("厦门海关", "customs", False),
     ("某某市中级人民法院", "judicial", False),
