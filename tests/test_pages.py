@@ -296,6 +296,28 @@ def test_unknown_unit_or_cluster_is_one_line(tmp_path):
         assert result.code == 2 and message in result.err and "Traceback" not in result.err
 
 
+def test_each_unit_kind_keeps_its_own_colour(seed_graph):
+    """Coloured by kind, a unit's dot and the legend take the kind's own colour, fixed per kind:
+    adding a kind (as provincial departments were) moves no other kind's colour."""
+    from ipplan.graph.analytics import analyse
+    from ipplan.graph.vocab import UNIT_KINDS
+    from ipplan.viz.pages import KIND_COLOURS, PALETTE, network_page
+
+    assert set(KIND_COLOURS) == set(UNIT_KINDS)
+    assert len(set(KIND_COLOURS.values())) == len(KIND_COLOURS)
+    assert (KIND_COLOURS["municipal-department"], KIND_COLOURS["university"]) == (PALETTE[6],
+                                                                                   PALETTE[9])
+    result = analyse(seed_graph)
+    page = network_page(seed_graph, result, today="2026-11-25", colour_by="kind")
+    kinds = {result.units[node["id"]].kind for node in page.nodes}
+    assert {"municipal-department", "judicial", "customs", "party-organ"} <= kinds
+    for node in page.nodes:
+        assert node["color"] == KIND_COLOURS[result.units[node["id"]].kind], node["id"]
+    shown = {(item["zh"], item["colour"]) for item in page.legend if "colour" in item}
+    assert ("市政府部门", KIND_COLOURS["municipal-department"]) in shown
+    assert len(shown) == len(kinds)
+
+
 def test_fast_network_builds_what_pyvis_builds():
     """ipplan's Network keeps pyvis' results (first edge between two nodes wins, either
     direction) with set lookups instead of pyvis' scans of every node and edge."""

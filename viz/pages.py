@@ -47,6 +47,14 @@ KIND_LABELS = {
     "mass-organisation": ("群团组织", "mass organisation"),
     "other": ("其他", "other"),
 }
+# Each kind keeps its colour whatever kinds are added later (taken from PALETTE, in the order
+# the kinds were introduced, so pages drawn before provincial departments look the same).
+KIND_COLOURS = {
+    "customs": PALETTE[0], "development-zone": PALETTE[1], "district-collective": PALETTE[2],
+    "financial-institution": PALETTE[3], "judicial": PALETTE[4], "mass-organisation": PALETTE[5],
+    "municipal-department": PALETTE[6], "other": PALETTE[7], "party-organ": PALETTE[8],
+    "university": PALETTE[9], "provincial-department": PALETTE[10],
+}
 LEVEL_COLOURS = {"plan": "#444444", "theme": "#7F3C8D", "task": "#11A579",
                  "measure": "#3969AC", "unit": "#E68310"}
 AGGREGATE_ABOVE = 400  # units; above this the network page shows clusters as nodes
@@ -378,7 +386,7 @@ def _unit_node(net: Network, unit: str, info: UnitInfo, result: Analysis, *,
     load = result.loads.get(unit)
     cluster = _cluster_of(result).get(unit)
     colour = (_cluster_colour(result, unit) if colour_by == "cluster"
-              else PALETTE[sorted(KIND_LABELS).index(info.kind) % len(PALETTE)])
+              else KIND_COLOURS.get(info.kind, NO_CLUSTER))
     tip_zh = [info.name, KIND_LABELS.get(info.kind, (info.kind,))[0]]
     tip_en = [info.name_en or info.name, KIND_LABELS.get(info.kind, ("", info.kind))[1]]
     if load:
@@ -502,8 +510,7 @@ def _legend(result: Analysis, facts: _Facts, colour_by: str, units: set[str]
         legend.append({"colour": NO_CLUSTER, "zh": "未归入聚类", "en": "in no cluster"})
     else:
         for item in _kind_filter(result.units, units):
-            legend.append({"colour": PALETTE[sorted(KIND_LABELS).index(item["value"])
-                                             % len(PALETTE)],
+            legend.append({"colour": KIND_COLOURS.get(item["value"], NO_CLUSTER),
                            "zh": item["zh"], "en": item["en"]})
     legend += [
         {"shape": "size", "zh": "圆点大小：负荷分（牵头×2＋配合×1）",
