@@ -17,9 +17,9 @@ import hashlib
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
@@ -27,6 +27,9 @@ from rdflib.namespace import RDF, XSD
 
 from .sparql import select
 from .vocab import IPP, KIND_SLUGS, PREFIXES, iri
+
+if TYPE_CHECKING:  # numpy is imported where the bulk betweenness needs it
+    from numpy import ndarray
 
 LEAD_WEIGHT = 2.0
 SUPPORT_WEIGHT = 1.0
@@ -328,7 +331,8 @@ def path_betweenness(G: nx.Graph, *, chunk: int = 256) -> dict[Any, float]:
     return result
 
 
-def _dependencies(rows, tails, heads, sources, size):
+def _dependencies(rows: ndarray, tails: ndarray, heads: ndarray, sources: ndarray,
+                  size: int) -> ndarray:
     """Summed dependencies of each node for ``sources``, given their shortest-path DAG edges
     (``rows[k]``'s DAG has the edge tails[k] -> heads[k])."""
     import numpy as np
@@ -347,7 +351,7 @@ def _dependencies(rows, tails, heads, sources, size):
     return dependency.reshape(len(sources), size).sum(axis=0)
 
 
-def _settle(step, value):
+def _settle(step: Callable[[ndarray], ndarray], value: ndarray) -> ndarray:
     """Apply ``step`` until the value stops changing: along a DAG that takes as many steps as
     its longest path has edges, and then the same sums give the same bits."""
     import numpy as np
