@@ -93,26 +93,32 @@ class EmbeddedServer:
             self._folder = tempfile.mkdtemp(prefix="ipplan-bolt-")
             quiet = resources.files("ipplan").joinpath("jvm-logging.properties")
             try:
-                with _stderr_muted():  # the JVM notes its incubator modules as it starts
+                with _stderr_muted(), _ctrl_c_deferred():  # the JVM notes its modules
                     server = ArcadeDBServer(
                         self._folder, password,
                         {"server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
                          "bolt_port": bolt_port, "http_port": http_port, "host": "127.0.0.1"},
                         jvm_kwargs={"jvm_args": [f"-Djava.util.logging.config.file={quiet}",
-                                                 *_collector_args()]})
+                                                 # signals are Python's: Ctrl-C and SIGTERM
+                                                 # end the command, and the server with it
+                                                 "-Xrs", *_collector_args()]})
                     server.start()
+                    # before anything else: Ctrl-C while the database is made printed stack
+                    # traces of the interrupted writes
+                    _keep_server_logs_off_stderr()
                 database = server.create_database(self.DATABASE)
                 for statement in _constraint_statements():  # the schema comes with the database
                     with contextlib.suppress(Exception):  # else the push tries it once more
                         database.command("opencypher", statement)
                 _unhook_jpype_from_pythons_gc()
-                _keep_server_logs_off_stderr()
                 _give_queries_the_heap()
             except Exception as exc:
                 self._cleanup()
                 raise BoltError(f"the embedded Bolt server did not start ({_reason(exc)})") \
                     from None
-            except BaseException:  # Ctrl-C while it starts: leave nothing behind
+            except BaseException:  # Ctrl-C while it starts: leave nothing behind, say nothing
+                with contextlib.suppress(Exception):
+                    _keep_server_logs_off_stderr()
                 with contextlib.suppress(Exception):
                     server.stop()
                 self._cleanup()
@@ -120,7 +126,7 @@ class EmbeddedServer:
             self._server = server
             self.target = Target(f"bolt://127.0.0.1:{bolt_port}", "root", password,
                                  self.DATABASE, embedded=True)
-            atexit.register(self.stop)
+            atexit.register(self._stop_at_exit)
             _exit_cleanly_on_sigterm()
             return self.target
 
@@ -132,6 +138,15 @@ class EmbeddedServer:
             self._server = None
             self.target = None
             self._cleanup()
+
+    def _stop_at_exit(self) -> None:
+        """Stop the server as the process ends. A Ctrl-C during a push reaches the JVM too,
+        and a second KeyboardInterrupt came while its folder was being removed: a traceback
+        after "ipplan: interrupted", and the folder left behind. The process is ending
+        anyway, so further Ctrl-C is ignored until the server is gone."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        self.stop()
 
     def _cleanup(self) -> None:
         if self._folder:
@@ -253,6 +268,24 @@ def _stderr_muted() -> Iterator[None]:
             os.close(saved)
 
 
+@contextlib.contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Ctrl-C while the server is made and started takes effect once it has started, so that
+    it can be stopped and nothing is left behind: caught half-way through, the server could
+    not be reached to stop, and its shutdown hook told the user so at exit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 def _reason(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return (text[:200] or type(exc).__name__)
@@ -272,8 +305,18 @@ def session_scope(target: Target | None = None) -> Iterator[Any]:
         driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),
                                       connection_timeout=10, max_transaction_retry_time=5)
         driver.verify_connectivity()
-        with driver.session(database=target.database) as session:
+        session = driver.session(database=target.database)
+        try:
             yield session
+        except BaseException:
+            # Ctrl-C can stop the driver in the middle of reading a message; closing the
+            # session politely then reads on and fails on its own (a BufferError hid the
+            # interrupt). What went wrong first is what the user hears; the driver's close
+            # below drops the connection anyway.
+            with contextlib.suppress(Exception):
+                session.close()
+            raise
+        session.close()
     except AuthError:
         raise BoltError(f"{target.uri}: the server refused the user name or password "
                         "(NEO4J_USER / NEO4J_PASSWORD)") from None
