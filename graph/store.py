@@ -6,10 +6,13 @@ magnitude faster than rdflib's own on a corpus of many plans. ``IPPLAN_ENGINE=rd
 rdflib's in-memory store (the benchmark's baseline; every result is the same).
 
 A *workspace* is an Oxigraph store on disk, written by ``ipplan load ... --store DIR``: a
-folder with the store and ``ipplan-store.json`` (what it holds). Reading commands given
-``--store DIR`` open it read-only and answer from it at once, without parsing anything. A
-workspace is written beside its final place and renamed into it, so an interrupted ``load``
-never leaves half a store where a good one was.
+folder with the store, ``ipplan-store.json`` (what it holds) and a compressed N-Quads
+snapshot of the same triples. Reading commands given ``--store DIR`` open the store
+read-only and answer from it at once, without parsing anything; commands that read most of
+the graph (a pack, a page, a validation, a push) load the snapshot into memory instead,
+where lookups are three to four times faster than in RocksDB. A workspace is written beside
+its final place and renamed into it, so an interrupted ``load`` never leaves half a store
+where a good one was.
 
 >>> g = new_graph()
 >>> engine_of(g)
@@ -21,11 +24,13 @@ never leaves half a store where a good one was.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import os
 import re
 import shutil
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +47,7 @@ from .vocab import bind_prefixes
 
 ENGINES = ("oxigraph", "rdflib")
 MARK = "ipplan-store.json"
+SNAPSHOT = "graph.nq.gz"  # the same triples as the store, for reading it all into memory
 FORMAT = 1
 
 
@@ -366,6 +372,25 @@ def open_workspace(path: Path) -> Graph:
     return bind_prefixes(Graph(store=_oxigraph_store(inner), identifier=DATASET_DEFAULT_GRAPH_ID))
 
 
+def read_workspace(path: Path) -> Graph:
+    """The workspace's graph read whole into an in-memory graph (writable; the workspace on
+    disk never changes), from its snapshot, or from the store when it has none."""
+    describe(path)
+    graph = new_graph()
+    inner = _oxigraph(graph)
+    if inner is None or not (path / SNAPSHOT).is_file():
+        return writable_copy(open_workspace(path))
+    import pyoxigraph as ox
+
+    try:
+        with gzip.open(path / SNAPSHOT) as snapshot:
+            inner.load(input=snapshot, format=ox.RdfFormat.N_QUADS)
+    except (OSError, EOFError, SyntaxError, zlib.error) as exc:
+        raise InputError(f"{SNAPSHOT} is damaged ({' '.join(str(exc).split())[:200]}); write "
+                         "the workspace again", where=path) from None
+    return graph
+
+
 def write_workspace(graph: Graph, path: Path, *, plans: list[str], measures: int,
                     analysis: str, sources: list[str], progress: Any = None) -> Workspace:
     """Write ``graph`` as a workspace at ``path``, replacing an earlier workspace there.
@@ -397,6 +422,11 @@ def write_workspace(graph: Graph, path: Path, *, plans: list[str], measures: int
         # A bulk load leaves RocksDB's files as written; compacted once, every later lookup
         # is a quarter faster (collaboration-pairs at 20,000 measures: 7.5 s -> 5.6 s).
         store.optimize()
+        # Level 1: 13 MB at 20,000 measures, written in 0.8 s, read back in 2.3 s (copying
+        # the store on disk into memory takes 5.6 s)
+        with gzip.open(temporary / SNAPSHOT, "wb", compresslevel=1) as snapshot:
+            (inner if inner is not None else store).dump(output=snapshot,
+                                                         format=ox.RdfFormat.N_QUADS)
         triples = len(store)
         del store
         description = {"format": FORMAT, "plans": plans, "measures": measures,

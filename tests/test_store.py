@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -203,6 +204,42 @@ def test_workspace_mistakes_are_one_line_and_harm_nothing(workspace, tmp_path):
     (damaged / "ipplan-store.json").write_text("{", "utf-8")
     result = run_ipplan("stats", "--store", damaged)
     assert result.code == 2 and "is damaged" in result.err
+
+
+def test_commands_that_read_it_all_load_the_snapshot_of_the_same_triples(workspace, tmp_path):
+    """A pack, a validation or a whole table reads the workspace into memory from its snapshot
+    (or, for a workspace written without one, from the store): the same triples either way."""
+    from ipplan.graph.store import SNAPSHOT, open_workspace, read_workspace
+
+    def quads(graph):
+        inner = graph.store._inner
+        return sorted(str(q) for q in inner.quads_for_pattern(None, None, None, None))
+
+    on_disk = quads(open_workspace(workspace))
+    assert (workspace / SNAPSHOT).stat().st_size > 0
+    assert quads(read_workspace(workspace)) == on_disk and len(on_disk) > 3000
+    older = tmp_path / "older"
+    shutil.copytree(workspace, older)
+    (older / SNAPSHOT).unlink()
+    assert quads(read_workspace(older)) == on_disk
+    assert run_ipplan("export", "--store", older).out == run_ipplan("export", SEED).out
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not gzip"])
+def test_a_damaged_snapshot_is_one_line(workspace, tmp_path, damage):
+    from ipplan.graph.store import SNAPSHOT
+
+    broken = tmp_path / "broken"
+    shutil.copytree(workspace, broken)
+    data = (broken / SNAPSHOT).read_bytes()
+    (broken / SNAPSHOT).write_bytes(data[:len(data) // 2] if damage == "truncated"
+                                    else b"<a> <b> <c> .\n")
+    result = run_ipplan("validate", "--store", broken)
+    assert result.code == 2, result.err
+    assert result.err.startswith(f"ipplan: error: {broken}: {SNAPSHOT} is damaged")
+    assert result.err.strip().endswith("write the workspace again")
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    assert run_ipplan("stats", "--store", broken).code == 0  # the store itself still answers
 
 
 def test_load_replaces_a_workspace_whole(tmp_path):

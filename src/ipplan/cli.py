@@ -40,15 +40,16 @@ class Sources:
     verbose: bool
     store: Path | None = None
 
-    def open(self) -> Any:
+    def open(self, *, whole: bool = False) -> Any:
         """Read the sources (or open the workspace) into one corpus, reporting the loader's
-        warnings on stderr."""
+        warnings on stderr; ``whole`` when the command reads most of the graph (see
+        :func:`ipplan.pipeline.open_workspace`)."""
         from ipplan.graph import reports
         from ipplan.graph.registry import Registry
         from ipplan.pipeline import open_sources, open_workspace
 
         if self.store is not None:
-            corpus = open_workspace(self.store)
+            corpus = open_workspace(self.store, whole=whole)
         else:
             corpus = open_sources(self.paths, jurisdiction=self.jurisdiction,
                                   plan_id=self.plan_id, table=self.table, sheet=self.sheet,
@@ -244,7 +245,7 @@ def export(source: Sources, plan: str | None, fmt: str,
     from ipplan.graph import reports
     from ipplan.output import render
 
-    corpus = source.open()
+    corpus = source.open(whole=plan is None)  # one plan's rows are few lookups
     _check_plan(corpus.graph, plan)
     rows = reports.assignment_rows(corpus.graph, plan)
     text = render(rows, reports.ASSIGNMENT_COLUMNS, fmt)
@@ -262,7 +263,7 @@ def units(source: Sources, plan: str | None, unregistered: bool,
     from ipplan.graph import reports
     from ipplan.output import render
 
-    corpus = source.open()
+    corpus = source.open(whole=plan is None)  # one plan's units are few lookups
     _check_plan(corpus.graph, plan)
     rows = reports.unit_rows(corpus.graph, plan)
     missing = [row["unit"] for row in rows if not row["registered"]]
@@ -296,7 +297,7 @@ def validate(ctx: click.Context, source: Sources, fmt: str,
     from ipplan.graph.validate import RESULT_COLUMNS, validate as run_validation
     from ipplan.output import render, to_json
 
-    corpus = source.open()
+    corpus = source.open(whole=True)
     check = run_validation(corpus.graph)
     if fmt == "json":
         text = to_json({"conforms": check.conforms, "checked": check.checked,
@@ -323,7 +324,7 @@ def brief(source: Sources, folder: Path, force: bool, lang: str, no_snapshots: b
     from ipplan.pipeline import analysed
     from ipplan.viz.pack import build_brief
 
-    corpus = analysed(source.open())
+    corpus = analysed(source.open(whole=True))
     pack = build_brief(corpus.graph, corpus.analysis, folder, force=force, lang=lang,
                        snapshots=not no_snapshots)
     for warning in pack.warnings:
@@ -367,7 +368,7 @@ def _write_single_page(builder: Callable[..., Any], source: Sources, output: Pat
     from ipplan.pipeline import analysed
     from ipplan.viz.render import write_page
 
-    corpus = analysed(source.open(), include_collectives=include_collectives)
+    corpus = analysed(source.open(whole=True), include_collectives=include_collectives)
     page = builder(corpus.graph, corpus.analysis, *args,
                    today=datetime.date.today().isoformat(), **kwargs)
     for node in page.nodes:  # a page on its own has no unit or cluster pages beside it
@@ -534,7 +535,7 @@ def neo4j_push(source: Sources, wipe: bool, include_collectives: bool) -> None:
     from ipplan.output import to_table
     from ipplan.pipeline import analysed
 
-    corpus = analysed(source.open(), include_collectives=include_collectives)
+    corpus = analysed(source.open(whole=True), include_collectives=include_collectives)
     target = configured_target()
     with session_scope(target) as session:
         if wipe:

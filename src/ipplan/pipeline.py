@@ -31,7 +31,8 @@ class Corpus:
     graph: Graph
     plans: list[Plan] = field(default_factory=list)
     analysis: Any = None  # the Analysis written into the graph, once analysed
-    workspace: Workspace | None = None  # the workspace the graph was opened from (read-only)
+    workspace: Workspace | None = None  # the workspace the graph was opened from
+    writable: bool = True  # False for a workspace's store on disk, which is read-only
 
     @property
     def warnings(self) -> list[LoadWarning]:
@@ -82,12 +83,17 @@ def open_sources(
     return corpus
 
 
-def open_workspace(path: str | Path) -> Corpus:
-    """The corpus of a workspace written by ``ipplan load --store``, opened read-only."""
+def open_workspace(path: str | Path, *, whole: bool = False) -> Corpus:
+    """The corpus of a workspace written by ``ipplan load --store``, answered from its store
+    on disk (read-only); with ``whole``, for a command that reads most of the graph (a pack,
+    a page, a validation, a push), read into memory from its snapshot, where each of those
+    many lookups is three to four times faster than in RocksDB."""
     from ipplan.graph import store
 
     path = Path(path)
-    return Corpus(store.open_workspace(path), workspace=store.describe(path))
+    if whole:
+        return Corpus(store.read_workspace(path), workspace=store.describe(path))
+    return Corpus(store.open_workspace(path), workspace=store.describe(path), writable=False)
 
 
 def analysed(corpus: Corpus, values: dict[str, Any] | None = None, *,
@@ -109,8 +115,8 @@ def analysed(corpus: Corpus, values: dict[str, Any] | None = None, *,
         return corpus
     corpus.analysis = analyse(corpus.graph, parameters)
     if not held:
-        if corpus.workspace is not None:
-            corpus.graph = writable_copy(corpus.graph)
+        if not corpus.writable:
+            corpus.graph, corpus.writable = writable_copy(corpus.graph), True
         write_analysis(corpus.graph, corpus.analysis)
     return corpus
 
