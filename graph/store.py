@@ -378,8 +378,8 @@ def read_workspace(path: Path) -> Graph:
     describe(path)
     graph = new_graph()
     inner = _oxigraph(graph)
-    if inner is None or not (path / SNAPSHOT).is_file():
-        return writable_copy(open_workspace(path))
+    if inner is None or not (path / SNAPSHOT).is_file():  # rdflib's store; a workspace
+        return writable_copy(open_workspace(path))            # written before snapshots
     import pyoxigraph as ox
 
     try:

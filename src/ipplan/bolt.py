@@ -93,7 +93,8 @@ class EmbeddedServer:
             self._folder = tempfile.mkdtemp(prefix="ipplan-bolt-")
             quiet = resources.files("ipplan").joinpath("jvm-logging.properties")
             try:
-                with _stderr_muted(), _ctrl_c_deferred():  # the JVM notes its modules
+                # muted: the JVM notes its incubator modules as it starts
+                with _stderr_muted(), _ctrl_c_deferred():
                     server = ArcadeDBServer(
                         self._folder, password,
                         {"server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
@@ -140,10 +141,9 @@ class EmbeddedServer:
             self._cleanup()
 
     def _stop_at_exit(self) -> None:
-        """Stop the server as the process ends. A Ctrl-C during a push reaches the JVM too,
-        and a second KeyboardInterrupt came while its folder was being removed: a traceback
-        after "ipplan: interrupted", and the folder left behind. The process is ending
-        anyway, so further Ctrl-C is ignored until the server is gone."""
+        """Stop the server as the process ends. A Ctrl-C that came just then interrupted the
+        removal of its folder: a traceback after the command's output, and the folder left
+        behind. The process is ending anyway, so Ctrl-C is ignored until the server is gone."""
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)
         self.stop()
