@@ -382,9 +382,14 @@ def read_workspace(path: Path) -> Graph:
         return writable_copy(open_workspace(path))            # written before snapshots
     import pyoxigraph as ox
 
+    from ipplan.progress import reading
+
+    snapshot = path / SNAPSHOT
     try:
-        with gzip.open(path / SNAPSHOT) as snapshot:
-            inner.load(input=snapshot, format=ox.RdfFormat.N_QUADS)
+        with snapshot.open("rb") as raw, reading(raw, "reading the workspace",
+                                                 length=snapshot.stat().st_size) as counted, \
+                gzip.GzipFile(fileobj=counted) as triples:  # type: ignore[arg-type]
+            inner.load(input=triples, format=ox.RdfFormat.N_QUADS)
     except (OSError, EOFError, SyntaxError, zlib.error) as exc:
         raise InputError(f"{SNAPSHOT} is damaged ({' '.join(str(exc).split())[:200]}); write "
                          "the workspace again", where=path) from None

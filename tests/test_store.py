@@ -288,3 +288,33 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
     in_ci = subprocess.run(command, capture_output=True, text=True, timeout=300,
                            env={**env, "CI": "true"})
     assert in_ci.stderr == ""
+
+
+def test_reading_a_snapshot_shows_its_progress_on_a_terminal_only(tmp_path, monkeypatch):
+    """Reading a big workspace's snapshot (10 s at 100,000 measures) draws a bar on a
+    terminal, and the bytes pass through it unchanged; in CI nothing is drawn."""
+    import gzip
+    import io
+
+    from ipplan.progress import reading
+
+    data = gzip.compress("<s> <p> \"述\" .\n".encode() * 5000)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for ci, expected in ((None, True), ("true", False)):
+        if ci:
+            monkeypatch.setenv("CI", ci)
+        else:
+            monkeypatch.delenv("CI", raising=False)
+        monkeypatch.delenv("IPPLAN_PROGRESS", raising=False)
+        terminal = Terminal()
+        monkeypatch.setattr(sys, "stderr", terminal)
+        with reading(io.BytesIO(data), "reading the workspace", length=len(data),
+                     minimum=0) as counted, gzip.GzipFile(fileobj=counted) as text:
+            assert text.read() == gzip.decompress(data)
+        shown = terminal.getvalue()
+        assert ("reading the workspace" in shown and "100%" in shown) is expected
+

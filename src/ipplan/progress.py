@@ -7,10 +7,11 @@ output stays byte-identical. Short runs show no bar: one appears only past ``min
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, TypeVar
 
 T = TypeVar("T")
 
@@ -34,3 +35,29 @@ def steps(items: Iterable[T], label: str, *, length: int | None = None,
     with click.progressbar(items, length=length, label=label, file=sys.stderr,
                            show_pos=True) as bar:
         yield from bar
+
+
+@contextlib.contextmanager
+def reading(stream: IO[bytes], label: str, *, length: int,
+            minimum: int = 4 * 2**20) -> Iterator[IO[bytes]]:
+    """``stream`` as it is read, drawing a bar of the ``length`` bytes it holds on a terminal
+    (none under ``minimum`` bytes)."""
+    if not enabled() or length < minimum:
+        yield stream
+        return
+    import click
+
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield _Counted(stream, bar.update)
+
+
+class _Counted:
+    """A binary stream that reports how many bytes each read takes."""
+
+    def __init__(self, stream: IO[bytes], advance: Callable[[int], object]) -> None:
+        self._stream, self._advance = stream, advance
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._advance(len(data))
+        return data
