@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import os
 import re
 import secrets
@@ -291,6 +292,9 @@ def _reason(exc: BaseException) -> str:
     return (text[:200] or type(exc).__name__)
 
 
+_QUIET = logging.NullHandler()
+
+
 @contextlib.contextmanager
 def session_scope(target: Target | None = None) -> Iterator[Any]:
     """A neo4j driver session on ``target`` (default: NEO4J_URI, else the embedded server).
@@ -300,6 +304,9 @@ def session_scope(target: Target | None = None) -> Iterator[Any]:
                                   SessionExpired)
 
     target = target or configured_target() or embedded_server().start()
+    # The driver logs what it then raises, and with no handler of ours Python printed those
+    # records on stderr (a defunct connection, after a Ctrl-C); what goes wrong is told once.
+    logging.getLogger("neo4j").addHandler(_QUIET)
     driver = None
     try:
         driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),
