@@ -200,3 +200,33 @@ def test_ctrl_c_during_a_push_is_one_line_and_leaves_nothing(corpus_ttl, tmp_pat
         assert "Traceback" not in err and "pushed" in _out, err
     assert list(temporary.glob("ipplan-bolt-*")) == []
     assert list(work.iterdir()) == []
+
+
+def test_ctrl_c_pressed_again_and_again_still_ends_in_one_line(corpus_ttl, tmp_path):
+    """Ctrl-C every tenth of a second lands in the push, in the message, in the cleanup at
+    exit: the server must still be stopped (left running, its threads kept the process from
+    ending) and its folder removed, and the user sees one line."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env["TMPDIR"] = str(temporary)
+    child = subprocess.Popen([sys.executable, "-m", "ipplan", "neo4j", "push", str(corpus_ttl)],
+                             cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(temporary.glob("ipplan-bolt-*")):
+            assert time.monotonic() < deadline and child.poll() is None, "server never started"
+            time.sleep(0.05)
+        time.sleep(0.5)
+        while child.poll() is None:
+            assert time.monotonic() < deadline, "the process did not end"
+            child.send_signal(signal.SIGINT)
+            time.sleep(0.1)
+        _out, err = child.communicate(timeout=10)
+    finally:
+        child.kill()
+    assert child.returncode == 130, err
+    assert err.strip() == "ipplan: interrupted"
+    assert list(temporary.glob("ipplan-bolt-*")) == []
+

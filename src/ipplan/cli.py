@@ -6,14 +6,16 @@ a graph that does not conform, 130 when interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -594,6 +596,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="ipplan",
                         standalone_mode=False)
     except click.exceptions.Abort:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing now
         _say("ipplan: interrupted")
         code = 130
     except click.ClickException as exc:
@@ -603,6 +606,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         _say(f"ipplan: error: {exc}")
         code = exc.exit_code
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing now
         _say("ipplan: interrupted")
         code = 130
     except BrokenPipeError:
@@ -615,4 +619,25 @@ def main(argv: Sequence[str] | None = None) -> None:
         _say(f"ipplan: internal error: {type(exc).__name__}: {detail} "
              "(set IPPLAN_DEBUG=1 to see the traceback, and please report it)")
         code = 70
-    sys.exit(code if isinstance(code, int) else 0)
+    # The command is over; what is left is the cleanup (the embedded server stops and its
+    # folder goes). Ctrl-C in the middle of it left the server running, and its threads then
+    # kept the process from ever ending.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _leave(code if isinstance(code, int) else 0)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit with ``code``. A command that started the JVM of the embedded Bolt server stops the
+    server here and ends at once: Python's own exit tears the JVM down, which waits for every
+    Java thread and hands Ctrl-C back to the system, so one more Ctrl-C printed a JPype
+    traceback and killed the process by signal."""
+    jpype = sys.modules.get("jpype")
+    if jpype is None or not jpype.isJVMStarted():
+        sys.exit(code)
+    from ipplan.bolt import embedded_server
+
+    embedded_server().stop()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe has nothing left to say
+            stream.flush()
+    os._exit(code)
