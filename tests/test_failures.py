@@ -3,6 +3,7 @@ disappears mid-push, the embedded server's address, and files never left half-wr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -167,16 +168,14 @@ def test_load_killed_mid_write_never_leaves_half_a_file(tmp_path, corpus_ttl):
     assert text == "previous\n" or text.rstrip().endswith(".")  # old file, or a whole new one
 
 
-# Ctrl-C as the JVM starts (the JVM ended the process, leaving the server's folder), as the
-# database is made (Java stack traces), during the push (a BufferError from the driver), and
-# from 1.5 s the push may be over, Ctrl-C coming as the server stops (a Python traceback)
-@pytest.mark.parametrize("wait", [0.1, 0.3, 1.0, 1.5, 2.0])
-def test_ctrl_c_during_a_push_is_one_line_and_leaves_nothing(corpus_ttl, tmp_path, wait):
-    # The child's own temporary folder: an embedded server that another run on the machine
-    # starts or stops meanwhile can't make this look like a leftover, or hide one.
-    temporary = tmp_path / "tmp"
+@contextlib.contextmanager
+def _push_started(corpus_ttl, tmp_path):
+    """``ipplan neo4j push`` in a child, once its embedded server's folder is there: the
+    child, its temporary folder, its working folder and the deadline it must end by. The
+    child has a temporary folder of its own: an embedded server that another run on the
+    machine starts or stops meanwhile can't make this look like a leftover, or hide one."""
+    temporary, work = tmp_path / "tmp", tmp_path / "work"
     temporary.mkdir()
-    work = tmp_path / "work"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env["TMPDIR"] = str(temporary)
@@ -188,16 +187,25 @@ def test_ctrl_c_during_a_push_is_one_line_and_leaves_nothing(corpus_ttl, tmp_pat
         while not list(temporary.glob("ipplan-bolt-*")):
             assert time.monotonic() < deadline and child.poll() is None, "server never started"
             time.sleep(0.05)
-        time.sleep(wait)
-        child.send_signal(signal.SIGINT)
-        _out, err = child.communicate(timeout=60)
+        yield child, temporary, work, deadline
     finally:
         child.kill()
+
+
+# Ctrl-C as the JVM starts (the JVM ended the process, leaving the server's folder), as the
+# database is made (Java stack traces), during the push (a BufferError from the driver), and
+# from 1.5 s the push may be over, Ctrl-C coming as the server stops (a Python traceback)
+@pytest.mark.parametrize("wait", [0.1, 0.3, 1.0, 1.5, 2.0])
+def test_ctrl_c_during_a_push_is_one_line_and_leaves_nothing(corpus_ttl, tmp_path, wait):
+    with _push_started(corpus_ttl, tmp_path) as (child, temporary, work, _deadline):
+        time.sleep(wait)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
     if wait <= 1 or child.returncode != 0:
         assert child.returncode == 130, err
         assert err.strip() == "ipplan: interrupted"
     else:  # the push had finished: its Ctrl-C changes nothing
-        assert "Traceback" not in err and "pushed" in _out, err
+        assert "Traceback" not in err and "pushed" in out, err
     assert list(temporary.glob("ipplan-bolt-*")) == []
     assert list(work.iterdir()) == []
 
@@ -206,26 +214,13 @@ def test_ctrl_c_pressed_again_and_again_still_ends_in_one_line(corpus_ttl, tmp_p
     """Ctrl-C every tenth of a second lands in the push, in the message, in the cleanup at
     exit: the server must still be stopped (left running, its threads kept the process from
     ending) and its folder removed, and the user sees one line."""
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env["TMPDIR"] = str(temporary)
-    child = subprocess.Popen([sys.executable, "-m", "ipplan", "neo4j", "push", str(corpus_ttl)],
-                             cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while not list(temporary.glob("ipplan-bolt-*")):
-            assert time.monotonic() < deadline and child.poll() is None, "server never started"
-            time.sleep(0.05)
+    with _push_started(corpus_ttl, tmp_path) as (child, temporary, _work, deadline):
         time.sleep(0.5)
         while child.poll() is None:
             assert time.monotonic() < deadline, "the process did not end"
             child.send_signal(signal.SIGINT)
             time.sleep(0.1)
         _out, err = child.communicate(timeout=10)
-    finally:
-        child.kill()
     assert child.returncode == 130, err
     assert err.strip() == "ipplan: interrupted"
     assert list(temporary.glob("ipplan-bolt-*")) == []
