@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ipplan.errors import InputError
+from ipplan.errors import InputError, reason
 from ipplan.files import atomic_write_bytes
 
 from .store import new_graph, sorted_ntriples, sorted_triples
@@ -96,8 +96,7 @@ def read_graph(path: Path, graph: Graph | None = None) -> Graph:
     try:
         graph.parse(data=data, format=format_for(path))
     except Exception as exc:  # rdflib raises many types; all mean "not this format"
-        detail = " ".join(str(exc).split())[:200]
-        raise InputError(f"is not a readable {format_for(path)} graph ({detail})",
+        raise InputError(f"is not a readable {format_for(path)} graph ({reason(exc)})",
                          where=path) from None
     if not set(graph.subjects(predicate=None, object=IPP.Plan)) - before:
         raise InputError("holds no ipplan plan (write one with `ipplan load`)", where=path)

@@ -41,7 +41,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.query import ResultRow
 
-from ipplan.errors import InputError, IpplanError
+from ipplan.errors import InputError, IpplanError, reason
 
 from .vocab import bind_prefixes
 
@@ -367,7 +367,7 @@ def open_workspace(path: Path) -> Graph:
     try:
         inner = ox.Store.read_only(str(path / "oxigraph"))
     except OSError as exc:
-        raise InputError(f"the store cannot be opened ({' '.join(str(exc).split())[:200]})",
+        raise InputError(f"the store cannot be opened ({reason(exc)})",
                          where=path) from None
     return bind_prefixes(Graph(store=_oxigraph_store(inner), identifier=DATASET_DEFAULT_GRAPH_ID))
 
@@ -391,7 +391,7 @@ def read_workspace(path: Path) -> Graph:
                 gzip.GzipFile(fileobj=counted) as triples:  # type: ignore[arg-type]
             inner.load(input=triples, format=ox.RdfFormat.N_QUADS)
     except (OSError, EOFError, SyntaxError, zlib.error) as exc:
-        raise InputError(f"{SNAPSHOT} is damaged ({' '.join(str(exc).split())[:200]}); write "
+        raise InputError(f"{SNAPSHOT} is damaged ({reason(exc)}); write "
                          "the workspace again", where=path) from None
     return graph
 

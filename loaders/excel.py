@@ -11,7 +11,7 @@ import datetime as _dt
 import zipfile
 from pathlib import Path
 
-from ipplan.errors import InputError
+from ipplan.errors import InputError, reason
 from ipplan.model import Location
 
 from .columns import is_header_row
@@ -39,10 +39,10 @@ def read_excel(path: Path, sheet: str | None = None) -> tuple[list[str], list[Gr
     try:
         book = openpyxl.load_workbook(str(path), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"is not a readable Excel (.xlsx) workbook ({_reason(exc)})",
+        raise InputError(f"is not a readable Excel (.xlsx) workbook ({reason(exc, 120)})",
                          where=path) from None
     except Exception as exc:  # broken XML parts raise lxml/ElementTree errors
-        raise InputError(f"is not a readable Excel (.xlsx) workbook ({_reason(exc)})",
+        raise InputError(f"is not a readable Excel (.xlsx) workbook ({reason(exc, 120)})",
                          where=path) from None
     grids = {}
     if sheet is not None:
@@ -77,7 +77,3 @@ def _grid(sheet: object) -> list[list[str]]:
                 if c < len(rows[r]):
                     rows[r][c] = value
     return rows
-
-
-def _reason(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:120] or type(exc).__name__

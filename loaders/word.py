@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ipplan.errors import InputError
+from ipplan.errors import InputError, reason
 from ipplan.model import Location
 
 from .columns import is_header_row
@@ -76,10 +76,10 @@ def read_word(path: Path, table: str | None = None) -> tuple[list[str], list[Gri
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"is not a readable Word (.docx) document ({_reason(exc)})",
+        raise InputError(f"is not a readable Word (.docx) document ({reason(exc, 120)})",
                          where=path) from None
     except Exception as exc:  # lxml and python-docx raise many kinds for broken parts
-        raise InputError(f"is not a readable Word (.docx) document ({_reason(exc)})",
+        raise InputError(f"is not a readable Word (.docx) document ({reason(exc, 120)})",
                          where=path) from None
     paragraphs: list[list[str]] = [[]]
     tables = []
@@ -116,7 +116,3 @@ def _table_number(value: str, count: int, path: Path) -> int:
     if not 1 <= number <= count:
         raise InputError(f"has {count} table(s); there is no table {number}", where=path)
     return number
-
-
-def _reason(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:120] or type(exc).__name__

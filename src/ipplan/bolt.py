@@ -35,7 +35,7 @@ from typing import Any
 from rdflib import Graph
 
 from ipplan.collector import collector_paused
-from ipplan.errors import IpplanError
+from ipplan.errors import IpplanError, reason
 
 BATCH = 10000
 LABELS = ("Plan", "Theme", "Task", "Measure", "Unit", "Cluster")
@@ -116,7 +116,7 @@ class EmbeddedServer:
                 _give_queries_the_heap()
             except Exception as exc:
                 self._cleanup()
-                raise BoltError(f"the embedded Bolt server did not start ({_reason(exc)})") \
+                raise BoltError(f"the embedded Bolt server did not start ({reason(exc)})") \
                     from None
             except BaseException:  # Ctrl-C while it starts: leave nothing behind, say nothing
                 with contextlib.suppress(Exception):
@@ -287,11 +287,6 @@ def _ctrl_c_deferred() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return (text[:200] or type(exc).__name__)
-
-
 _QUIET = logging.NullHandler()
 
 
@@ -328,17 +323,17 @@ def session_scope(target: Target | None = None) -> Iterator[Any]:
         raise BoltError(f"{target.uri}: the server refused the user name or password "
                         "(NEO4J_USER / NEO4J_PASSWORD)") from None
     except ServiceUnavailable as exc:
-        raise BoltError(f"{target.uri}: cannot reach the Bolt server ({_reason(exc)})") from None
+        raise BoltError(f"{target.uri}: cannot reach the Bolt server ({reason(exc)})") from None
     except SessionExpired as exc:
         raise BoltError(f"{target.uri}: the connection to the Bolt server was lost; run the "
-                        f"command again to finish ({_reason(exc)})") from None
+                        f"command again to finish ({reason(exc)})") from None
     except DriverError as exc:
-        raise BoltError(f"{target.uri}: the Bolt driver failed ({_reason(exc)})") from None
+        raise BoltError(f"{target.uri}: the Bolt driver failed ({reason(exc)})") from None
     except Neo4jError as exc:
         raise BoltError(f"{target.uri}: the server refused a statement "
-                        f"({exc.code}: {_reason(exc)})") from None
+                        f"({exc.code}: {reason(exc)})") from None
     except (OSError, ValueError) as exc:
-        raise BoltError(f"{target.uri}: {_reason(exc)}") from None
+        raise BoltError(f"{target.uri}: {reason(exc)}") from None
     finally:
         if driver is not None:
             driver.close()
@@ -700,4 +695,3 @@ def describe(target: Target | None) -> str:
     if target is None:
         return "embedded ArcadeDB Bolt server (127.0.0.1, started by ipplan for each command)"
     return f"{target.uri} (database {target.database or 'default'}, user {target.user})"
-

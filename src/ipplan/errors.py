@@ -18,6 +18,16 @@ class IpplanError(Exception):
         super().__init__(" ".join(text.split("\n")))
 
 
+def reason(exc: BaseException, limit: int = 200) -> str:
+    """What ``exc`` says, on one line of at most ``limit`` characters, for an error line (the
+    name of its type when it says nothing).
+
+    >>> reason(OSError("disk\\n full")), reason(ValueError())
+    ('disk full', 'ValueError')
+    """
+    return " ".join(str(exc).split())[:limit] or type(exc).__name__
+
+
 class InputError(IpplanError):
     """A document or graph file that ipplan cannot read."""
 
