@@ -128,15 +128,19 @@ def select_values(graph: Graph, text: str, values: Mapping[str, Any] | None = No
                   plain: Callable[[Any], Any] | None = None) -> tuple[list[str], list[tuple]]:
     """The variables and rows of a SELECT on ``graph`` (either engine), with ``values``
     bound; each value is ``plain(term)`` of its rdflib term, by default a plain Python value
-    (:func:`ipplan.graph.store.plain_value`), which on Oxigraph is read straight from the
-    store's term without building an rdflib one. On Oxigraph each distinct term is converted
-    once: a query with many rows costs little more than the engine's own time."""
-    from .store import _from_oxigraph, oxigraph_solutions, oxigraph_value, plain_value
+    (:func:`ipplan.graph.store.plain_value`), which on Oxigraph is read from the TSV that
+    Oxigraph writes (:func:`ipplan.graph.store.oxigraph_rows`) without building any term.
+    On Oxigraph each distinct value is converted once: a query with many rows costs little
+    more than the engine's own time."""
+    from .store import _from_oxigraph, oxigraph_rows, oxigraph_solutions, plain_value
 
     text = bind(text, values or {})
     namespaces = {name: str(iri) for name, iri in (prefixes or {}).items()}
-    convert = oxigraph_value if plain is None else (lambda term: plain(_from_oxigraph(term)))
-    answer = oxigraph_solutions(graph, text, namespaces, convert)
+    if plain is not None:
+        answer = oxigraph_solutions(graph, text, namespaces,
+                                    lambda term: plain(_from_oxigraph(term)))
+    else:
+        answer = oxigraph_rows(graph, text, namespaces)
     if answer is not None:
         return answer
     plain = plain or plain_value

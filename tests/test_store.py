@@ -117,7 +117,11 @@ def test_plain_values_are_the_same_from_oxigraph_and_through_rdflib():
                Literal("2022-12", datatype=XSD.gYearMonth),
                Literal("2022-12-31", datatype=XSD.date), Literal("x", datatype=XSD.integer),
                Literal("3", datatype=XSD.int),
-               Literal("x", datatype=URIRef("https://example.org/t"))]
+               Literal("x", datatype=URIRef("https://example.org/t")),
+               # text that TSV escapes, or writes as it is: every one a single cell
+               Literal("a\tb\nc\rd\"e\\f"), Literal(""), Literal("\x01\u2028\u0085\x1c"),
+               Literal('"quoted"@en'), Literal("中文", lang="zh-Hant"), Literal("-12"),
+               URIRef("https://example.org/a%20b#x")]
     text = "SELECT ?s ?o WHERE { ?s <https://example.org/p> ?o } ORDER BY STR(?o)"
     answers = []
     for engine in ("oxigraph", "rdflib"):
@@ -129,7 +133,8 @@ def test_plain_values_are_the_same_from_oxigraph_and_through_rdflib():
     assert [tuple(type(v) for v in row) for row in answers[0][1]] == \
         [tuple(type(v) for v in row) for row in answers[1][1]]
     values = {row[1] for row in answers[0][1]}
-    assert {"市法院", "Court", -7, 7, 0.5394, 2.0, 2.5, 1000.0, True, False, 3} <= values
+    assert {"市法院", "Court", -7, 7, 0.5394, 2.0, 2.5, 1000.0, True, False, 3, "",
+            "a\tb\nc\rd\"e\\f", "\x01\u2028\u0085\x1c", '"quoted"@en', "-12"} <= values
 
 
 def _tree(folder: Path) -> dict[str, str]:
