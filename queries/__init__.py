@@ -11,10 +11,14 @@ Header lines (``#`` in SPARQL, ``//`` in Cypher)::
     # param: unit | what it means (required)
     # columns: unit, unit_en, kind, lead, support, total, themes
     # list-columns: themes
+    # split-by: u
 
 A parameter marked ``(analysis)`` configures the analytics that the query reads (clusters,
 load, overload flags), which are computed with it before the query runs. ``list-columns``
-come back as lists, sorted, whichever engine answered.
+come back as lists, sorted, whichever engine answered. ``split-by`` (SPARQL only) names a
+GROUP BY variable by which Oxigraph may answer the query in parts at once, one per core
+(:func:`ipplan.graph.sparql.split` says what such a query must look like; a query that does
+not is refused when it is read).
 
 A query may return more columns than it declares, for sorting: rdflib drops variables that
 a grouped query does not project, so SPARQL queries project their sort keys (plan, order),
@@ -79,6 +83,7 @@ class SavedQuery:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     columns: tuple[str, ...] = ()
     list_columns: tuple[str, ...] = ()
+    split_by: str = ""  # a SPARQL grouping variable, to answer the query in parts at once
     texts: dict[str, str] = field(default_factory=dict)  # engine -> query text
     paths: dict[str, Path] = field(default_factory=dict)
 
@@ -132,6 +137,8 @@ def _read_header(query: SavedQuery, text: str, path: Path) -> None:
             query.description = value
         elif key == "columns":
             query.columns = tuple(c.strip() for c in value.split(",") if c.strip())
+        elif key == "split-by":
+            query.split_by = value.lstrip("?$")
         elif key == "list-columns":
             query.list_columns = tuple(c.strip() for c in value.split(",") if c.strip())
         elif key == "param":
@@ -180,8 +187,23 @@ def load_queries(extra: list[Path] | None = None) -> dict[str, SavedQuery]:
             query.texts[engine] = text
             query.paths[engine] = path
             _read_header(query, text, path)
+        if query.split_by:
+            _check_split(query)
         queries[name] = query
     return queries
+
+
+def _check_split(query: SavedQuery) -> None:
+    from ipplan.graph.sparql import split
+
+    path = query.paths.get("sparql") or next(iter(query.paths.values()))
+    if "sparql" not in query.texts:
+        raise IpplanError("'# split-by:' is for SPARQL queries", where=path)
+    try:
+        split(query.texts["sparql"], query.split_by, 2)
+    except ValueError as exc:
+        raise IpplanError(f"'# split-by: {query.split_by}' cannot be used: {exc}",
+                          where=path) from None
 
 
 def get_query(name: str, extra: list[Path] | None = None) -> SavedQuery:
@@ -250,14 +272,15 @@ def _sorted_list(values: Any) -> list[str]:
 
 def run_sparql(graph: Any, query: SavedQuery, values: dict[str, Any]) -> list[dict[str, Any]]:
     """Answer ``query`` from an rdflib graph (either engine); values are bound as terms."""
-    from ipplan.graph.sparql import select_values
+    from ipplan.graph.sparql import cores, select_values
 
     if "sparql" not in query.texts:
         raise IpplanError(f"query {query.name} has no SPARQL version ({query.name}.rq)")
     from ipplan.collector import collector_paused
 
     with collector_paused():  # a large result's rows would set off full collections
-        names, rows = select_values(graph, query.texts["sparql"], values)
+        names, rows = select_values(graph, query.texts["sparql"], values,
+                                    split_by=query.split_by, parts=min(cores(), 8))
         return _normalised(query, names, rows)
 
 

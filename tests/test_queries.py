@@ -248,3 +248,122 @@ def test_sparql_pauses_the_collector_and_puts_it_back(seed_analysed, monkeypatch
     with pytest.raises(Exception):
         run_sparql(seed_analysed, broken, {})
     assert during == [False, False] and gc.isenabled()  # a failed query leaves it on too
+
+
+SPLIT = sorted(name for name, query in QUERIES.items() if query.split_by)
+
+
+def test_the_widest_queries_are_answered_in_parts():
+    assert {"collaboration-pairs", "cross-theme-units"} <= set(SPLIT)
+
+
+@pytest.mark.parametrize("parts", [2, 3, 16])
+@pytest.mark.parametrize("name", SPLIT)
+def test_a_query_in_parts_answers_as_the_whole_query(many_plans, monkeypatch, name, parts):
+    """Cut by a hash of a grouping unit, answered on several threads and put back in the
+    query's order: the same rows in the same order as the whole query answered by Oxigraph,
+    ties in the first sort key and units of one name in several cities included."""
+    from ipplan.graph import sparql, store
+
+    query = QUERIES[name]
+    text = query.texts["sparql"]
+    values = query.bind({"min_themes": "1"} if "min_themes" in query.parameters else {})
+    whole = sparql.select_values(many_plans, text, values)
+    real, asked = store.oxigraph_rows, []
+
+    def watched(graph, part, prefixes):
+        asked.append(part)
+        return real(graph, part, prefixes)
+
+    monkeypatch.setattr(store, "oxigraph_rows", watched)
+    in_parts = sparql.select_values(many_plans, text, values, split_by=query.split_by,
+                                    parts=parts)
+    assert len(asked) == parts and all("MD5(STR(?" in part for part in asked)
+    assert "ORDER BY" not in asked[0]
+    assert in_parts == whole
+    names, rows = whole
+    first = names.index(sparql.split(text, query.split_by, 2).order[0][0])
+    assert len(rows) > 100 and len({row[first] for row in rows}) < len(rows) / 10
+
+
+@pytest.mark.parametrize("name", SPLIT)
+def test_a_query_in_parts_on_every_store(seed_analysed, name):
+    query = QUERIES[name]
+    values = query.bind({})
+    from ipplan.graph.sparql import select_values
+
+    assert select_values(seed_analysed, query.texts["sparql"], values, split_by=query.split_by,
+                         parts=2) == select_values(seed_analysed, query.texts["sparql"], values)
+
+
+def test_values_python_cannot_order_send_the_query_back_whole():
+    """A sort key holding numbers and strings (SPARQL orders them its own way), or unbound
+    values (first, or last when descending): the rows are still the whole query's."""
+    from rdflib import Literal, URIRef
+
+    from ipplan.graph import store
+    from ipplan.graph.sparql import select_values
+
+    graph = store.new_graph()
+    p, q = URIRef("urn:p"), URIRef("urn:q")
+    store.add_triples(graph, [(URIRef(f"urn:u{i}"), p, Literal(i % 3 if i % 2 else f"t{i % 4}"))
+                              for i in range(40)]
+                      + [(URIRef(f"urn:u{i}"), q, Literal(i % 5)) for i in range(0, 40, 3)])
+    for order in ("?v ?u", "DESC(?w) ?u", "?w DESC(?u)"):
+        text = ("SELECT ?u (SAMPLE(?x) AS ?v) (SAMPLE(?y) AS ?w) WHERE { ?u <urn:p> ?x "
+                f"OPTIONAL {{ ?u <urn:q> ?y }} }} GROUP BY ?u ORDER BY {order}")
+        whole = select_values(graph, text)
+        assert select_values(graph, text, split_by="u", parts=3) == whole, order
+        assert len(whole[1]) == 40
+
+
+@pytest.mark.parametrize("text, message", [
+    ("SELECT ?u WHERE { ?u ?p ?o } ORDER BY ?u", "not one of the query's GROUP BY keys"),
+    ("SELECT ?u (COUNT(*) AS ?n) WHERE { ?u ?p ?o } GROUP BY ?u ORDER BY ?u LIMIT 5",
+     "with LIMIT cannot be split"),
+    ("SELECT ?u (COUNT(*) AS ?n) WHERE { ?u ?p ?o } GROUP BY ?u ORDER BY STR(?u)",
+     "cannot read 'STR(?u)' in ORDER BY"),
+    ("SELECT ?u (COUNT(*) AS ?n) WHERE { ?u ?p ?o } GROUP BY ?u ORDER BY DESC(?n + 1) ?u",
+     "cannot read"),
+    ("SELECT ?u ?p (COUNT(*) AS ?n) WHERE { ?u ?p ?o } GROUP BY ?u ?p ORDER BY ?n ?u",
+     "leaves out the grouping key ?p"),
+    ("SELECT (COUNT(*) AS ?n) WHERE { ?u ?p ?o } GROUP BY ?u ORDER BY ?u",
+     "?u is not a column"),
+    ("SELECT ?u WHERE { ?u ?p ?o ", "not closed"),
+    ("SELECT ?k (COUNT(*) AS ?n) WHERE { ?u ?p ?o } GROUP BY (STR(?u) AS ?k) ORDER BY ?k",
+     "cannot read '(STR(?u) AS ?k)' in GROUP BY"),
+    ("SELECT ?u (COUNT(*) AS ?n) WHERE { ?u ?p ?o } LIMIT 3", "with LIMIT"),
+    ("SELECT ?u (COUNT(*) AS ?n) WHERE { ?u ?p ?o } } GROUP BY ?u ORDER BY ?u",
+     "cannot read '} GROUP BY ?u ORDER BY ?u' after the query's WHERE group"),
+])
+def test_queries_that_cannot_be_split_say_why(text, message):
+    from ipplan.graph.sparql import split
+
+    import re
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        split(text, "u", 2)
+
+
+def test_a_query_split_in_parts_keeps_having_and_comments():
+    from ipplan.graph.sparql import split
+
+    cut = split("SELECT ?u (COUNT(*) AS ?n) WHERE { ?u ?p ?o } # units\nGROUP BY ?u "
+                "HAVING (COUNT(*) >= 2) # at least two\nORDER BY DESC(?n) ?u", "u", 4)
+    assert cut.order == (("n", True), ("u", False))
+    assert all("HAVING (COUNT(*) >= 2)" in text and "ORDER" not in text for text in cut.texts)
+    assert [text.count("MD5") for text in cut.texts] == [1, 2, 2, 1]
+
+
+def test_a_users_query_that_cannot_be_split_is_one_line(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "lead-units.rq").write_text(
+        "# title: 牵头单位 | Lead units\n# description: Units that lead.\n# columns: u\n"
+        "# split-by: u\nPREFIX ipp: <https://w3id.org/ipplan/ontology#>\n"
+        "SELECT DISTINCT ?u WHERE { ?m ipp:leadUnit ?u } ORDER BY ?u\n", "utf-8")
+    result = run_ipplan("query", "run", "lead-units", SEED, "--queries", folder)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.count("\n") == 1 and "lead-units.rq" in result.err
+    assert "'# split-by: u' cannot be used: ?u is not one of the query's GROUP BY keys" \
+        in result.err
