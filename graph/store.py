@@ -24,6 +24,7 @@ where a good one was.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import json
 import os
@@ -147,15 +148,7 @@ def oxigraph_solutions(graph: Graph, text: str, prefixes: dict[str, str],
         return None
     solutions = inner.query(text, prefixes=prefixes)
     names = [v.value for v in solutions.variables]
-    converted: dict[Any, Any] = {None: None}
-    get = converted.get
-
-    def one(term: Any) -> Any:
-        value = get(term, converted)
-        if value is converted:
-            value = converted[term] = convert(term)
-        return value
-
+    one = functools.cache(lambda term: None if term is None else convert(term))
     return names, [tuple(map(one, solution)) for solution in solutions]
 
 
@@ -184,15 +177,7 @@ def oxigraph_rows(graph: Graph, text: str,
     names = [name[1:] for name in lines[0].split("\t") if name]
     if not names:
         return names, [() for _ in lines[1:-1]]
-    read: dict[str, Any] = {}
-    get = read.get
-
-    def one(cell: str) -> Any:
-        value = get(cell, read)
-        if value is read:
-            value = read[cell] = _tsv_value(cell)
-        return value
-
+    one = functools.cache(_tsv_value)  # a fresh cache per answer, dropped with it
     return names, [tuple(map(one, line.split("\t"))) for line in lines[1:-1]]
 
 

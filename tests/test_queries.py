@@ -212,13 +212,20 @@ def test_cli_errors_are_one_line():
         assert "Traceback" not in result.err
 
 
-def test_users_add_their_own_queries(tmp_path):
+def _users_query(tmp_path, name: str, header: str, query: str):
+    """A folder of the user's own queries, holding ``name``.rq."""
     folder = tmp_path / "mine"
     folder.mkdir()
-    (folder / "lead-count.rq").write_text(
-        "# title: 牵头数 | Lead count\n# description: Measures with a lead unit.\n"
-        "# columns: n\nPREFIX ipp: <https://w3id.org/ipplan/ontology#>\n"
-        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m ipp:leadUnit ?u }\n", "utf-8")
+    (folder / f"{name}.rq").write_text(
+        f"{header}PREFIX ipp: <https://w3id.org/ipplan/ontology#>\n{query}\n", "utf-8")
+    return folder
+
+
+def test_users_add_their_own_queries(tmp_path):
+    folder = _users_query(
+        tmp_path, "lead-count",
+        "# title: 牵头数 | Lead count\n# description: Measures with a lead unit.\n# columns: n\n",
+        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m ipp:leadUnit ?u }")
     result = run_ipplan("query", "run", "lead-count", SEED, "--queries", folder, "--json")
     assert json.loads(result.out) == [{"n": 60}]
     import os
@@ -356,12 +363,10 @@ def test_a_query_split_in_parts_keeps_having_and_comments():
 
 
 def test_a_users_query_that_cannot_be_split_is_one_line(tmp_path):
-    folder = tmp_path / "mine"
-    folder.mkdir()
-    (folder / "lead-units.rq").write_text(
+    folder = _users_query(
+        tmp_path, "lead-units",
         "# title: 牵头单位 | Lead units\n# description: Units that lead.\n# columns: u\n"
-        "# split-by: u\nPREFIX ipp: <https://w3id.org/ipplan/ontology#>\n"
-        "SELECT DISTINCT ?u WHERE { ?m ipp:leadUnit ?u } ORDER BY ?u\n", "utf-8")
+        "# split-by: u\n", "SELECT DISTINCT ?u WHERE { ?m ipp:leadUnit ?u } ORDER BY ?u")
     result = run_ipplan("query", "run", "lead-units", SEED, "--queries", folder)
     assert result.code == 2 and "Traceback" not in result.err
     assert result.err.count("\n") == 1 and "lead-units.rq" in result.err
