@@ -66,9 +66,9 @@ def _peak_mb() -> int:
 
 
 def measure(size: str, paths: list[Path], engine: str, brief: bool,
-            budget: float | None) -> dict:
-    """Run every step but the Bolt ones once for one size on one engine; returns the
-    figures."""
+            budget: float | None, work: Path) -> dict:
+    """Run every step but the Bolt ones once for one size on one engine, writing the brief
+    and the workspace under ``work``; returns the figures."""
     import os
 
     os.environ["IPPLAN_ENGINE"] = engine
@@ -81,7 +81,6 @@ def measure(size: str, paths: list[Path], engine: str, brief: bool,
     from ipplan.pipeline import open_sources
     from ipplan.queries import load_queries, run_sparql
 
-    work = Path(tempfile.mkdtemp(prefix="ipplan-bench-"))
     figures: dict = {"size": size, "engine": engine, "plans": len(paths), "s": {}}
     seconds = figures["s"]
     opened, seconds["load + build"] = _timed(lambda: open_sources(paths), budget)
@@ -284,7 +283,11 @@ def main() -> None:
             print(json.dumps(measure_bolt(args.one, paths)))
             return
         budget = args.budget if args.engine == "rdflib" else None
-        print(json.dumps(measure(args.one, paths, args.engine, not args.no_brief, budget)))
+        # the brief and the workspace: 4 GB at 100,000 measures, removed when done
+        with tempfile.TemporaryDirectory(prefix="ipplan-bench-") as work:
+            figures = measure(args.one, paths, args.engine, not args.no_brief, budget,
+                              Path(work))
+        print(json.dumps(figures))
         return
     results, baselines = [], {}
     for size in args.sizes:

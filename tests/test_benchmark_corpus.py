@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -69,10 +70,13 @@ def test_benchmark_prints_one_table_with_the_baseline_ratio(tmp_path):
     import subprocess
 
     script = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     done = subprocess.run([sys.executable, str(script), "--sizes", "120",
                            "--no-brief", "--budget", "60"], capture_output=True, text=True,
-                          timeout=600, cwd=tmp_path)
+                          timeout=600, cwd=tmp_path, env={**os.environ, "TMPDIR": str(scratch)})
     assert done.returncode == 0, done.stderr[-2000:]
+    assert sorted(scratch.iterdir()) == []  # no corpus, workspace or server folder left
     lines = {line.split(" | ")[0].lstrip("| "): line for line in done.stdout.splitlines()}
     assert "| measures | 120 |" in done.stdout
     for step in ("load + build (s)", "analytics: all (s)", "SPARQL collaboration-pairs (s)",
