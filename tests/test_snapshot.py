@@ -124,7 +124,15 @@ def test_a_page_that_never_finishes_loading_runs_out_of_time(tmp_path):
     assert not _alive(pid) and not profile.exists() and not hang.target.exists()
 
 
-def test_killing_the_browser_ends_a_shoot_under_way(tmp_path):
+def test_killing_the_browser_ends_a_shoot_under_way(tmp_path, monkeypatch):
+    """And leaves nothing in the temporary folder: killed, Chromium cannot remove its
+    singleton socket's folder, so its temporary files go inside the browser's own folder."""
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     slow = Shot(_page(tmp_path, "slow.html", _late("#cc0033", 60_000)), tmp_path / "slow.png")
     with Browser(timeout=120) as browser:
         threading.Timer(2.0, browser.kill).start()
@@ -132,6 +140,7 @@ def test_killing_the_browser_ends_a_shoot_under_way(tmp_path):
         outcome = browser.shoot([slow])
     assert time.monotonic() - started < 10
     assert outcome[0] and outcome[0].startswith("Chromium failed")
+    assert sorted(scratch.iterdir()) == []
 
 
 def test_a_page_that_never_says_it_is_ready_is_pictured_once_settled(tmp_path):
