@@ -98,17 +98,12 @@ class Browser:
         read_fd, write_fd = theirs
         command = [shell, "-c", f'exec 3<&{read_fd} 4>&{write_fd} {read_fd}<&- {write_fd}>&-; '
                    'exec "$@"', "bash", binary, *FLAGS,
-                   f"--user-data-dir={self._profile.name}/profile", "--remote-debugging-pipe",
+                   f"--user-data-dir={self._profile.name}", "--remote-debugging-pipe",
                    "about:blank"]
-        # Chromium's own temporary files (its singleton socket's folder, left behind when it
-        # is killed) go inside the folder that is removed with the browser.
-        scratch = Path(self._profile.name) / "tmp"
-        scratch.mkdir()
         try:
             self._process = subprocess.Popen(
                 command, pass_fds=(read_fd, write_fd), stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=self._log, start_new_session=True,
-                env={**os.environ, "TMPDIR": str(scratch)})
+                stdout=subprocess.DEVNULL, stderr=self._log, start_new_session=True)
         except OSError as exc:
             for fd in (ours_in, ours_out, read_fd, write_fd):
                 os.close(fd)
@@ -268,6 +263,14 @@ class Browser:
 
     def _cleanup(self) -> None:
         self._log.close()
+        # Chromium keeps its singleton socket in a folder of its own in TMPDIR, linked from
+        # the profile; a browser that was killed leaves that folder behind.
+        try:
+            socket = Path(os.readlink(Path(self._profile.name) / "SingletonSocket"))
+        except OSError:
+            socket = None
+        if socket is not None and socket.parent.name.startswith("org.chromium.Chromium."):
+            shutil.rmtree(socket.parent, ignore_errors=True)
         self._profile.cleanup()
 
 
