@@ -102,6 +102,18 @@ def test_a_browser_that_will_not_start_says_why(tmp_path, monkeypatch):
         Browser()
 
 
+def test_chromium_giving_up_says_why_not_its_last_complaint(tmp_path, monkeypatch):
+    """Under a TMPDIR so long that its singleton socket's path is over the limit, the real
+    Chromium stops at once; other complaints follow the line that says why."""
+    deep = tmp_path / ("d" * 90)
+    deep.mkdir()
+    monkeypatch.setenv("TMPDIR", str(deep))
+    shot = Shot(_page(tmp_path, "a.html", ""), tmp_path / "a.png")
+    with Browser(timeout=30) as browser:
+        outcome = browser.shoot([shot])
+    assert outcome[0].startswith("Chromium failed (exit -6, Socket path too long: "), outcome
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

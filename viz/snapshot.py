@@ -16,6 +16,7 @@ import base64
 import fcntl
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -181,7 +182,9 @@ class Browser:
         self._log.seek(0)
         lines = [line for line in self._log.read().decode("utf-8", "replace").splitlines()
                  if line.strip() and "dbus" not in line]
-        last = lines[-1].strip()[:200] if lines else "no output"
+        # the line that says why, when Chromium gave up on purpose; else its last word
+        fatal = [_FATAL.sub("", line) for line in lines if _FATAL.match(line)]
+        last = (fatal or lines or ["no output"])[-1].strip()[:200]
         return f"Chromium failed ({'exit ' + str(code) + ', ' if code else ''}{last})"
 
     # -- pictures -------------------------------------------------------------------------
@@ -272,6 +275,9 @@ class Browser:
         if socket is not None and socket.parent.name.startswith("org.chromium.Chromium."):
             shutil.rmtree(socket.parent, ignore_errors=True)
         self._profile.cleanup()
+
+
+_FATAL = re.compile(r"\[[^\]]*:FATAL:[^\]]*\] ")  # [pid:tid:time:FATAL:file.cc:315] why
 
 
 class _PageError(Exception):
