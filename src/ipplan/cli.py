@@ -20,7 +20,9 @@ from typing import Any, NoReturn
 import click
 
 from ipplan import __version__
+from ipplan.console import ReaderGone, encoding_refusal, guard_stdout
 from ipplan.errors import IpplanError
+from ipplan.files import refuse_overwriting_sources
 
 OUTPUT_FORMATS = ("table", "csv", "json", "md")
 
@@ -102,6 +104,9 @@ def source_options(command: Callable[..., Any], *, workspace: bool = True
             registries: tuple[Path, ...], verbose: bool, **kwargs: Any) -> Any:
         store = kwargs.pop("store", None) if workspace else None
         _check_sources(paths, store)
+        for key, option in (("output", "-o"), ("store", "--store")):
+            if kwargs.get(key) is not None:
+                refuse_overwriting_sources(kwargs[key], paths, option)
         source = Sources(paths, jurisdiction, plan_id, table, sheet, registries, verbose,
                          store)
         return command(*args, source=source, **kwargs)
@@ -324,8 +329,10 @@ def validate(ctx: click.Context, source: Sources, fmt: str,
 def brief(source: Sources, folder: Path, force: bool, lang: str, no_snapshots: bool) -> None:
     """Build the briefing pack: pages, snapshots, tables, query results, figures."""
     from ipplan.pipeline import analysed
-    from ipplan.viz.pack import build_brief
+    from ipplan.viz.pack import ENTRIES, build_brief
 
+    for entry in ENTRIES:  # the pack replaces these entries of the folder whole
+        refuse_overwriting_sources(folder / entry, source.paths)
     corpus = analysed(source.open(whole=True))
     pack = build_brief(corpus.graph, corpus.analysis, folder, force=force, lang=lang,
                        snapshots=not no_snapshots)
@@ -592,9 +599,11 @@ def _check_plan(graph: Any, plan: str | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the command, turning every failure into one line and an exit code."""
+    guard_stdout()
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="ipplan",
                         standalone_mode=False)
+        sys.stdout.flush()  # a failure to deliver the last of the output is an error too
     except click.exceptions.Abort:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing now
         _say("ipplan: interrupted")
@@ -609,21 +618,32 @@ def main(argv: Sequence[str] | None = None) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing now
         _say("ipplan: interrupted")
         code = 130
-    except BrokenPipeError:
+    except ReaderGone:
         code = 0
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except UnicodeEncodeError as exc:
+        refusal = encoding_refusal(exc)
+        if refusal is None:
+            code = _internal_error(exc)
+        else:
+            _say(f"ipplan: error: {refusal}")
+            code = 2
     except Exception as exc:  # the promise is one line, never a traceback
-        if os.environ.get("IPPLAN_DEBUG"):
-            raise
-        detail = " ".join(str(exc).split())[:300]
-        _say(f"ipplan: internal error: {type(exc).__name__}: {detail} "
-             "(set IPPLAN_DEBUG=1 to see the traceback, and please report it)")
-        code = 70
+        code = _internal_error(exc)
     # The command is over; what is left is the cleanup (the embedded server stops and its
     # folder goes). Ctrl-C in the middle of it left the server running, and its threads then
     # kept the process from ever ending.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _leave(code if isinstance(code, int) else 0)
+
+
+def _internal_error(exc: Exception) -> int:
+    """Report a failure that is ipplan's own, not the user's: one line, exit 70."""
+    if os.environ.get("IPPLAN_DEBUG"):
+        raise exc
+    detail = " ".join(str(exc).split())[:300]
+    _say(f"ipplan: internal error: {type(exc).__name__}: {detail} "
+         "(set IPPLAN_DEBUG=1 to see the traceback, and please report it)")
+    return 70
 
 
 def _leave(code: int) -> NoReturn:

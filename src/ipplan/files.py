@@ -1,17 +1,37 @@
-"""Writing files so that an interrupted run never leaves half a file where a good one was."""
+"""Writing files so that an interrupted run never leaves half a file where a good one was,
+and never replaces what the user named with something else."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import stat
 import tempfile
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ipplan.errors import IpplanError
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place.
+
+    What ``path`` names is kept as what it is: a symbolic link stays a link and its target
+    gets the new contents (written beside the target and renamed there); a device, a FIFO
+    or a socket (``-o /dev/stdout``, ``-o /dev/null``, a named pipe) is written through, as
+    a shell's ``>`` would, since renaming a file over it would destroy it."""
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
+        kind = path.stat().st_mode
+    except OSError:
+        kind = None
+    if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+        _write_through(path, data)
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = _temporary_beside(path)
@@ -26,6 +46,36 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=path) from None
         raise
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=path) from None
+
+
+def refuse_overwriting_sources(output: str | Path, sources: Iterable[str | Path],
+                               option: str = "-o") -> None:
+    """Refuse an output that is, or is a folder holding, one of the documents being read:
+    writing it would replace the user's source with ipplan's output."""
+    target = Path(output)
+    for source in sources:
+        if _replaces(target, Path(source)):
+            raise IpplanError(f"{option} {output} would replace the source {source}; ipplan "
+                              "does not write over what it reads: name another output")
+
+
+def _replaces(target: Path, source: Path) -> bool:
+    with_links = os.path.realpath(target)
+    held = os.path.realpath(source)
+    if held == with_links or held.startswith(with_links.rstrip(os.sep) + os.sep):
+        return True
+    try:  # the same file under another name (a hard link)
+        return os.path.samefile(target, source)
+    except OSError:
+        return False
 
 
 def _temporary_beside(path: Path) -> tuple[int, str]:
@@ -45,3 +95,27 @@ def _temporary_beside(path: Path) -> tuple[int, str]:
 
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> None:
     atomic_write_bytes(path, text.encode(encoding))
+
+
+_DEFERRED = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))
+                  if s is not None)
+
+
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block is done, then act on the first that
+    came: for the few renames that must all happen or none (a pack put in place). Outside
+    the main thread, where Python runs no signal handler, it changes nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    previous = {number: signal.signal(number, lambda n, _f: arrived.append(n))
+                for number in _DEFERRED}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if arrived:
+            signal.raise_signal(arrived[0])
