@@ -15,14 +15,18 @@
                             result as CSV, the figures, the validation report
     README.txt              what is where
 
-Pages and tables are written to temporary names and renamed, and a folder that ipplan did not
-make is refused unless ``force``.
+The pack is built in a new folder beside the target and then put in place whole, so a pack
+never mixes two runs and an interrupted run leaves the old pack as it was; a folder that
+ipplan did not make is refused unless ``force``, and then only the pack's own entries in it
+are replaced.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
+import shutil
 from dataclasses import dataclass, field
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
@@ -33,7 +37,7 @@ import jinja2
 
 from ipplan import __version__
 from ipplan.errors import IpplanError
-from ipplan.files import atomic_write_bytes, atomic_write_text
+from ipplan.files import deferred_signals
 from ipplan.graph import reports
 from ipplan.graph.analytics import Analysis
 from ipplan.graph.io import serialize
@@ -59,6 +63,9 @@ from .render import VIS_FILE, render_page, vis_network_js
 from .snapshot import Browser, Shot, SnapshotError
 
 MARKER = ".ipplan-brief"
+# Every entry a pack has at its top: what a new pack replaces in an existing folder.
+ENTRIES = (MARKER, "README.txt", "index.html", "network.html", "plan.html", "assets",
+           "clusters", "plans", "units", "snapshots", "data")
 
 
 @dataclass
@@ -73,18 +80,57 @@ class Brief:
 
 
 def prepare_folder(folder: Path, force: bool) -> None:
-    """Make ``folder``, or reuse it when ipplan made it; a non-empty folder that ipplan did
-    not make is refused unless ``force``."""
+    """Check that the pack may go into ``folder``: a new or empty folder, one that ipplan
+    made, or (with ``force``) any folder; nothing is written yet."""
     if folder.exists() and not folder.is_dir():
         raise IpplanError("exists and is not a folder", where=folder)
     if folder.exists() and any(folder.iterdir()) and not (folder / MARKER).exists() and not force:
         raise IpplanError("the folder is not empty and ipplan did not make it; "
                           "choose another folder or pass --force", where=folder)
+
+
+def _staging(folder: Path) -> Path:
+    """A new folder beside ``folder`` in which the pack is built whole before it replaces
+    the old one, so an interrupted run leaves the old pack as it was."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / MARKER).write_text("made by ipplan brief\n", "utf-8")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        return _new_folder_beside(folder, "new")
     except OSError as exc:
         raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=folder) from None
+
+
+def _new_folder_beside(folder: Path, what: str) -> Path:
+    """A new hidden folder beside ``folder``, made with the user's umask like any folder
+    they make (tempfile's are private to them, and the pack is renamed into place)."""
+    for number in range(1000):
+        candidate = folder.parent / f".{folder.name}.{os.getpid()}.{number}.ipplan-{what}"
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free name beside {folder}")
+
+
+def install_pack(staging: Path, folder: Path) -> None:
+    """Put the pack built in ``staging`` in place of the one in ``folder``.
+
+    A new folder is one rename. In an existing folder each of the pack's own entries
+    (:data:`ENTRIES`) is replaced whole, and an entry the new pack lacks (``plans/`` of an
+    earlier corpus) goes; anything else the folder holds is the user's and stays. Signals
+    wait until the renames are done."""
+    with deferred_signals():
+        if not folder.exists():
+            staging.rename(folder)
+            return
+        old = _new_folder_beside(folder, "old")
+        for name in ENTRIES:
+            if (folder / name).exists() or (folder / name).is_symlink():
+                (folder / name).rename(old / name)
+            if (staging / name).exists():
+                (staging / name).rename(folder / name)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def validation_text(check: ValidationReport) -> str:
@@ -146,14 +192,30 @@ def _data(graph: Any) -> _Data:
 
 def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = False,
                 lang: str = "zh", snapshots: bool = True, today: str | None = None) -> Brief:
-    """Write the pack for the analysed ``graph`` into ``folder``."""
+    """Write the pack for the analysed ``graph`` into ``folder``: built beside it, then put
+    in place whole (:func:`install_pack`)."""
     prepare_folder(folder, force)
+    staging = _staging(folder)
+    try:
+        brief = _build(graph, result, staging, lang=lang, snapshots=snapshots, today=today)
+        install_pack(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    brief.folder = folder
+    return brief
+
+
+def _build(graph: Any, result: Analysis, folder: Path, *, lang: str, snapshots: bool,
+           today: str | None) -> Brief:
     today = today or _dt.date.today().isoformat()
     written: list[str] = []
     warnings: list[str] = []
 
     def put(name: str, data: bytes) -> None:
-        atomic_write_bytes(folder / name, data)
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)  # the whole folder is new: no file needs a temporary name
         written.append(name)
 
     def page(name: str, built: Page, depth: int, links: list[dict[str, str]] | None = None
@@ -226,9 +288,9 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
     index = _index_html(graph, result, facts, figures, check, units, pictures, data.query_csvs,
                         lang, today)
     put("index.html", index.encode("utf-8"))
-    atomic_write_text(folder / "README.txt", _readme(figures["by_plan"], figures, check,
-                                                     written, today))
-    written.append("README.txt")
+    readme = _readme(figures["by_plan"], figures, check, written, today)
+    put("README.txt", readme.encode("utf-8"))
+    (folder / MARKER).write_text("made by ipplan brief\n", "utf-8")
     return Brief(folder, written, figures, check, warnings)
 
 
