@@ -24,6 +24,11 @@ A query may return more columns than it declares, for sorting: rdflib drops vari
 a grouped query does not project, so SPARQL queries project their sort keys (plan, order),
 and the runner keeps only the declared columns, in their order.
 
+Saved queries only read (:mod:`ipplan.queries.readonly`): Cypher that writes, SPARQL Update and
+SPARQL that reaches another server (SERVICE, FROM) are refused when the file is read, and a
+SPARQL text that does not parse is refused with its line and column. Cypher runs in read
+transactions.
+
 Packaged queries live beside this module; users add or override queries with a folder of
 their own (``--queries DIR`` or ``IPPLAN_QUERIES``).
 """
@@ -37,7 +42,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ipplan.errors import IpplanError
+from ipplan.errors import IpplanError, reason
+from ipplan.queries.readonly import check
 
 ENGINES = ("sparql", "cypher")
 _SUFFIX = {"sparql": ".rq", "cypher": ".cypher"}
@@ -154,10 +160,15 @@ def _read_header(query: SavedQuery, text: str, path: Path) -> None:
         raise IpplanError("the saved query's header has no '# columns:' line", where=path)
 
 
+def packaged_dir() -> Path:
+    """The folder of the packaged queries."""
+    return Path(str(resources.files(__package__)))
+
+
 def query_dirs(extra: list[Path] | None = None) -> list[Path]:
     """Where saved queries come from: the packaged folder, then IPPLAN_QUERIES, then
     ``extra``; a later folder's query of the same name replaces an earlier one."""
-    dirs = [Path(str(resources.files(__package__)))]
+    dirs = [packaged_dir()]
     if os.environ.get("IPPLAN_QUERIES"):
         dirs += [Path(p) for p in os.environ["IPPLAN_QUERIES"].split(os.pathsep) if p]
     dirs += list(extra or [])
@@ -165,8 +176,10 @@ def query_dirs(extra: list[Path] | None = None) -> list[Path]:
 
 
 def load_queries(extra: list[Path] | None = None) -> dict[str, SavedQuery]:
-    """Every saved query, by name, sorted."""
+    """Every saved query, by name, sorted; a user's file that does more than read, or whose
+    SPARQL does not parse, is refused here."""
     found: dict[str, dict[str, Path]] = {}
+    packaged = packaged_dir()
     for folder in query_dirs(extra):
         if not folder.is_dir():
             raise IpplanError("is not a folder of saved queries", where=folder)
@@ -184,6 +197,10 @@ def load_queries(extra: list[Path] | None = None) -> dict[str, SavedQuery]:
                 text = path.read_text("utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise IpplanError(f"cannot read the saved query ({exc})", where=path) from None
+            # The packaged queries are part of ipplan and checked by its tests; rdflib's SPARQL
+            # parser takes a tenth of a second to load and a few hundredths per query.
+            if path.parent != packaged or engine == "cypher":
+                check(engine, text, path)
             query.texts[engine] = text
             query.paths[engine] = path
             _read_header(query, text, path)
@@ -279,17 +296,31 @@ def run_sparql(graph: Any, query: SavedQuery, values: dict[str, Any]) -> list[di
     from ipplan.collector import collector_paused
 
     with collector_paused():  # a large result's rows would set off full collections
-        names, rows = select_values(graph, query.texts["sparql"], values,
-                                    split_by=query.split_by, parts=min(cores(), 8))
+        try:
+            names, rows = select_values(graph, query.texts["sparql"], values,
+                                        split_by=query.split_by, parts=min(cores(), 8))
+        except SyntaxError as exc:  # Oxigraph refused what rdflib's parser let through
+            where = query.paths.get("sparql", query.name)
+            at = re.match(r"error at (\d+):(\d+): (.*)", reason(exc, 300))
+            if at is None:
+                raise IpplanError(f"Oxigraph cannot run the query ({reason(exc)})",
+                                  where=where) from None
+            raise IpplanError(f"Oxigraph cannot run the query: at column {at[2]}, {at[3]}",
+                              where=f"{where}:{at[1]}") from None
         return _normalised(query, names, rows)
 
 
 def run_cypher(session: Any, query: SavedQuery, values: dict[str, Any]) -> list[dict[str, Any]]:
-    """Answer ``query`` over Bolt in a neo4j driver session."""
+    """Answer ``query`` over Bolt in a neo4j driver session, in a read transaction (which a
+    Neo4j server enforces; the query was also refused when read if it writes)."""
     if "cypher" not in query.texts:
         raise IpplanError(f"query {query.name} has no Cypher version ({query.name}.cypher)")
+    text = query.texts["cypher"]
+    check("cypher", text, query.paths.get("cypher", query.name))
     from ipplan.collector import collector_paused
 
+    def read(transaction: Any) -> list[dict[str, Any]]:
+        return [record.data() for record in transaction.run(text, values)]
+
     with collector_paused():
-        records = session.run(query.texts["cypher"], values)
-        return normalise(query, [record.data() for record in records])
+        return normalise(query, session.execute_read(read))

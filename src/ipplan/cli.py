@@ -499,7 +499,8 @@ def query_show(name: str, query_dirs: tuple[Path, ...], engine: str | None) -> N
 def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str, ...],
               jurisdiction: str | None, include_collectives: bool, store: Path | None,
               query_dirs: tuple[Path, ...], fmt: str, output: Path | None) -> None:
-    """Run a saved query on the plans in SOURCE... ."""
+    """Run a saved query on the plans in SOURCE... (with --engine cypher and no SOURCE, on
+    the database at NEO4J_URI, read-only)."""
     from ipplan.output import render
     from ipplan.queries import get_query
     from ipplan.pipeline import answer
@@ -512,6 +513,9 @@ def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str
         given[key.strip()] = value
     _check_sources(paths, store, required=False)
     saved = get_query(name, list(query_dirs))
+    if engine == "cypher" and (paths or store) and os.environ.get("NEO4J_URI"):
+        _say("ipplan: answering from the embedded server; NEO4J_URI is only read by "
+             "`neo4j push` and by `query run --engine cypher` without sources")
     source = Sources(paths, jurisdiction, None, None, None, (), False, store)
     rows = answer(saved, given, source if paths or store else None, engine=engine,
                   include_collectives=include_collectives)
