@@ -1,7 +1,8 @@
 """Saved queries only read: Cypher that writes, SPARQL Update and SPARQL that reaches another
 server are refused when the file is read (one line naming the file and line); Cypher runs in
 read transactions; a query over sources never touches the user's database (NEO4J_URI); a
-SPARQL file that does not parse is one line saying where, exit 2."""
+query file that does not parse, a header that does not read and a parameter out of its range
+are one line, exit 2."""
 
 from __future__ import annotations
 
@@ -301,7 +302,7 @@ def test_a_sparql_update_in_the_users_folder_is_one_line(tmp_path):
                                  "only read")
 
 
-# -- SPARQL that does not parse ---------------------------------------------------------------
+# -- Files and headers that do not parse ------------------------------------------------------
 
 @pytest.mark.parametrize("text, where, message", [
     ("SELECT ?n WHERE {\n  ?n ?p\n}\n", ":5: the SPARQL does not parse at column 3",
@@ -319,7 +320,88 @@ def test_a_malformed_sparql_query_is_one_line_with_where(tmp_path, text, where, 
     assert message in error
 
 
-@pytest.mark.parametrize("name", ["ipplan.queries.readonly"])
+QUERY = "SELECT ?n WHERE { ?n ?p ?o } LIMIT 1\n"
+
+
+@pytest.mark.parametrize("header, line, message", [
+    ("# param: x y = 1 | two words\n", 4, "'x y' is not a parameter name"),
+    ("# param: = 3 | no name\n", 4, "'' is not a parameter name"),
+    ("# colums: n\n", 4, "'colums:' is not a header line (header lines are title:, "),
+    ("# param: x = 1 | a\n# param: x = 2 | b\n", 5, "a second parameter x"),
+    ("# columns: m\n", 4, "a second 'columns:' line"),
+    ("# list-columns: m\n", None, "'list-columns:' names m, which is not one of the columns"),
+    ("# param: x = 2 | a count (range: > zero)\n", 4,
+     "the range of parameter x: '> zero' is not a comparison with a number"),
+    ("# param: x = 2 | a count (range: >= 5)\n", 4,
+     "the default of parameter x (2) is out of its range (>= 5)"),
+    ("# param: x = 2 | a count (range: zh | en)\n", 4,
+     "parameter x is an integer but its range (zh | en) is for text"),
+    ("# param: x = en | a language (range: > 1)\n", 4,
+     "parameter x has bounds (> 1) but is not a number"),
+    ("# param: x = en | a language (range: zh)\n", 4, "'zh' is none of"),
+    ("# param: x = nan | a number\n", 4, "the default of parameter x is not a finite number"),
+    ("# split-by: ?n m\n", 4, "'split-by:' names a variable, not '?n m'"),
+])
+def test_a_header_that_does_not_read_is_one_line_with_where(tmp_path, header, line, message):
+    folder = _folder(tmp_path, {"odd.rq": header + QUERY})
+    error = _one_line(run_ipplan("query", "list", "--queries", folder))
+    where = f"{folder / 'odd.rq'}" + (f":{line}" if line else "")
+    assert error.startswith(f"ipplan: error: {where}: "), error
+    assert message in error
+
+
+def test_the_two_files_of_a_query_carry_the_same_header(tmp_path):
+    folder = _folder(tmp_path, {"pair.rq": QUERY,
+                                "pair.cypher": "MATCH (n) RETURN n LIMIT 1\n"})
+    (folder / "pair.cypher").write_text(
+        (folder / "pair.cypher").read_text("utf-8").replace("columns: n", "columns: m"), "utf-8")
+    error = _one_line(run_ipplan("query", "list", "--queries", folder))
+    assert error == (f"ipplan: error: {folder / 'pair.cypher'}: the header differs from "
+                     "pair.rq's; the two files of a query carry the same header")
+
+
+# -- Parameters and their ranges -------------------------------------------------------------
+
+@pytest.mark.parametrize("query, given, takes", [
+    ("collaboration-clusters", "resolution=-1", "resolution takes a finite number > 0"),
+    ("collaboration-clusters", "resolution=0", "resolution takes a finite number > 0"),
+    ("overloaded-units", "threshold=nan", "threshold takes a finite number > 0"),
+    ("overloaded-units", "threshold=inf", "threshold takes a finite number > 0"),
+    ("overloaded-units", "threshold=-inf", "threshold takes a finite number > 0"),
+    ("unit-profile", "unit=", "unit takes a non-empty text"),
+    ("overloaded-units", "lang=fr", "lang takes zh or en"),
+    ("overloaded-units", "top=-1", "top takes an integer >= 0"),
+    ("collaboration-clusters", "seed=1.5", "seed takes an integer >= 0"),
+    ("collaboration-clusters", "seed=-1", "seed takes an integer >= 0"),
+    ("collaboration-pairs", "min_shared=0", "min_shared takes an integer >= 1"),
+    ("cross-theme-units", "min_themes=many", "min_themes takes an integer >= 1"),
+    ("brokers", "brokers=0", "brokers takes an integer >= 1"),
+])
+def test_a_parameter_out_of_its_range_is_refused_with_the_range(query, given, takes):
+    name, _, value = given.partition("=")
+    error = _one_line(run_ipplan("query", "run", query, SEED, "-p", given))
+    assert error == f"ipplan: error: query {query}: -p {name}={value!r} is refused: {takes}"
+
+
+def test_every_packaged_parameter_has_a_range():
+    for query in load_queries().values():
+        for parameter in query.parameters.values():
+            assert parameter.range is not None, (query.name, parameter.name)
+
+
+def test_values_within_range_are_taken():
+    query = load_queries()["overloaded-units"]
+    assert query.bind({"threshold": "1e-3", "top": "0", "lang": "en"}) == \
+        {"threshold": 0.001, "top": 0, "lang": "en"}
+
+
+def test_show_says_what_each_parameter_takes():
+    shown = run_ipplan("query", "show", "overloaded-units")
+    assert "-p lang=…  (default zh; zh or en) language of the reason" in shown.out
+    assert "-p threshold=…  (default 3.5; a finite number > 0)" in shown.out
+
+
+@pytest.mark.parametrize("name", ["ipplan.queries", "ipplan.queries.readonly"])
 def test_docstring_examples(name):
     import doctest
     import importlib

@@ -475,7 +475,7 @@ def query_show(name: str, query_dirs: tuple[Path, ...], engine: str | None) -> N
     click.echo(f"{saved.name}: {saved.title}\n{saved.description}\n")
     for parameter in saved.parameters.values():
         default = "required" if parameter.required else f"default {parameter.default}"
-        click.echo(f"  -p {parameter.name}=…  ({default}) {parameter.help}")
+        click.echo(f"  -p {parameter.name}=…  ({default}; {parameter.takes}) {parameter.help}")
     click.echo(f"columns: {', '.join(saved.columns)}")
     for name_, text in saved.texts.items():
         if engine in (None, name_):
