@@ -39,8 +39,9 @@ SPARQL that reaches another server (SERVICE, FROM) are refused when the file is 
 SPARQL text that does not parse is refused with its line and column. Cypher runs in read
 transactions.
 
-Packaged queries live beside this module; users add or override queries with a folder of
-their own (``--queries DIR`` or ``IPPLAN_QUERIES``).
+Packaged queries live beside this module; users add queries with a folder of their own
+(``--queries DIR`` or ``IPPLAN_QUERIES``). A query of the same name in a later folder replaces
+the earlier one as a whole (both its files), and says so (:attr:`SavedQuery.replaces`).
 """
 
 from __future__ import annotations
@@ -167,10 +168,24 @@ class SavedQuery:
     split_by: str = ""  # a SPARQL grouping variable, to answer the query in parts at once
     texts: dict[str, str] = field(default_factory=dict)  # engine -> query text
     paths: dict[str, Path] = field(default_factory=dict)
+    packaged: bool = True  # False for a query from the user's own folder
+    replaces: tuple[Path, ...] = ()  # the files of the same name in earlier folders
 
     @property
     def title(self) -> str:
         return f"{self.title_zh} | {self.title_en}"
+
+    @property
+    def origin(self) -> str:
+        """Where the query comes from, in words: "packaged", "yours", "yours (replaces
+        packaged)"."""
+        if self.packaged:
+            return "packaged"
+        if not self.replaces:
+            return "yours"
+        if any(path.parent == packaged_dir() for path in self.replaces):
+            return "yours (replaces packaged)"
+        return f"yours (replaces {self.replaces[0].parent})"
 
     def bind(self, given: dict[str, str]) -> dict[str, Any]:
         """Parameter values: defaults, overridden by ``given`` (strings from the command
@@ -316,20 +331,28 @@ def query_dirs(extra: list[Path] | None = None) -> list[Path]:
 
 
 def load_queries(extra: list[Path] | None = None) -> dict[str, SavedQuery]:
-    """Every saved query, by name, sorted; a user's file that does more than read, or whose
-    header or SPARQL does not parse, is refused here."""
+    """Every saved query, by name, sorted. Each comes whole from the last folder that holds
+    a file of its name; a user's file that does more than read, or whose header or SPARQL
+    does not parse, is refused here."""
     found: dict[str, dict[str, Path]] = {}
+    replaced: dict[str, list[Path]] = {}
     packaged = packaged_dir()
     for folder in query_dirs(extra):
         if not folder.is_dir():
             raise IpplanError("is not a folder of saved queries", where=folder)
+        here: dict[str, dict[str, Path]] = {}
         for engine, suffix in _SUFFIX.items():
             for path in sorted(folder.glob(f"*{suffix}")):
-                found.setdefault(path.stem, {})[engine] = path
+                here.setdefault(path.stem, {})[engine] = path
+        for name, files in here.items():
+            if name in found:
+                replaced.setdefault(name, []).extend(found[name].values())
+            found[name] = files
     queries = {}
     for name in sorted(found):
         files = found[name]
-        query = SavedQuery(name)
+        query = SavedQuery(name, packaged=all(p.parent == packaged for p in files.values()),
+                           replaces=tuple(replaced.get(name, ())))
         headers = []
         for engine in ENGINES:
             path = files.get(engine)
@@ -341,7 +364,7 @@ def load_queries(extra: list[Path] | None = None) -> dict[str, SavedQuery]:
                 raise IpplanError(f"cannot read the saved query ({exc})", where=path) from None
             # The packaged queries are part of ipplan and checked by its tests; rdflib's SPARQL
             # parser takes a tenth of a second to load and a few hundredths per query.
-            if path.parent != packaged or engine == "cypher":
+            if not query.packaged or engine == "cypher":
                 check(engine, text, path)
             query.texts[engine] = text
             query.paths[engine] = path

@@ -2,7 +2,7 @@
 server are refused when the file is read (one line naming the file and line); Cypher runs in
 read transactions; a query over sources never touches the user's database (NEO4J_URI); a
 query file that does not parse, a header that does not read and a parameter out of its range
-are one line, exit 2."""
+are one line, exit 2; a user's query that replaces a packaged one says so."""
 
 from __future__ import annotations
 
@@ -399,6 +399,35 @@ def test_show_says_what_each_parameter_takes():
     shown = run_ipplan("query", "show", "overloaded-units")
     assert "-p lang=…  (default zh; zh or en) language of the reason" in shown.out
     assert "-p threshold=…  (default 3.5; a finite number > 0)" in shown.out
+
+
+# -- A user's query in place of a packaged one -----------------------------------------------
+
+def test_a_users_query_that_replaces_a_packaged_one_says_so(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    packaged = packaged_dir() / "brokers.rq"
+    (folder / "brokers.rq").write_text(
+        packaged.read_text("utf-8").replace("Brokers", "My brokers"), "utf-8")
+    _folder(tmp_path, {"lead-count.rq": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n"})
+    listed = {row["name"]: row for row in
+              json.loads(run_ipplan("query", "list", "--json", "--queries", folder).out)}
+    assert listed["brokers"]["origin"] == "yours (replaces packaged)"
+    assert listed["brokers"]["title_en"] == "My brokers"
+    assert listed["brokers"]["engines"] == "sparql"  # the whole query is replaced
+    assert listed["lead-count"]["origin"] == "yours"
+    assert listed["unit-profile"]["origin"] == "packaged"
+    table = run_ipplan("query", "list", "--queries", folder).out.splitlines()
+    assert table[0].split()[4] == "origin"
+    assert "  yours (replaces packaged)  " in [line for line in table
+                                             if line.startswith("brokers ")][0]
+    shown = run_ipplan("query", "show", "brokers", "--queries", folder).out
+    assert "\norigin: yours (replaces packaged)\n" in shown
+    run = run_ipplan("query", "run", "brokers", SEED, "--queries", folder, "--json")
+    assert run.code == 0
+    assert run.err == (f"ipplan: warning: query brokers is yours ({folder / 'brokers.rq'}) and "
+                       f"replaces {packaged}, {packaged_dir() / 'brokers.cypher'}\n")
+    assert run_ipplan("query", "run", "unit-workload", SEED, "--queries", folder).err == ""
 
 
 @pytest.mark.parametrize("name", ["ipplan.queries", "ipplan.queries.readonly"])
