@@ -65,7 +65,7 @@ _SECOND = {"DELETE", "CSV", "INDEX", "CONSTRAINT", "DATABASE", "DATABASES", "ALI
 # variable with a label {delete: 1}, (create:Unit); a variable in a list, a comparison or
 # an ORDER BY; the end of the text).
 _NOT_BEFORE = {".", ":", "AS"}
-_NOT_AFTER = {":", ".", ")", ",", "]", "}", "=", "<>", "<", ">", "+", "*", "/", "%", "^", "",
+_NOT_AFTER = {":", ".", ")", ",", "]", "}", "=", "<", ">", "+", "*", "/", "%", "^", "",
               "AS", "ASC", "DESC", "ASCENDING", "DESCENDING", "AND", "XOR", "IS", "IN",
               "THEN", "ELSE", "END", "WHEN", "CONTAINS", "STARTS", "ENDS"}
 READING_PROCEDURES = ("db.labels", "db.relationshipTypes", "db.propertyKeys")
