@@ -1,35 +1,52 @@
 """Saved queries: each a pair of files, ``NAME.rq`` (SPARQL) and ``NAME.cypher``, whose
 header comment says what it is (title in Chinese and English, description), its parameters
-with their defaults, and its columns. One runner answers both, binding parameters (rdflib
-``initBindings``, Cypher ``$params``), never pasting them into the query text.
+with their defaults and ranges, and its columns. One runner answers both, binding parameters
+(SPARQL terms, Cypher ``$params``), never pasting them into the query text.
 
-Header lines (``#`` in SPARQL, ``//`` in Cypher)::
+Header lines (``#`` in SPARQL, ``//`` in Cypher), the comment lines before the query::
 
     # title: 单位工作量 | Unit workload
     # description: …
-    # param: threshold = 3.5 | what it means (analysis)
-    # param: unit | what it means (required)
+    # param: threshold = 3.5 | what it means (analysis) (range: > 0)
+    # param: unit | what it means (required) (range: non-empty)
     # columns: unit, unit_en, kind, lead, support, total, themes
     # list-columns: themes
     # split-by: u
 
-A parameter marked ``(analysis)`` configures the analytics that the query reads (clusters,
-load, overload flags), which are computed with it before the query runs. ``list-columns``
-come back as lists, sorted, whichever engine answered. ``split-by`` (SPARQL only) names a
-GROUP BY variable by which Oxigraph may answer the query in parts at once, one per core
-(:func:`ipplan.graph.sparql.split` says what such a query must look like; a query that does
-not is refused when it is read).
+A parameter's default gives its type (an integer, a number, true/false, or text); one with no
+default, or marked ``(required)``, must be given. A parameter marked ``(analysis)`` configures
+the analytics that the query reads (clusters, load, overload flags), which are computed with it
+before the query runs. ``(range: …)`` says which values it takes, and a value outside is
+refused with the range:
+
+- ``> 0``, ``>= 1``, ``< 10``, ``<= 1``, or two joined by ``and`` (``>= 0 and <= 1``): a number
+  within these bounds (numbers are always finite: ``nan`` and ``inf`` are refused);
+- ``zh | en``: one of these texts;
+- ``non-empty``: any text but the empty one.
+
+``list-columns`` come back as lists, sorted, whichever engine answered. ``split-by`` (SPARQL
+only) names a GROUP BY variable by which Oxigraph may answer the query in parts at once, one per
+core (:func:`ipplan.graph.sparql.split` says what such a query must look like; a query that
+does not is refused when it is read). Other comment lines in the header are free text, but a
+line that starts like a header line (``# word:``) must be one of these.
 
 A query may return more columns than it declares, for sorting: rdflib drops variables that
 a grouped query does not project, so SPARQL queries project their sort keys (plan, order),
 and the runner keeps only the declared columns, in their order.
 
-Packaged queries live beside this module; users add or override queries with a folder of
-their own (``--queries DIR`` or ``IPPLAN_QUERIES``).
+Saved queries only read (:mod:`ipplan.queries.readonly`): Cypher that writes, SPARQL Update and
+SPARQL that reaches another server (SERVICE, FROM) are refused when the file is read, and a
+SPARQL text that does not parse is refused with its line and column. Cypher runs in read
+transactions.
+
+Packaged queries live beside this module; users add queries with a folder of their own
+(``--queries DIR`` or ``IPPLAN_QUERIES``). A query of the same name in a later folder replaces
+the earlier one as a whole (both its files), and says so (:attr:`SavedQuery.replaces`).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -37,12 +54,66 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ipplan.errors import IpplanError
+from ipplan.errors import IpplanError, reason
+from ipplan.queries.readonly import check
 
 ENGINES = ("sparql", "cypher")
 _SUFFIX = {"sparql": ".rq", "cypher": ".cypher"}
 _HEADER = re.compile(r"^\s*(?:#|//)\s*([a-z-]+)\s*:\s*(.*)$")
+_KEYS = ("title", "description", "param", "columns", "list-columns", "split-by")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_RANGE = re.compile(r"\(range:([^()]*)\)")
+_BOUND = re.compile(r"(>=|<=|>|<)\s*(\S+)")
 _NATURAL = re.compile(r"(\d+)")
+_KINDS = {int: "an integer", float: "a finite number", bool: "true or false", str: "a text"}
+_TESTS = {">": float.__gt__, ">=": float.__ge__, "<": float.__lt__, "<=": float.__le__}
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values a parameter takes, as its header writes them (see the module's note).
+
+    >>> Range.parse("> 0").admits(2.0), Range.parse("> 0").admits(0.0)
+    (True, False)
+    >>> Range.parse("zh | en").admits("fr"), Range.parse("non-empty").admits("")
+    (False, False)
+    """
+
+    text: str
+    bounds: tuple[tuple[str, float], ...] = ()
+    choices: tuple[str, ...] = ()
+    non_empty: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Range:
+        """The range ``text`` writes; ValueError when it writes none."""
+        text = " ".join(text.split())
+        if text == "non-empty":
+            return cls(text, non_empty=True)
+        if text[:1] in "<>":
+            bounds = []
+            for part in re.split(r"\s+and\s+", text):
+                match = _BOUND.fullmatch(part)
+                try:
+                    bound = float(match[2]) if match else math.nan
+                except ValueError:
+                    bound = math.nan
+                if not math.isfinite(bound):
+                    raise ValueError(f"{part!r} is not a comparison with a number")
+                bounds.append((match[1], bound))
+            return cls(text, bounds=tuple(bounds))
+        choices = tuple(choice.strip() for choice in text.split("|"))
+        if len(choices) < 2 or not all(choices):
+            raise ValueError(f"{text!r} is none of: bounds (> 0, >= 1 and <= 9), choices "
+                             "(zh | en), non-empty")
+        return cls(text, choices=choices)
+
+    def admits(self, value: Any) -> bool:
+        if self.non_empty:
+            return value != ""
+        if self.choices:
+            return value in self.choices
+        return all(_TESTS[test](float(value), bound) for test, bound in self.bounds)
 
 
 @dataclass(frozen=True)
@@ -52,24 +123,35 @@ class Parameter:
     help: str
     required: bool = False
     analysis: bool = False
+    range: Range | None = None
+    kind: type = str  # the type of the default: int, float, bool or str
+
+    @property
+    def takes(self) -> str:
+        """The values it takes, in words: "an integer >= 1", "zh or en"."""
+        if self.range is not None and self.range.choices:
+            return " or ".join(self.range.choices)
+        if self.range is not None and self.range.non_empty:
+            return "a non-empty text"
+        words = _KINDS[self.kind]
+        return f"{words} {self.range.text}" if self.range is not None else words
 
     def convert(self, text: str) -> Any:
-        """A value given on the command line, as the type of the default."""
-        if self.default is None or isinstance(self.default, str):
-            return text
-        try:
-            if isinstance(self.default, bool):
-                if text.lower() in ("true", "yes", "1"):
-                    return True
-                if text.lower() in ("false", "no", "0"):
-                    return False
+        """A value given on the command line, as the parameter's type; ValueError when it is
+        not one, or is out of the parameter's range."""
+        if self.kind is bool:
+            if text.lower() not in ("true", "yes", "1", "false", "no", "0"):
                 raise ValueError(text)
-            if isinstance(self.default, int):
-                return int(text)
-            return float(text)
-        except ValueError:
-            kind = type(self.default).__name__
-            raise IpplanError(f"parameter {self.name} takes a {kind}, not {text!r}") from None
+            value: Any = text.lower() in ("true", "yes", "1")
+        elif self.kind in (int, float):
+            value = self.kind(text)
+            if not math.isfinite(value):
+                raise ValueError(text)
+        else:
+            value = text
+        if self.range is not None and not self.range.admits(value):
+            raise ValueError(text)
+        return value
 
 
 @dataclass
@@ -86,14 +168,29 @@ class SavedQuery:
     split_by: str = ""  # a SPARQL grouping variable, to answer the query in parts at once
     texts: dict[str, str] = field(default_factory=dict)  # engine -> query text
     paths: dict[str, Path] = field(default_factory=dict)
+    packaged: bool = True  # False for a query from the user's own folder
+    replaces: tuple[Path, ...] = ()  # the files of the same name in earlier folders
 
     @property
     def title(self) -> str:
         return f"{self.title_zh} | {self.title_en}"
 
+    @property
+    def origin(self) -> str:
+        """Where the query comes from, in words: "packaged", "yours", "yours (replaces
+        packaged)"."""
+        if self.packaged:
+            return "packaged"
+        if not self.replaces:
+            return "yours"
+        if any(path.parent == packaged_dir() for path in self.replaces):
+            return "yours (replaces packaged)"
+        return f"yours (replaces {self.replaces[0].parent})"
+
     def bind(self, given: dict[str, str]) -> dict[str, Any]:
         """Parameter values: defaults, overridden by ``given`` (strings from the command
-        line); unknown names and missing required parameters are refused."""
+        line); unknown names, missing required parameters and values out of a parameter's
+        range are refused."""
         unknown = sorted(set(given) - set(self.parameters))
         if unknown:
             known = ", ".join(self.parameters) or "none"
@@ -102,9 +199,14 @@ class SavedQuery:
         values = {}
         for name, parameter in self.parameters.items():
             if name in given:
-                values[name] = parameter.convert(given[name])
+                try:
+                    values[name] = parameter.convert(given[name])
+                except ValueError:
+                    raise IpplanError(f"query {self.name}: -p {name}={given[name]!r} is "
+                                      f"refused: {name} takes {parameter.takes}") from None
             elif parameter.required:
-                raise IpplanError(f"query {self.name} needs -p {name}=… ({parameter.help})")
+                raise IpplanError(f"query {self.name} needs -p {name}=… ({parameter.help}; "
+                                  f"{parameter.takes})")
             else:
                 values[name] = parameter.default
         return values
@@ -122,42 +224,106 @@ def _parse_default(text: str) -> Any:
     return text
 
 
+def _parameter(value: str) -> Parameter:
+    """One ``param:`` line's parameter; ValueError saying what is wrong with it."""
+    spec, _, help_text = value.partition("|")
+    name, has_default, default_text = spec.partition("=")
+    name = name.strip()
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"{name!r} is not a parameter name (letters, digits and _)")
+    flags = _RANGE.findall(help_text)
+    if len(flags) > 1:
+        raise ValueError(f"parameter {name} has {len(flags)} ranges")
+    try:
+        range_ = Range.parse(flags[0]) if flags else None
+    except ValueError as exc:
+        raise ValueError(f"the range of parameter {name}: {exc}") from None
+    required = "(required)" in help_text or not has_default
+    default = None if required else _parse_default(default_text)
+    kind = str if default is None else type(default)
+    if range_ is not None and range_.bounds and kind not in (int, float):
+        raise ValueError(f"parameter {name} has bounds ({range_.text}) but is not a number "
+                         "(give it a numeric default)")
+    if range_ is not None and (range_.choices or range_.non_empty) and kind is not str:
+        raise ValueError(f"parameter {name} is {_KINDS[kind]} but its range "
+                         f"({range_.text}) is for text")
+    if isinstance(default, float) and not math.isfinite(default):
+        raise ValueError(f"the default of parameter {name} is not a finite number")
+    if default is not None and range_ is not None and not range_.admits(default):
+        raise ValueError(f"the default of parameter {name} ({default}) is out of its range "
+                         f"({range_.text})")
+    words = _RANGE.sub("", help_text).replace("(required)", "").replace("(analysis)", "")
+    return Parameter(name, default, " ".join(words.split()), required=required,
+                     analysis="(analysis)" in help_text, range=range_, kind=kind)
+
+
+def _columns(value: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in value.split(",") if c.strip())
+
+
 def _read_header(query: SavedQuery, text: str, path: Path) -> None:
-    for line in text.splitlines():
+    """Fill ``query`` from the header of ``text`` (the file ``path``); a line that does not
+    read is refused, naming the file and line."""
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
         match = _HEADER.match(line)
         if not match:
             if line.strip() and not line.lstrip().startswith(("#", "//")):
                 break
             continue
         key, value = match[1], match[2].strip()
+        where = f"{path}:{number}"
+        if key not in _KEYS:
+            raise IpplanError(f"'{key}:' is not a header line (header lines are "
+                              f"{', '.join(k + ':' for k in _KEYS)})", where=where)
+        if key != "param" and key in seen:
+            raise IpplanError(f"a second '{key}:' line", where=where)
+        seen.add(key)
         if key == "title":
             zh, _, en = value.partition("|")
             query.title_zh, query.title_en = zh.strip(), en.strip()
         elif key == "description":
             query.description = value
         elif key == "columns":
-            query.columns = tuple(c.strip() for c in value.split(",") if c.strip())
+            query.columns = _columns(value)
         elif key == "split-by":
             query.split_by = value.lstrip("?$")
+            if not _NAME.fullmatch(query.split_by):
+                raise IpplanError(f"'split-by:' names a variable, not {value!r}", where=where)
         elif key == "list-columns":
-            query.list_columns = tuple(c.strip() for c in value.split(",") if c.strip())
+            query.list_columns = _columns(value)
         elif key == "param":
-            spec, _, help_text = value.partition("|")
-            name, has_default, default = spec.partition("=")
-            help_text = help_text.strip()
-            required = "(required)" in help_text or not has_default
-            query.parameters[name.strip()] = Parameter(
-                name.strip(), None if required else _parse_default(default),
-                help_text.replace("(required)", "").replace("(analysis)", "").strip(),
-                required=required, analysis="(analysis)" in help_text)
+            try:
+                parameter = _parameter(value)
+            except ValueError as exc:
+                raise IpplanError(f"the 'param:' line does not read: {exc}",
+                                  where=where) from None
+            if parameter.name in query.parameters:
+                raise IpplanError(f"a second parameter {parameter.name}", where=where)
+            query.parameters[parameter.name] = parameter
     if not query.columns:
         raise IpplanError("the saved query's header has no '# columns:' line", where=path)
+    strangers = [c for c in query.list_columns if c not in query.columns]
+    if strangers:
+        raise IpplanError(f"'list-columns:' names {strangers[0]}, which is not one of the "
+                          f"columns ({', '.join(query.columns)})", where=path)
+
+
+def _header(query: SavedQuery) -> tuple[Any, ...]:
+    """What a query's header says, to compare the two files of a pair."""
+    return (query.title_zh, query.title_en, query.description, query.parameters,
+            query.columns, query.list_columns)
+
+
+def packaged_dir() -> Path:
+    """The folder of the packaged queries."""
+    return Path(str(resources.files(__package__)))
 
 
 def query_dirs(extra: list[Path] | None = None) -> list[Path]:
     """Where saved queries come from: the packaged folder, then IPPLAN_QUERIES, then
     ``extra``; a later folder's query of the same name replaces an earlier one."""
-    dirs = [Path(str(resources.files(__package__)))]
+    dirs = [packaged_dir()]
     if os.environ.get("IPPLAN_QUERIES"):
         dirs += [Path(p) for p in os.environ["IPPLAN_QUERIES"].split(os.pathsep) if p]
     dirs += list(extra or [])
@@ -165,28 +331,57 @@ def query_dirs(extra: list[Path] | None = None) -> list[Path]:
 
 
 def load_queries(extra: list[Path] | None = None) -> dict[str, SavedQuery]:
-    """Every saved query, by name, sorted."""
+    """Every saved query, by name, sorted. Each comes whole from the last folder that holds
+    a file of its name; a user's file that does more than read, or whose header or SPARQL
+    does not parse, is refused here."""
     found: dict[str, dict[str, Path]] = {}
+    replaced: dict[str, list[Path]] = {}
+    packaged = packaged_dir()
     for folder in query_dirs(extra):
         if not folder.is_dir():
             raise IpplanError("is not a folder of saved queries", where=folder)
+        here: dict[str, dict[str, Path]] = {}
         for engine, suffix in _SUFFIX.items():
             for path in sorted(folder.glob(f"*{suffix}")):
-                found.setdefault(path.stem, {})[engine] = path
+                here.setdefault(path.stem, {})[engine] = path
+        for name, files in here.items():
+            if name in found:
+                replaced.setdefault(name, []).extend(found[name].values())
+            found[name] = files
     queries = {}
     for name in sorted(found):
-        query = SavedQuery(name)
+        files = found[name]
+        query = SavedQuery(name, packaged=all(p.parent == packaged for p in files.values()),
+                           replaces=tuple(replaced.get(name, ())))
+        headers = []
         for engine in ENGINES:
-            path = found[name].get(engine)
+            path = files.get(engine)
             if path is None:
                 continue
             try:
                 text = path.read_text("utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise IpplanError(f"cannot read the saved query ({exc})", where=path) from None
+            # The packaged queries are part of ipplan and checked by its tests; rdflib's SPARQL
+            # parser takes a tenth of a second to load and a few hundredths per query.
+            if not query.packaged or engine == "cypher":
+                check(engine, text, path)
             query.texts[engine] = text
             query.paths[engine] = path
-            _read_header(query, text, path)
+            header = SavedQuery(name)
+            _read_header(header, text, path)
+            if header.split_by and engine != "sparql":
+                raise IpplanError("'split-by:' is for SPARQL queries", where=path)
+            query.split_by = header.split_by or query.split_by
+            headers.append((path, header))
+        (first, header), *others = headers
+        for other, different in others:
+            if _header(different) != _header(header):
+                raise IpplanError(f"the header differs from {first.name}'s; the two files of "
+                                  "a query carry the same header", where=other)
+        for attribute in ("title_zh", "title_en", "description", "parameters", "columns",
+                          "list_columns"):
+            setattr(query, attribute, getattr(header, attribute))
         if query.split_by:
             _check_split(query)
         queries[name] = query
@@ -196,9 +391,7 @@ def load_queries(extra: list[Path] | None = None) -> dict[str, SavedQuery]:
 def _check_split(query: SavedQuery) -> None:
     from ipplan.graph.sparql import split
 
-    path = query.paths.get("sparql") or next(iter(query.paths.values()))
-    if "sparql" not in query.texts:
-        raise IpplanError("'# split-by:' is for SPARQL queries", where=path)
+    path = query.paths["sparql"]
     try:
         split(query.texts["sparql"], query.split_by, 2)
     except ValueError as exc:
@@ -279,17 +472,31 @@ def run_sparql(graph: Any, query: SavedQuery, values: dict[str, Any]) -> list[di
     from ipplan.collector import collector_paused
 
     with collector_paused():  # a large result's rows would set off full collections
-        names, rows = select_values(graph, query.texts["sparql"], values,
-                                    split_by=query.split_by, parts=min(cores(), 8))
+        try:
+            names, rows = select_values(graph, query.texts["sparql"], values,
+                                        split_by=query.split_by, parts=min(cores(), 8))
+        except SyntaxError as exc:  # Oxigraph refused what rdflib's parser let through
+            where = query.paths.get("sparql", query.name)
+            at = re.match(r"error at (\d+):(\d+): (.*)", reason(exc, 300))
+            if at is None:
+                raise IpplanError(f"Oxigraph cannot run the query ({reason(exc)})",
+                                  where=where) from None
+            raise IpplanError(f"Oxigraph cannot run the query: at column {at[2]}, {at[3]}",
+                              where=f"{where}:{at[1]}") from None
         return _normalised(query, names, rows)
 
 
 def run_cypher(session: Any, query: SavedQuery, values: dict[str, Any]) -> list[dict[str, Any]]:
-    """Answer ``query`` over Bolt in a neo4j driver session."""
+    """Answer ``query`` over Bolt in a neo4j driver session, in a read transaction (which a
+    Neo4j server enforces; the query was also refused when read if it writes)."""
     if "cypher" not in query.texts:
         raise IpplanError(f"query {query.name} has no Cypher version ({query.name}.cypher)")
+    text = query.texts["cypher"]
+    check("cypher", text, query.paths.get("cypher", query.name))
     from ipplan.collector import collector_paused
 
+    def read(transaction: Any) -> list[dict[str, Any]]:
+        return [record.data() for record in transaction.run(text, values)]
+
     with collector_paused():
-        records = session.run(query.texts["cypher"], values)
-        return normalise(query, [record.data() for record in records])
+        return normalise(query, session.execute_read(read))

@@ -1,6 +1,6 @@
 // title: 桥梁单位 | Brokers
 // description: Units with the highest betweenness in the collaboration network: the ones that connect groups which otherwise would not work together.
-// param: brokers = 5 | how many brokers the analysis keeps (analysis)
+// param: brokers = 5 | how many brokers the analysis keeps (analysis) (range: >= 1)
 // columns: unit, unit_en, betweenness, lead, support
 MATCH (u:Unit)
 WHERE u.betweenness IS NOT NULL

@@ -1,6 +1,6 @@
 // title: 协作单位对 | Collaboration pairs
 // description: Pairs of units named together in the same measures (collective units left out), with how many measures and tasks they share and the themes of those measures; closest pairs first.
-// param: min_shared = 1 | the least number of shared measures a pair needs
+// param: min_shared = 1 | the least number of shared measures a pair needs (range: >= 1)
 // columns: unit_a, unit_b, shared_measures, shared_tasks, themes
 // list-columns: themes
 // Pairs are formed among each measure's units, not by matching the measure twice and

@@ -1,8 +1,8 @@
 // title: 超负荷单位 | Overloaded units
 // description: Units whose load score (2 x measures led + 1 x measures supported) is far above the other units', with the reason in words. The rule is the analysis': a modified z-score above the threshold, or the top N scores.
-// param: threshold = 3.5 | modified z-score of the load score above which a unit is overloaded (analysis)
-// param: top = 0 | flag the N highest load scores instead of using the threshold; 0 = use the threshold (analysis)
-// param: lang = zh | language of the reason: zh or en
+// param: threshold = 3.5 | modified z-score of the load score above which a unit is overloaded (analysis) (range: > 0)
+// param: top = 0 | flag the N highest load scores instead of using the threshold; 0 = use the threshold (analysis) (range: >= 0)
+// param: lang = zh | language of the reason (range: zh | en)
 // columns: unit, unit_en, lead, support, load, same_month_share, reason
 MATCH (u:Unit)
 WHERE u.overloaded = true

@@ -1,6 +1,6 @@
 // title: 单位任务清单 | Unit profile
 // description: Every measure one unit leads or supports, with its task, theme and deadline, in document order.
-// param: unit | the unit's name in Chinese or English, as ipplan units shows it (required)
+// param: unit | the unit's name in Chinese or English, as ipplan units shows it (required) (range: non-empty)
 // columns: measure_id, measure, role, task, theme, deadline
 MATCH (u:Unit)-[r:LEADS|SUPPORTS]->(m:Measure)<-[:HAS_MEASURE]-(t:Task)
 WHERE u.name = $unit OR u.name_en = $unit

@@ -175,7 +175,8 @@ def test_bind_refuses_unknown_missing_and_mistyped():
         QUERIES["unit-workload"].bind({"nope": "1"})
     with pytest.raises(IpplanError, match="needs -p unit="):
         QUERIES["unit-profile"].bind({})
-    with pytest.raises(IpplanError, match="takes a int, not 'many'"):
+    with pytest.raises(IpplanError, match="-p min_shared='many' is refused: min_shared takes "
+                                          "an integer >= 1"):
         QUERIES["collaboration-pairs"].bind({"min_shared": "many"})
 
 

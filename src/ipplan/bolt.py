@@ -291,10 +291,11 @@ _QUIET = logging.NullHandler()
 
 
 @contextlib.contextmanager
-def session_scope(target: Target | None = None) -> Iterator[Any]:
-    """A neo4j driver session on ``target`` (default: NEO4J_URI, else the embedded server).
+def session_scope(target: Target | None = None, *, read_only: bool = False) -> Iterator[Any]:
+    """A neo4j driver session on ``target`` (default: NEO4J_URI, else the embedded server),
+    in READ access mode with ``read_only`` (enforced by Neo4j, not by the embedded server).
     Connection failures become one-line :class:`BoltError` naming the URI."""
-    from neo4j import GraphDatabase
+    from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase
     from neo4j.exceptions import (AuthError, DriverError, Neo4jError, ServiceUnavailable,
                                   SessionExpired)
 
@@ -307,7 +308,8 @@ def session_scope(target: Target | None = None) -> Iterator[Any]:
         driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),
                                       connection_timeout=10, max_transaction_retry_time=5)
         driver.verify_connectivity()
-        session = driver.session(database=target.database)
+        session = driver.session(database=target.database,
+                                 default_access_mode=READ_ACCESS if read_only else WRITE_ACCESS)
         try:
             yield session
         except BaseException:

@@ -453,19 +453,21 @@ def _queries_option(command: Callable[..., Any]) -> Callable[..., Any]:
 @_queries_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def query_list(query_dirs: tuple[Path, ...], as_json: bool) -> None:
-    """The saved queries, with their titles and parameters."""
+    """The saved queries, with their titles, where each comes from (packaged, or yours, and
+    whether yours replaces a packaged one) and their parameters."""
     from ipplan.output import to_json, to_table
     from ipplan.queries import load_queries
 
     rows = [{"name": q.name, "title": q.title_zh, "title_en": q.title_en,
              "engines": "/".join(e for e in ("sparql", "cypher") if e in q.texts),
+             "origin": q.origin,
              "parameters": ", ".join(
                  f"{p.name}" + ("" if p.required else f"={p.default}")
                  for p in q.parameters.values()),
              "columns": ", ".join(q.columns)}
             for q in load_queries(list(query_dirs)).values()]
-    columns = ("name", "title", "title_en", "engines", "parameters", "columns")
-    click.echo(to_json(rows, columns) if as_json else to_table(rows, columns[:5], max_width=60),
+    columns = ("name", "title", "title_en", "engines", "origin", "parameters", "columns")
+    click.echo(to_json(rows, columns) if as_json else to_table(rows, columns[:6], max_width=60),
                nl=False)
 
 
@@ -479,10 +481,10 @@ def query_show(name: str, query_dirs: tuple[Path, ...], engine: str | None) -> N
     from ipplan.queries import get_query
 
     saved = get_query(name, list(query_dirs))
-    click.echo(f"{saved.name}: {saved.title}\n{saved.description}\n")
+    click.echo(f"{saved.name}: {saved.title}\n{saved.description}\norigin: {saved.origin}\n")
     for parameter in saved.parameters.values():
         default = "required" if parameter.required else f"default {parameter.default}"
-        click.echo(f"  -p {parameter.name}=…  ({default}) {parameter.help}")
+        click.echo(f"  -p {parameter.name}=…  ({default}; {parameter.takes}) {parameter.help}")
     click.echo(f"columns: {', '.join(saved.columns)}")
     for name_, text in saved.texts.items():
         if engine in (None, name_):
@@ -506,7 +508,8 @@ def query_show(name: str, query_dirs: tuple[Path, ...], engine: str | None) -> N
 def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str, ...],
               jurisdiction: str | None, include_collectives: bool, store: Path | None,
               query_dirs: tuple[Path, ...], fmt: str, output: Path | None) -> None:
-    """Run a saved query on the plans in SOURCE... ."""
+    """Run a saved query on the plans in SOURCE... (with --engine cypher and no SOURCE, on
+    the database at NEO4J_URI, read-only)."""
     from ipplan.output import render
     from ipplan.queries import get_query
     from ipplan.pipeline import answer
@@ -519,6 +522,13 @@ def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str
         given[key.strip()] = value
     _check_sources(paths, store, required=False)
     saved = get_query(name, list(query_dirs))
+    if saved.replaces:
+        _say(f"ipplan: warning: query {name} is yours "
+             f"({', '.join(str(p) for p in saved.paths.values())}) and replaces "
+             f"{', '.join(str(p) for p in saved.replaces)}")
+    if engine == "cypher" and (paths or store) and os.environ.get("NEO4J_URI"):
+        _say("ipplan: answering from the embedded server; NEO4J_URI is only read by "
+             "`neo4j push` and by `query run --engine cypher` without sources")
     source = Sources(paths, jurisdiction, None, None, None, (), False, store)
     rows = answer(saved, given, source if paths or store else None, engine=engine,
                   include_collectives=include_collectives)

@@ -124,7 +124,10 @@ def analysed(corpus: Corpus, values: dict[str, Any] | None = None, *,
 def answer(query: SavedQuery, given: dict[str, str], source: Any, *, engine: str = "sparql",
            include_collectives: bool = False) -> list[dict[str, Any]]:
     """The rows of a saved query on the plans ``source`` opens (an object with ``open()``),
-    answered by ``engine``. With Cypher and no source, the Bolt database is queried as it is."""
+    answered by ``engine``. With Cypher and no source, the Bolt database (NEO4J_URI, else the
+    embedded server) is read as it is, in a read-only session. With Cypher and a source, the
+    plans are pushed into the embedded server and answered there, whether NEO4J_URI is set or
+    not: a query never changes the user's database (only ``neo4j push`` writes to it)."""
     from ipplan.queries import run_cypher, run_sparql
 
     values = query.bind(given)
@@ -133,14 +136,14 @@ def answer(query: SavedQuery, given: dict[str, str], source: Any, *, engine: str
             raise InputError("name the documents or graph files to query")
         from ipplan.bolt import session_scope
 
-        with session_scope() as session:
+        with session_scope(read_only=True) as session:
             return run_cypher(session, query, values)
     corpus = analysed(source.open(), values, include_collectives=include_collectives,
                       needed=False)
     if engine == "sparql":
         return run_sparql(corpus.graph, query, values)
-    from ipplan.bolt import push_graph, session_scope
+    from ipplan.bolt import embedded_server, push_graph, session_scope
 
-    with session_scope() as session:
+    with session_scope(embedded_server().start()) as session:
         push_graph(session, corpus.graph)
         return run_cypher(session, query, values)
