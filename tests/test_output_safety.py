@@ -74,6 +74,7 @@ def _digest(path: Path) -> str:
     ("units", "{src}", "-o", "{out}"),
     ("load", "{src}", "-o", "{out}"),
     ("viz", "network", "{src}", "-o", "{out}"),
+    ("query", "run", "unit-workload", "{src}", "-o", "{out}"),
 ])
 @pytest.mark.parametrize("how", ["same name", "another spelling", "symlink", "hard link"])
 def test_an_output_that_is_the_source_is_refused(tmp_path, command, how):

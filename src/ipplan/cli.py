@@ -521,6 +521,8 @@ def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str
             raise click.UsageError(f"-p takes KEY=VALUE, not {item!r}")
         given[key.strip()] = value
     _check_sources(paths, store, required=False)
+    if output is not None:
+        refuse_overwriting_sources(output, paths)
     saved = get_query(name, list(query_dirs))
     if saved.replaces:
         _say(f"ipplan: warning: query {name} is yours "
