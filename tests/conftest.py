@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import os
+import selectors
 import struct
 import subprocess
 import sys
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,14 +81,83 @@ def seed_ttl(tmp_path_factory, seed_graph) -> Path:
     return path
 
 
+NEO4J_SERVER = ROOT / "tests" / "neo4j"
+# Bolt servers the Cypher tests run on: the embedded ArcadeDB that ipplan starts itself, and
+# a real Neo4j 5 (Community, LTS) from Neo4j's test harness, built by the README's test command.
+BOLT_SERVERS = ("arcadedb", "neo4j")
+
+
 @pytest.fixture(scope="session")
-def bolt():
-    """A session on the real embedded Bolt server (ArcadeDB), started once for the run."""
-    from ipplan.bolt import embedded_server, session_scope
+def neo4j_uri(tmp_path_factory) -> Iterator[str]:
+    """The Bolt URI of a real Neo4j 5 server on 127.0.0.1, started once for the run
+    (tests/neo4j/: Neo4j's in-process harness behind a launcher that prints its URI)."""
+    classes = NEO4J_SERVER / "target" / "classes"
+    classpath = NEO4J_SERVER / "target" / "classpath.txt"
+    if not classpath.exists() or not classes.exists():
+        message = ("the Neo4j 5 test server is not built: run the README's test command "
+                   "(mvn -f tests/neo4j/pom.xml compile)")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    work = tmp_path_factory.mktemp("neo4j")
+    log = (work / "server.log").open("wb")
+    server = subprocess.Popen(
+        ["java", "-Xmx1g", "-cp", f"{classes}{os.pathsep}{classpath.read_text().strip()}",
+         "ipplan.testserver.Launcher", str(work / "db")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
+    ready = selectors.DefaultSelector()
+    ready.register(server.stdout, selectors.EVENT_READ)
+    if not ready.select(timeout=240):
+        server.kill()
+        pytest.fail(f"Neo4j 5 did not start within 240 s; see {work / 'server.log'}")
+    uri = server.stdout.readline().decode().strip()
+    if not uri.startswith("bolt://"):
+        server.kill()
+        pytest.fail(f"Neo4j 5 did not start: {(work / 'server.log').read_text()[-2000:]}")
+    yield uri.rstrip("/")
+    server.stdin.close()  # the launcher stops the server when its input ends
+    try:
+        server.wait(60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+def neo4j_target(uri: str):
+    from ipplan.bolt import Target
+
+    return Target(uri, "neo4j", "unused", None, embedded=False)  # the harness has no auth
+
+
+@pytest.fixture(scope="session", params=BOLT_SERVERS)
+def bolt(request):
+    """A session on a real Bolt server, started once for the run: the embedded ArcadeDB
+    server (it stops when the run ends), and Neo4j 5 itself."""
+    from ipplan.bolt import session_scope
+
+    target = (neo4j_target(request.getfixturevalue("neo4j_uri"))
+              if request.param == "neo4j" else None)
+    with session_scope(target) as session:
+        yield session
+
+
+@pytest.fixture()
+def bolt_target(request, bolt):
+    """Where the ``bolt`` session of this test goes, for a child ``ipplan`` to push there."""
+    from ipplan.bolt import embedded_server
+
+    if request.node.callspec.params["bolt"] == "neo4j":
+        return neo4j_target(request.getfixturevalue("neo4j_uri"))
+    return embedded_server().target
+
+
+@pytest.fixture(scope="session")
+def embedded_bolt():
+    """A session on the embedded ArcadeDB server, for what only it does (its JVM, its ports)."""
+    from ipplan.bolt import session_scope
 
     with session_scope() as session:
         yield session
-    embedded_server().stop()
 
 
 @pytest.fixture()

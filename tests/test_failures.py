@@ -40,7 +40,7 @@ def _expected(corpus_ttl):
 
 def _env(target):
     return {**os.environ, "NEO4J_URI": target.uri, "NEO4J_USER": target.user,
-            "NEO4J_PASSWORD": target.password, "NEO4J_DATABASE": target.database}
+            "NEO4J_PASSWORD": target.password, "NEO4J_DATABASE": target.database or ""}
 
 
 def _push(corpus_ttl, target):
@@ -58,10 +58,9 @@ def _wait_for_nodes(session, least: int, timeout: float = 60) -> None:
     raise AssertionError("the push never started")
 
 
-def test_push_killed_half_way_then_run_again_gives_the_clean_counts(corpus_ttl, empty_bolt):
-    from ipplan.bolt import embedded_server
-
-    target = embedded_server().target
+def test_push_killed_half_way_then_run_again_gives_the_clean_counts(corpus_ttl, empty_bolt,
+                                                                   bolt_target):
+    target = bolt_target
     child = _push(corpus_ttl, target)
     try:
         _wait_for_nodes(empty_bolt, 50)
@@ -105,7 +104,7 @@ def test_server_that_disappears_mid_push(corpus_ttl):
         fresh.stop()
 
 
-def test_embedded_server_listens_on_loopback_only(bolt):
+def test_embedded_server_listens_on_loopback_only(embedded_bolt):
     from ipplan.bolt import embedded_server
 
     target = embedded_server().target

@@ -92,13 +92,16 @@ def many_plans(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_no_cypher_query_walks_far_more_rows_than_the_graph_has(many_plans, empty_bolt, name):
+def test_no_cypher_query_walks_far_more_rows_than_the_graph_has(many_plans, empty_bolt, name,
+                                                               request):
     """A query that is quadratic on ArcadeDB shows in its profile: unit-workload once matched
     every theme for every (unit, measure) row, 12.6 million rows at 5,000 measures and over
     25 minutes at 20,000. No step may handle more rows than four times the graph's nodes and
     relationships."""
     import re
 
+    if request.node.callspec.params["bolt"] != "arcadedb":
+        pytest.skip("the profile read here is ArcadeDB's; Neo4j plans these queries itself")
     push_graph(empty_bolt, many_plans)
     size = empty_bolt.run("MATCH (n) RETURN count(n) AS n").single()["n"] + \
         empty_bolt.run("MATCH ()-[r]->() RETURN count(r) AS n").single()["n"]
