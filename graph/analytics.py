@@ -153,13 +153,34 @@ def collaboration_clusters(G: nx.Graph, *, resolution: float = 2.0, seed: int = 
     >>> collaboration_clusters(G, seed=1)
     [['a', 'b', 'c'], ['x', 'y']]
     """
-    connected = G.subgraph([n for n in G if G.degree(n) > 0])
+    connected = induced_subgraph(G, [n for n in G if G.degree(n) > 0])
     if connected.number_of_nodes() == 0:
         return []
     communities = nx.community.louvain_communities(
         connected, weight=weight, resolution=resolution, seed=seed)
     # A unit alone is not a collaboration: high resolutions can leave one on its own.
     return sorted((sorted(c) for c in communities if len(c) > 1), key=lambda c: (-len(c), c[0]))
+
+
+def induced_subgraph(G: nx.Graph, nodes: Iterable[Any]) -> nx.Graph:
+    """The part of ``G`` on ``nodes``, as a graph of its own whose nodes come in the order of
+    ``nodes`` and each node's neighbours in ``G``'s order.
+
+    Seeded Louvain and spring layouts still follow the order they meet the nodes in, and
+    networkx's ``G.subgraph`` view iterates a Python set when it keeps under half of ``G``:
+    its order, and with it the clusters and layouts, changed with the process' hash seed.
+
+    >>> G = nx.Graph([("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "f")])
+    >>> list(induced_subgraph(G, ["c", "b", "a"]).edges)
+    [('c', 'b'), ('b', 'a')]
+    """
+    order = list(dict.fromkeys(nodes))
+    keep = set(order)
+    sub = nx.Graph()
+    sub.add_nodes_from((node, G.nodes[node]) for node in order)
+    sub.add_edges_from((node, other, data) for node in order
+                       for other, data in G.adj[node].items() if other in keep)
+    return sub
 
 
 @dataclass
