@@ -171,20 +171,25 @@ def cli() -> None:
 @cli.command()
 @functools.partial(source_options, workspace=False)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Graph file to write; the suffix picks the format (.ttl, .nt, .jsonld).")
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "json-ld", "xml"]),
-              help="Graph format (default: from the suffix of -o, else turtle).")
+              help="Graph file to write; the suffix picks the format (.ttl, .nt, .nq, .trig, "
+                   ".jsonld, .rdf/.xml/.owl for RDF/XML).")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig",
+                                                    "json-ld", "xml"]),
+              help="Graph format for standard output (default: turtle); with -o it must be "
+                   "the one the suffix names.")
 @_store_option("Also write the graph as a workspace (an Oxigraph store on disk) in this "
                "folder; every reading command then answers from it with --store DIR.")
 def load(source: Sources, output: Path | None, fmt: str | None, store: Path | None) -> None:
     """Read plan documents into one RDF graph, with the analytics (clusters, load,
     overload flags) written in as facts."""
     from ipplan.graph import reports
-    from ipplan.graph.io import format_for, serialize, write_graph
+    from ipplan.graph.io import output_format, serialize, write_graph
     from ipplan.graph.store import triple_count, write_workspace
     from ipplan.pipeline import analysed
     from ipplan.progress import steps
 
+    if output is not None:  # before any work: a file ipplan could not read back is refused
+        fmt = output_format(output, fmt)
     corpus = analysed(source.open())
     figures = reports.stats(corpus.graph)
     if store is not None:
@@ -203,7 +208,7 @@ def load(source: Sources, output: Path | None, fmt: str | None, store: Path | No
         sys.stdout.buffer.write(serialize(corpus.graph, fmt or "turtle"))
         sys.stdout.flush()
         return
-    write_graph(corpus.graph, output, fmt or format_for(output))
+    write_graph(corpus.graph, output, fmt)
     _say(f"ipplan: wrote {output}: {figures['plans']} plan(s), {figures['measures']} measures, "
          f"{triple_count(corpus.graph)} triples")
 
