@@ -122,24 +122,32 @@ def _check_sources(paths: tuple[Path, ...], store: Path | None, required: bool =
 
 
 def output_options(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """--format/--json/--csv and -o, meaning the same in every command."""
+    """--format/--json/--csv and -o, meaning the same in every command: the suffix of -o
+    picks the format (.csv, .json, .md, .txt), a flag may confirm it but not contradict it,
+    and standard output gets the flag's format or ``default``."""
     def wrap(command: Callable[..., Any]) -> Callable[..., Any]:
         decorators = [
             click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None,
-                         help=f"Output format (default: {default})."),
+                         help=f"Output format (default: from the suffix of -o; {default} on "
+                              "standard output)."),
             click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
             click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv."),
             click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-                         help="Write to this file instead of standard output."),
+                         help="Write to this file instead of standard output; its suffix "
+                              "(.csv, .json, .md, .txt) picks the format."),
         ]
         for decorator in reversed(decorators):
             command = decorator(command)
 
         @functools.wraps(command)
         def run(*args: Any, fmt: str | None, as_json: bool, as_csv: bool, **kwargs: Any) -> Any:
+            from ipplan.output import output_format
+
             if sum(bool(x) for x in (fmt, as_json, as_csv)) > 1:
                 raise click.UsageError("give one of --format, --json, --csv")
-            chosen = "json" if as_json else "csv" if as_csv else fmt or default
+            given, given_as = (("json", "--json") if as_json else ("csv", "--csv") if as_csv
+                               else (fmt, None))
+            chosen = output_format(kwargs.get("output"), given, default, given_as)
             return command(*args, fmt=chosen, **kwargs)
         return run
     return wrap
