@@ -178,3 +178,22 @@ def test_load_refuses_a_format_that_contradicts_the_suffix(tmp_path):
     assert agreeing.code == 0 and target.read_bytes().startswith(b"<https://")
     quads = run_ipplan("load", SEED, "--format", "nquads")  # to standard output
     assert quads.code == 0 and quads.out.startswith("<https://")
+
+
+def test_docstring_examples_run_as_written():
+    """(test_doctests.py does not list these modules.)"""
+    import doctest
+    import importlib
+
+    from ipplan import output
+    from ipplan.graph import analytics, io
+
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for function in (io.output_format, analytics.decimal_literal, analytics.induced_subgraph,
+                     output.output_format):
+        module = importlib.import_module(function.__module__)
+        tests = doctest.DocTestFinder().find(function, globs=vars(module))
+        assert tests and all(test.examples for test in tests), function
+        for test in tests:
+            runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
