@@ -657,10 +657,11 @@ def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str,
                               "load one city's plans")
         unit = matches[0]
     info = result.units[unit]
-    # by document order, and a unit that both leads and supports a measure has it as lead
-    # first (a set's order changes with the hash seed)
+    # plan by plan in document order, and a measure the unit both leads and supports as
+    # lead first: a total order, since a set's changes with the hash seed
     mine = sorted(set(facts.by_unit.get(unit, [])),
-                  key=lambda mr: (int(facts.measures[mr[0]]["order"]), mr[1]))
+                  key=lambda mr: (str(facts.measures[mr[0]]["plan"]),
+                                  int(facts.measures[mr[0]]["order"]), mr[1]))
     net = _network()
     partners: dict[str, int] = defaultdict(int)
     for measure, _role in mine:
