@@ -90,11 +90,17 @@ def serialize(graph: Graph, fmt: str = "turtle") -> bytes:
     if fmt == "trig":
         return ox.serialize(triples, format=ox.RdfFormat.TRIG, prefixes=_TURTLE_PREFIXES)
     if fmt == "json-ld":
-        # expanded JSON-LD, one key a line as rdflib wrote it: readable, and diffable
-        compact = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
-        return (json.dumps(json.loads(compact), ensure_ascii=False, sort_keys=True, indent=1)
-                + "\n").encode("utf-8")
+        return _json_ld(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
     return _rdf_xml(triples)
+
+
+def _json_ld(compact: bytes) -> bytes:
+    """Oxigraph's expanded JSON-LD, one line per node (a subject and all it says), so the
+    file can be read and compared line by line; Python's JSON encoder indents only in pure
+    Python, five times slower than this."""
+    nodes = json.loads(compact)
+    lines = [json.dumps(node, ensure_ascii=False, sort_keys=True) for node in nodes]
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
 
 
 # The vocabularies' prefixes; ipplan's own ids (ipd:) stay full IRIs, since Turtle would
