@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import math
-from decimal import Decimal
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx

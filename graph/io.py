@@ -1,6 +1,6 @@
 """Reading and writing graph files, with the format taken from the file's suffix.
 
-Every format is written from the same sorted triples (:func:`~.store.sorted_triples`), by
+Every format is written from the same sorted triples (:func:`~.store.sorted_ntriples`), by
 Oxigraph's serializers, so each file holds exactly the graph that was built, the same on
 both engines and in every process, byte for byte. Every suffix ipplan writes it also reads
 back as a SOURCE; any other suffix is refused before anything is written.
