@@ -19,6 +19,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -153,13 +154,34 @@ def collaboration_clusters(G: nx.Graph, *, resolution: float = 2.0, seed: int = 
     >>> collaboration_clusters(G, seed=1)
     [['a', 'b', 'c'], ['x', 'y']]
     """
-    connected = G.subgraph([n for n in G if G.degree(n) > 0])
+    connected = induced_subgraph(G, [n for n in G if G.degree(n) > 0])
     if connected.number_of_nodes() == 0:
         return []
     communities = nx.community.louvain_communities(
         connected, weight=weight, resolution=resolution, seed=seed)
     # A unit alone is not a collaboration: high resolutions can leave one on its own.
     return sorted((sorted(c) for c in communities if len(c) > 1), key=lambda c: (-len(c), c[0]))
+
+
+def induced_subgraph(G: nx.Graph, nodes: Iterable[Any]) -> nx.Graph:
+    """The part of ``G`` on ``nodes``, as a graph of its own whose nodes come in the order of
+    ``nodes`` and each node's neighbours in ``G``'s order.
+
+    Seeded Louvain and spring layouts still follow the order they meet the nodes in, and
+    networkx's ``G.subgraph`` view iterates a Python set when it keeps under half of ``G``:
+    its order, and with it the clusters and layouts, changed with the process' hash seed.
+
+    >>> G = nx.Graph([("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "f")])
+    >>> list(induced_subgraph(G, ["c", "b", "a"]).edges)
+    [('c', 'b'), ('b', 'a')]
+    """
+    order = list(dict.fromkeys(nodes))
+    keep = set(order)
+    sub = nx.Graph()
+    sub.add_nodes_from((node, G.nodes[node]) for node in order)
+    sub.add_edges_from((node, other, data) for node in order
+                       for other, data in G.adj[node].items() if other in keep)
+    return sub
 
 
 @dataclass
@@ -438,6 +460,24 @@ def remove_analyses(graph: Graph) -> None:
         graph.remove((None, predicate, None))
 
 
+def decimal_literal(value: float) -> Literal:
+    """``value`` as an xsd:decimal in XSD's canonical form: no exponent, no trailing zero,
+    and a whole number without ".0".
+
+    That is the form Oxigraph keeps (it stores "2.0" as "2"), and rdflib keeps the text it is
+    given, so the graph holds the same term on both engines and every file format writes it
+    alike; ``Literal(2.0, datatype=XSD.decimal)`` was "2.0" in rdflib's store, "2" in
+    Oxigraph's, and JSON-LD and RDF/XML disagreed with Turtle.
+
+    >>> [str(decimal_literal(v)) for v in (2.0, 0.50, 33.05, -0.0, 1.234e-08)]
+    ['2', '0.5', '33.05', '0', '0.00000001234']
+    """
+    text = format(Decimal(repr(float(value))), "f")  # repr: the shortest digits of the float
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return Literal("0" if text == "-0" else text, datatype=XSD.decimal)
+
+
 def write_analysis(graph: Graph, result: Analysis) -> URIRef:
     """Write ``result`` into ``graph`` as facts (replacing an earlier analysis): an
     ipp:Analysis with its algorithm and parameters, ipp:Cluster nodes, and load figures,
@@ -448,11 +488,11 @@ def write_analysis(graph: Graph, result: Analysis) -> URIRef:
     add = graph.add
     add((node, RDF.type, IPP.Analysis))
     add((node, IPP.algorithm, Literal("louvain")))
-    add((node, IPP.resolution, Literal(p.resolution, datatype=XSD.decimal)))
+    add((node, IPP.resolution, decimal_literal(p.resolution)))
     add((node, IPP.seed, Literal(p.seed)))
     add((node, IPP.includeCollectives, Literal(p.include_collectives)))
-    add((node, IPP.leadWeight, Literal(p.lead_weight, datatype=XSD.decimal)))
-    add((node, IPP.supportWeight, Literal(p.support_weight, datatype=XSD.decimal)))
+    add((node, IPP.leadWeight, decimal_literal(p.lead_weight)))
+    add((node, IPP.supportWeight, decimal_literal(p.support_weight)))
     add((node, IPP.overloadRule, Literal(
         f"top {p.top} load scores" if p.top is not None
         else f"modified z-score of load score > {p.threshold:g}")))
@@ -463,7 +503,7 @@ def write_analysis(graph: Graph, result: Analysis) -> URIRef:
         add((c, IPP.number, Literal(cluster.number)))
         add((c, IPP.size, Literal(len(cluster.members))))
         add((c, IPP.sharedMeasureCount, Literal(len(cluster.shared_measures))))
-        add((c, IPP.density, Literal(cluster.density, datatype=XSD.decimal)))
+        add((c, IPP.density, decimal_literal(cluster.density)))
         if cluster.top_theme:
             add((c, IPP.topTheme, URIRef(cluster.top_theme)))
         for member in cluster.members:
@@ -474,14 +514,14 @@ def write_analysis(graph: Graph, result: Analysis) -> URIRef:
         u = URIRef(load.unit)
         add((u, IPP.leadCount, Literal(load.lead)))
         add((u, IPP.supportCount, Literal(load.support)))
-        add((u, IPP.loadScore, Literal(load.score, datatype=XSD.decimal)))
-        add((u, IPP.loadZ, Literal(load.z, datatype=XSD.decimal)))
-        add((u, IPP.sameMonthShare, Literal(load.same_month_share, datatype=XSD.decimal)))
+        add((u, IPP.loadScore, decimal_literal(load.score)))
+        add((u, IPP.loadZ, decimal_literal(load.z)))
+        add((u, IPP.sameMonthShare, decimal_literal(load.same_month_share)))
         add((u, IPP.themeCount, Literal(load.themes)))
         add((u, IPP.overloaded, Literal(load.overloaded)))
         if load.overloaded:
             add((u, IPP.overloadReason, Literal(load.reason, lang="en")))
             add((u, IPP.overloadReason, Literal(load.reason_zh, lang="zh")))
     for unit, value in result.brokers:
-        add((URIRef(unit), IPP.betweenness, Literal(value, datatype=XSD.decimal)))
+        add((URIRef(unit), IPP.betweenness, decimal_literal(value)))
     return node

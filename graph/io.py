@@ -1,36 +1,42 @@
 """Reading and writing graph files, with the format taken from the file's suffix.
 
-Output is deterministic: N-Triples and N-Quads lines are sorted, Turtle comes from rdflib's
-sorted serializer, so the same document gives the same file byte for byte.
+Every format is written from the same sorted triples (:func:`~.store.sorted_ntriples`), by
+Oxigraph's serializers, so each file holds exactly the graph that was built, the same on
+both engines and in every process, byte for byte. Every suffix ipplan writes it also reads
+back as a SOURCE; any other suffix is refused before anything is written.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
-from ipplan.errors import InputError, reason
+from ipplan.errors import InputError, IpplanError, reason
 from ipplan.files import atomic_write_bytes
 
-from .store import new_graph, sorted_ntriples, sorted_triples
+from .store import new_graph, sorted_ntriples
 from .vocab import IPP, PREFIXES
 
-# suffix -> rdflib format name
+# suffix -> rdflib's name of the format; ipplan writes and reads each of them
 GRAPH_FORMATS = {
     ".ttl": "turtle",
     ".turtle": "turtle",
     ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
     ".jsonld": "json-ld",
     ".json-ld": "json-ld",
     ".rdf": "xml",
-    ".owl": "xml",
     ".xml": "xml",
-    ".n3": "n3",
-    ".trig": "trig",
-    ".nq": "nquads",
+    ".owl": "xml",
 }
-WRITE_FORMATS = ("turtle", "nt", "json-ld", "xml", "trig", "nquads")
+WRITE_FORMATS = ("turtle", "nt", "nquads", "trig", "json-ld", "xml")
+FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG",
+                "json-ld": "JSON-LD", "xml": "RDF/XML"}
 
 
 def is_graph_file(path: Path) -> bool:
@@ -41,37 +47,90 @@ def format_for(path: Path, default: str = "turtle") -> str:
     return GRAPH_FORMATS.get(path.suffix.lower(), default)
 
 
+def output_format(path: Path, given: str | None = None) -> str:
+    """The format to write ``path`` in: the one its suffix names, which ``given`` (--format)
+    may confirm but not contradict. Any other suffix is refused, since ipplan could not read
+    the file back.
+
+    >>> output_format(Path("plan.nq"))
+    'nquads'
+    >>> output_format(Path("plan.nt"), "turtle")
+    Traceback (most recent call last):
+    ipplan.errors.IpplanError: -o plan.nt is N-Triples but --format turtle was given
+    """
+    by_suffix = GRAPH_FORMATS.get(path.suffix.lower())
+    if by_suffix is None:
+        found = f"the suffix {path.suffix!r}" if path.suffix else "no suffix"
+        raise IpplanError(f"-o {path}: a graph file needs a suffix that names its format, "
+                          f"and this has {found}; ipplan writes and reads "
+                          + ", ".join(GRAPH_FORMATS))
+    if given is not None and given != by_suffix:
+        raise IpplanError(f"-o {path} is {FORMAT_NAMES[by_suffix]} but --format {given} "
+                          "was given")
+    return by_suffix
+
+
 def serialize(graph: Graph, fmt: str = "turtle") -> bytes:
-    """The graph in ``fmt``, deterministic for the same triples.
+    """The graph in ``fmt`` (one of :data:`WRITE_FORMATS`), deterministic for the same
+    triples: subjects come grouped, in the order of their IRIs.
 
-    Turtle and N-Triples are written by Oxigraph's serializer from the sorted triples (on
-    either engine, so both give the same bytes): rdflib's Turtle writer takes minutes on a
-    corpus of many plans. Subjects come grouped, in the order of their IRIs."""
-    if fmt in ("nt", "turtle"):
-        import pyoxigraph as ox
+    Oxigraph writes every format, from the sorted triples (on either engine): rdflib's
+    Turtle writer takes minutes on a corpus of many plans, and its JSON-LD and RDF/XML
+    writers list subjects in the order of a Python set."""
+    import pyoxigraph as ox
 
-        lines = sorted_ntriples(graph)
-        if lines is None:
-            triples = sorted_triples(graph)
-            if fmt == "nt":
-                return "".join(f"{triple} .\n" for triple in triples).encode("utf-8")
-        else:
-            if fmt == "nt":
-                return lines
-            triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
+    if fmt not in WRITE_FORMATS:
+        raise ValueError(f"unknown graph format {fmt!r}")
+    lines = sorted_ntriples(graph)
+    if fmt in ("nt", "nquads"):  # the triples sit in the default graph: the same lines
+        return lines
+    triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
+    if fmt == "turtle":
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES)
-    if fmt == "nquads":
-        text = graph.serialize(format="nquads", encoding="utf-8")
-        lines = sorted(line for line in text.decode("utf-8").splitlines() if line.strip())
-        return ("\n".join(lines) + "\n").encode("utf-8")
+    if fmt == "trig":
+        return ox.serialize(triples, format=ox.RdfFormat.TRIG, prefixes=_TURTLE_PREFIXES)
     if fmt == "json-ld":
-        return graph.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
-    return graph.serialize(format=fmt, encoding="utf-8")
+        return _json_ld(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+    return _rdf_xml(triples)
+
+
+def _json_ld(compact: bytes) -> bytes:
+    """Oxigraph's expanded JSON-LD, one line per node (a subject and all it says), so the
+    file can be read and compared line by line; Python's JSON encoder indents only in pure
+    Python, five times slower than this."""
+    nodes = json.loads(compact)
+    lines = [json.dumps(node, ensure_ascii=False, sort_keys=True) for node in nodes]
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
 
 
 # The vocabularies' prefixes; ipplan's own ids (ipd:) stay full IRIs, since Turtle would
 # have to escape every "/" of their local names.
 _TURTLE_PREFIXES = {name: str(iri) for name, iri in sorted(PREFIXES.items()) if name != "ipd"}
+
+# Characters XML 1.0 cannot carry at all, even as a character reference, as UTF-8 bytes.
+_NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+_ABOUT = re.compile(rb'rdf:about="([^"]*)"')
+
+
+def _rdf_xml(triples: Any) -> bytes:
+    """RDF/XML, or one line saying why the graph cannot be written as RDF/XML."""
+    import pyoxigraph as ox
+
+    try:
+        data = ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=_TURTLE_PREFIXES)
+    except (ValueError, OSError, SyntaxError) as exc:
+        raise IpplanError(f"the graph cannot be written as RDF/XML ({reason(exc)}); "
+                          "write .ttl, .nt, .nq, .trig or .jsonld") from None
+    bad = _NOT_IN_XML.search(data)
+    if bad is not None:
+        character = bad.group().decode("utf-8")
+        subject = [m.group(1).decode("utf-8") for m in _ABOUT.finditer(data, 0, bad.start())]
+        raise IpplanError(
+            f"RDF/XML cannot hold the character U+{ord(character):04X} in the text of "
+            f"{subject[-1] if subject else 'the graph'}; write .ttl, .nt, .nq, .trig or "
+            ".jsonld instead")
+    # An XML parser reads a carriage return in text as a line feed; a reference keeps it.
+    return data.replace(b"\r", b"&#13;")
 
 
 def write_graph(graph: Graph, path: Path, fmt: str | None = None) -> None:
@@ -93,10 +152,11 @@ def read_graph(path: Path, graph: Graph | None = None) -> Graph:
     if not data.strip():
         raise InputError("the file is empty", where=path)
     before = set(graph.subjects(predicate=None, object=IPP.Plan))
+    fmt = format_for(path)
     try:
-        graph.parse(data=data, format=format_for(path))
+        graph.parse(data=data, format=fmt)
     except Exception as exc:  # rdflib raises many types; all mean "not this format"
-        raise InputError(f"is not a readable {format_for(path)} graph ({reason(exc)})",
+        raise InputError(f"is not a readable {fmt} graph ({reason(exc)})",
                          where=path) from None
     if not set(graph.subjects(predicate=None, object=IPP.Plan)) - before:
         raise InputError("holds no ipplan plan (write one with `ipplan load`)", where=path)

@@ -307,49 +307,36 @@ def _to_oxigraph() -> Any:
     return convert
 
 
-def sorted_triples(graph: Graph) -> list[Any]:
-    """Every triple of ``graph`` as pyoxigraph terms, sorted by their N-Triples form: the
-    input of ipplan's Turtle and N-Triples files, the same on both engines.
+def sorted_ntriples(graph: Graph) -> bytes:
+    """The N-Triples of ``graph``, lines sorted: the input of ipplan's graph files, the same
+    on both engines, written by Oxigraph itself. At 20,000 measures this is 0.5 s of work in
+    the store where building a million Python triples and their sort keys held the
+    interpreter 3 s.
 
-    Oxigraph keeps an integral xsd:decimal in XSD 1.1's canonical form ("1"), rdflib in XSD
-    1.0's ("1.0"); the files take rdflib's, so both engines write the same bytes."""
+    The terms are the ones Oxigraph keeps, on rdflib's store too: Oxigraph keeps a typed
+    literal in its canonical form (an xsd:decimal "2.0" as "2"), rdflib as it was written
+    (a graph file of an older ipplan says "2.0"), and the files must not depend on the
+    engine."""
     import pyoxigraph as ox
 
-    inner = _oxigraph(graph)
-    if inner is not None:
-        triples = [quad.triple for quad in inner.quads_for_pattern(None, None, None,
-                                                                   ox.DefaultGraph())]
-    else:
-        convert = _to_oxigraph()
-        triples = [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
-    decimal = ox.NamedNode(str(XSD.decimal))
-    for index, triple in enumerate(triples):
-        o = triple.object
-        if type(o) is ox.Literal and o.datatype == decimal and "." not in o.value:
-            triples[index] = ox.Triple(triple.subject, triple.predicate,
-                                       ox.Literal(o.value + ".0", datatype=decimal))
-    triples.sort(key=str)
-    return triples
+    text = _as_oxigraph(graph).dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    lines = text.splitlines(keepends=True)
+    lines.sort()  # UTF-8 bytes sort as their code points
+    return b"".join(lines)
 
 
-_INTEGRAL_DECIMAL = re.compile(
-    rb'(?<!\\)"(-?[0-9]+)"\^\^<http://www\.w3\.org/2001/XMLSchema#decimal>')
-
-
-def sorted_ntriples(graph: Graph) -> bytes | None:
-    """The N-Triples of ``graph``, lines sorted: what ``sorted_triples`` gives, written by
-    Oxigraph itself (None on rdflib). At 20,000 measures this is 0.5 s of work in the store
-    where building a million Python triples and their sort keys held the interpreter 3 s."""
+def _as_oxigraph(graph: Graph) -> Any:
+    """The Oxigraph store behind ``graph``, or on rdflib's engine a copy of its triples in
+    one (which puts each term in the form Oxigraph keeps)."""
     import pyoxigraph as ox
 
     inner = _oxigraph(graph)
     if inner is None:
-        return None
-    text = inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    text = _INTEGRAL_DECIMAL.sub(rb'"\1.0"^^<http://www.w3.org/2001/XMLSchema#decimal>', text)
-    lines = text.splitlines(keepends=True)
-    lines.sort()  # UTF-8 bytes sort as their code points: the order of sorted_triples
-    return b"".join(lines)
+        inner = ox.Store()
+        convert = _to_oxigraph()
+        default = ox.DefaultGraph()
+        inner.extend(ox.Quad(convert(s), convert(p), convert(o), default) for s, p, o in graph)
+    return inner
 
 
 def triple_count(graph: Graph) -> int:

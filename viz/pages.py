@@ -24,7 +24,7 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 from rdflib import Graph, Literal
 
-from ipplan.graph.analytics import Analysis, UnitInfo
+from ipplan.graph.analytics import Analysis, UnitInfo, induced_subgraph
 from ipplan.graph.sparql import select_values
 from ipplan.graph.vocab import PREFIXES
 from ipplan.loaders.assemble import to_chinese_numeral
@@ -241,11 +241,16 @@ def _unit_size(result: Analysis, unit: str) -> float:
 
 def _positions(G: nx.Graph, seed: int = 7, scale: float = 900.0, weight: str | None = "strength"
                ) -> dict[str, tuple[float, float]]:
-    """Seeded spring layout in pixels: the same graph always lands in the same place."""
+    """Seeded spring layout in pixels: the same graph always lands in the same place.
+
+    The layout starts from random positions handed out in node order, so it is computed on
+    the nodes in sorted order: the order ``G`` was built in, or a subgraph view's set order
+    (which changes with the process' hash seed), does not move a node."""
     if G.number_of_nodes() == 0:
         return {}
+    ordered = induced_subgraph(G, sorted(G))
     k = 1.5 / math.sqrt(max(G.number_of_nodes(), 1))
-    layout = nx.spring_layout(G, seed=seed, weight=weight, k=k, iterations=200)
+    layout = nx.spring_layout(ordered, seed=seed, weight=weight, k=k, iterations=200)
     return {n: (round(float(x) * scale, 1), round(float(y) * scale, 1))
             for n, (x, y) in sorted(layout.items())}
 
@@ -265,7 +270,7 @@ def _pieces_in_rows(G: nx.Graph, order: Any, weight: str | None = "weight",
         if len(piece) == 1:
             laid.append(({piece[0]: (cell[0] / 2, cell[1] / 2)}, *cell))
             continue
-        inner = _positions(G.subgraph(piece), weight=weight,
+        inner = _positions(induced_subgraph(G, piece), weight=weight,
                            scale=0.6 * cell[0] * math.sqrt(len(piece)))
         xs, ys = [x for x, _ in inner.values()], [y for _, y in inner.values()]
         left, top = min(xs) - cell[0] / 2, min(ys) - cell[1] / 2
@@ -652,8 +657,11 @@ def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str,
                               "load one city's plans")
         unit = matches[0]
     info = result.units[unit]
+    # plan by plan in document order, and a measure the unit both leads and supports as
+    # lead first: a total order, since a set's changes with the hash seed
     mine = sorted(set(facts.by_unit.get(unit, [])),
-                  key=lambda mr: int(facts.measures[mr[0]]["order"]))
+                  key=lambda mr: (str(facts.measures[mr[0]]["plan"]),
+                                  int(facts.measures[mr[0]]["order"]), mr[1]))
     net = _network()
     partners: dict[str, int] = defaultdict(int)
     for measure, _role in mine:
@@ -740,7 +748,7 @@ def cluster_page(graph: Graph, result: Analysis, number: int, *, today: str,
     if cluster is None:
         raise IpplanError(f"no cluster {number} (clusters: 1 to {len(result.clusters)})")
     facts = facts or read_facts(graph)
-    sub = result.network.subgraph(cluster.members)
+    sub = induced_subgraph(result.network, cluster.members)
     positions = _positions(sub, scale=500.0)
     themes = _unit_themes(facts)
     net = _network()

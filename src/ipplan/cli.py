@@ -127,24 +127,32 @@ def _check_sources(paths: tuple[Path, ...], store: Path | None, required: bool =
 
 
 def output_options(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """--format/--json/--csv and -o, meaning the same in every command."""
+    """--format/--json/--csv and -o, meaning the same in every command: the suffix of -o
+    picks the format (.csv, .json, .md, .txt), a flag may confirm it but not contradict it,
+    and standard output gets the flag's format or ``default``."""
     def wrap(command: Callable[..., Any]) -> Callable[..., Any]:
         decorators = [
             click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None,
-                         help=f"Output format (default: {default})."),
+                         help=f"Output format (default: from the suffix of -o; {default} on "
+                              "standard output)."),
             click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
             click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv."),
             click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-                         help="Write to this file instead of standard output."),
+                         help="Write to this file instead of standard output; its suffix "
+                              "(.csv, .json, .md, .txt) picks the format."),
         ]
         for decorator in reversed(decorators):
             command = decorator(command)
 
         @functools.wraps(command)
         def run(*args: Any, fmt: str | None, as_json: bool, as_csv: bool, **kwargs: Any) -> Any:
+            from ipplan.output import output_format
+
             if sum(bool(x) for x in (fmt, as_json, as_csv)) > 1:
                 raise click.UsageError("give one of --format, --json, --csv")
-            chosen = "json" if as_json else "csv" if as_csv else fmt or default
+            given, given_as = (("json", "--json") if as_json else ("csv", "--csv") if as_csv
+                               else (fmt, None))
+            chosen = output_format(kwargs.get("output"), given, default, given_as)
             return command(*args, fmt=chosen, **kwargs)
         return run
     return wrap
@@ -176,20 +184,25 @@ def cli() -> None:
 @cli.command()
 @functools.partial(source_options, workspace=False)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Graph file to write; the suffix picks the format (.ttl, .nt, .jsonld).")
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "json-ld", "xml"]),
-              help="Graph format (default: from the suffix of -o, else turtle).")
+              help="Graph file to write; the suffix picks the format (.ttl, .nt, .nq, .trig, "
+                   ".jsonld, .rdf/.xml/.owl for RDF/XML).")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig",
+                                                    "json-ld", "xml"]),
+              help="Graph format for standard output (default: turtle); with -o it must be "
+                   "the one the suffix names.")
 @_store_option("Also write the graph as a workspace (an Oxigraph store on disk) in this "
                "folder; every reading command then answers from it with --store DIR.")
 def load(source: Sources, output: Path | None, fmt: str | None, store: Path | None) -> None:
     """Read plan documents into one RDF graph, with the analytics (clusters, load,
     overload flags) written in as facts."""
     from ipplan.graph import reports
-    from ipplan.graph.io import format_for, serialize, write_graph
+    from ipplan.graph.io import output_format, serialize, write_graph
     from ipplan.graph.store import triple_count, write_workspace
     from ipplan.pipeline import analysed
     from ipplan.progress import steps
 
+    if output is not None:  # before any work: a file ipplan could not read back is refused
+        fmt = output_format(output, fmt)
     corpus = analysed(source.open())
     figures = reports.stats(corpus.graph)
     if store is not None:
@@ -208,7 +221,7 @@ def load(source: Sources, output: Path | None, fmt: str | None, store: Path | No
         sys.stdout.buffer.write(serialize(corpus.graph, fmt or "turtle"))
         sys.stdout.flush()
         return
-    write_graph(corpus.graph, output, fmt or format_for(output))
+    write_graph(corpus.graph, output, fmt)
     _say(f"ipplan: wrote {output}: {figures['plans']} plan(s), {figures['measures']} measures, "
          f"{triple_count(corpus.graph)} triples")
 

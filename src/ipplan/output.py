@@ -12,9 +12,16 @@ import io
 import json
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from ipplan.errors import IpplanError
+
 FORMATS = ("table", "csv", "json", "md")
+# the suffix of -o -> the format it names
+SUFFIX_FORMATS = {".csv": "csv", ".json": "json", ".md": "md", ".markdown": "md",
+                  ".txt": "table"}
+FORMAT_NAMES = {"csv": "CSV", "json": "JSON", "md": "Markdown", "table": "a text table"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -68,6 +75,35 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 def excel_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
     """CSV as a file for Excel: UTF-8 with a BOM, so Chinese opens correctly."""
     return ("\ufeff" + to_csv(rows, columns)).encode("utf-8")
+
+
+def output_format(path: Path | None, given: str | None, default: str,
+                  given_as: str | None = None) -> str:
+    """The format to write: the one ``path``'s suffix names (.csv, .json, .md, .txt for a
+    text table), which ``given`` may confirm but not contradict; ``given`` for any other
+    suffix, or standard output (``path`` None), else ``default``. A file whose suffix names
+    no format needs ``given``: ``-o out.xlsx`` would otherwise be CSV text Excel cannot
+    open. ``given_as`` is how the format was asked for (--json), for the refusal.
+
+    >>> output_format(Path("rows.json"), None, "csv")
+    'json'
+    >>> output_format(Path("rows.json"), "csv", "csv")
+    Traceback (most recent call last):
+    ipplan.errors.IpplanError: -o rows.json is JSON but --format csv was given
+    """
+    if path is None:
+        return given or default
+    by_suffix = SUFFIX_FORMATS.get(path.suffix.lower())
+    if by_suffix is None:
+        if given is not None:
+            return given
+        found = f"the suffix {path.suffix!r}" if path.suffix else "no suffix"
+        raise IpplanError(f"-o {path}: {found} does not say which format to write; name "
+                          "the file .csv, .json, .md or .txt (a text table), or give --format")
+    if given is not None and given != by_suffix:
+        raise IpplanError(f"-o {path} is {FORMAT_NAMES[by_suffix]} but "
+                          f"{given_as or '--format ' + given} was given")
+    return by_suffix
 
 
 def wants_bom(fmt: str, path: Any) -> bool:
