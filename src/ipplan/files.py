@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ipplan.console import ReaderGone
 from ipplan.errors import IpplanError
 
 
@@ -23,15 +24,15 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     or a socket (``-o /dev/stdout``, ``-o /dev/null``, a named pipe) is written through, as
     a shell's ``>`` would, since renaming a file over it would destroy it."""
     path = Path(path)
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))
     try:
-        kind = path.stat().st_mode
+        kind = path.stat().st_mode  # through any link: what the name finally is
     except OSError:
         kind = None
     if kind is not None and not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
-        _write_through(path, data)
+        _write_through(path, data)  # by the name given: /dev/stdout is a link to a pipe
         return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = _temporary_beside(path)
@@ -52,6 +53,8 @@ def _write_through(path: Path, data: bytes) -> None:
     try:
         with open(path, "wb") as out:
             out.write(data)
+    except BrokenPipeError:
+        raise ReaderGone() from None  # -o /dev/stdout | head: the reader chose to stop
     except OSError as exc:
         raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=path) from None
 

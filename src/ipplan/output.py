@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import stat
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,7 +92,7 @@ def output_format(path: Path | None, given: str | None, default: str,
     Traceback (most recent call last):
     ipplan.errors.IpplanError: -o rows.json is JSON but --format csv was given
     """
-    if path is None:
+    if path is None or _streams(path):
         return given or default
     by_suffix = SUFFIX_FORMATS.get(path.suffix.lower())
     if by_suffix is None:
@@ -104,6 +105,16 @@ def output_format(path: Path | None, given: str | None, default: str,
         raise IpplanError(f"-o {path} is {FORMAT_NAMES[by_suffix]} but "
                           f"{given_as or '--format ' + given} was given")
     return by_suffix
+
+
+def _streams(path: Path) -> bool:
+    """Whether ``path`` is a device or a FIFO (``-o /dev/stdout``), written through like
+    standard output: its name says nothing of a format."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def wants_bom(fmt: str, path: Any) -> bool:
