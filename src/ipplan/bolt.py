@@ -18,12 +18,14 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
+import math
 import os
 import re
 import secrets
 import shutil
 import signal
 import socket
+import ssl
 import sys
 import tempfile
 import threading
@@ -31,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from rdflib import Graph
 
@@ -49,23 +52,80 @@ class BoltError(IpplanError):
 
 @dataclass(frozen=True)
 class Target:
-    """Where Cypher goes: a URI, credentials and a database name."""
+    """Where Cypher goes: a URI, credentials and a database name, and how long to wait for
+    the server to answer (seconds)."""
 
     uri: str
     user: str
     password: str
     database: str | None
     embedded: bool
+    timeout: float = 60.0
+
+
+# The URI schemes of Bolt, the protocol ipplan speaks to Neo4j (the driver's http and
+# https are Neo4j's Query API, which ipplan does not use).
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+DEFAULT_TIMEOUT = 10.0  # seconds to wait for the user's server to answer (NEO4J_TIMEOUT)
 
 
 def configured_target() -> Target | None:
-    """The user's Neo4j from the environment, or None (use the embedded server)."""
+    """The user's Neo4j from the environment, or None (use the embedded server).
+
+    NEO4J_URI names it, with a scheme of :data:`BOLT_SCHEMES`; the user is NEO4J_USER, else
+    NEO4J_USERNAME (the name Neo4j's own tools read), else ``neo4j``; NEO4J_TIMEOUT is how
+    many seconds to wait for it to answer. A URI or timeout ipplan cannot use is a
+    :class:`BoltError`, before any connection is tried."""
     uri = os.environ.get("NEO4J_URI")
     if not uri:
         return None
-    return Target(uri, os.environ.get("NEO4J_USER", "neo4j"),
-                  os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE") or None,
-                  embedded=False)
+    _check_uri(uri)
+    return Target(uri, _user_variable()[1], os.environ.get("NEO4J_PASSWORD", ""),
+                  os.environ.get("NEO4J_DATABASE") or None, embedded=False,
+                  timeout=_timeout())
+
+
+def _user_variable() -> tuple[str, str]:
+    """The environment variable the user name comes from, and the name. NEO4J_USER, ipplan's
+    own, wins over NEO4J_USERNAME when both are set."""
+    for variable in ("NEO4J_USER", "NEO4J_USERNAME"):
+        if os.environ.get(variable):
+            return variable, os.environ[variable]
+    return "NEO4J_USER", "neo4j"
+
+
+def _check_uri(uri: str) -> None:
+    """Refuse a NEO4J_URI that the driver cannot take, or would take for something else."""
+    schemes = ", ".join(BOLT_SCHEMES)
+    try:
+        parts = urlsplit(uri)
+        host, _port = parts.hostname, parts.port  # a port that is no number raises
+    except ValueError as exc:
+        raise BoltError(f"NEO4J_URI={uri}: not a URI ({reason(exc)}); give SCHEME://HOST[:PORT]"
+                        f", where the schemes that work are {schemes} "
+                        "(e.g. bolt://localhost:7687)") from None
+    if parts.scheme not in BOLT_SCHEMES:
+        said = f"the scheme {parts.scheme}://" if parts.scheme else "no scheme"
+        raise BoltError(f"NEO4J_URI={uri}: {said} is not Bolt, which ipplan speaks to Neo4j; "
+                        f"the schemes that work are {schemes} (e.g. bolt://localhost:7687)")
+    if not host:
+        raise BoltError(f"NEO4J_URI={uri}: no host; give SCHEME://HOST[:PORT], where the "
+                        f"schemes that work are {schemes} (e.g. bolt://localhost:7687)")
+
+
+def _timeout() -> float:
+    """NEO4J_TIMEOUT in seconds (default :data:`DEFAULT_TIMEOUT`)."""
+    given = os.environ.get("NEO4J_TIMEOUT", "").strip()
+    if not given:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise BoltError(f"NEO4J_TIMEOUT={given}: give the seconds to wait for the Bolt server, "
+                        "a number above 0 (default 10)")
+    return seconds
 
 
 class EmbeddedServer:
@@ -296,7 +356,7 @@ def session_scope(target: Target | None = None) -> Iterator[Any]:
     Connection failures become one-line :class:`BoltError` naming the URI."""
     from neo4j import GraphDatabase
     from neo4j.exceptions import (AuthError, DriverError, Neo4jError, ServiceUnavailable,
-                                  SessionExpired)
+                                  SessionExpired, UnsupportedServerProduct)
 
     target = target or configured_target() or embedded_server().start()
     # The driver logs what it then raises, and with no handler of ours Python printed those
@@ -304,9 +364,17 @@ def session_scope(target: Target | None = None) -> Iterator[Any]:
     logging.getLogger("neo4j").addHandler(_QUIET)
     driver = None
     try:
+        # Connecting, the handshake, logging in and (neo4j://) routing all count against the
+        # acquisition timeout, which the driver otherwise sets at 60 s: a port where no Bolt
+        # server answers fails within the target's timeout.
         driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),
-                                      connection_timeout=10, max_transaction_retry_time=5)
-        driver.verify_connectivity()
+                                      connection_timeout=target.timeout,
+                                      connection_acquisition_timeout=target.timeout,
+                                      max_transaction_retry_time=5)
+        try:
+            driver.verify_connectivity()
+        except (ServiceUnavailable, UnsupportedServerProduct) as exc:
+            raise BoltError(_not_connected(target, exc)) from None
         session = driver.session(database=target.database)
         try:
             yield session
@@ -321,7 +389,7 @@ def session_scope(target: Target | None = None) -> Iterator[Any]:
         session.close()
     except AuthError:
         raise BoltError(f"{target.uri}: the server refused the user name or password "
-                        "(NEO4J_USER / NEO4J_PASSWORD)") from None
+                        f"({_user_variable()[0]} / NEO4J_PASSWORD)") from None
     except ServiceUnavailable as exc:
         raise BoltError(f"{target.uri}: cannot reach the Bolt server ({reason(exc)})") from None
     except SessionExpired as exc:
@@ -337,6 +405,53 @@ def session_scope(target: Target | None = None) -> Iterator[Any]:
     finally:
         if driver is not None:
             driver.close()
+
+
+def _not_connected(target: Target, exc: BaseException) -> str:
+    """Why the driver could not connect to ``target``, in words: nothing answered in time,
+    something that is not Bolt answered, or the server cannot be reached at all."""
+    from neo4j.exceptions import DriverError, UnsupportedServerProduct
+
+    causes = list(_causes(exc))
+    if any(isinstance(cause, TimeoutError)
+           or type(cause).__name__ == "SocketDeadlineExceededError" for cause in causes):
+        return (f"{target.uri}: no Bolt server answered within {target.timeout:g} s "
+                "(NEO4J_TIMEOUT sets how long to wait)")
+    said = " ".join(str(cause) for cause in causes)
+    if "looks like HTTP" in said:
+        return (f"{target.uri}: a server answered, but not with Bolt (it speaks HTTP); "
+                "Bolt listens on port 7687 unless the server says otherwise")
+    if "closed with incomplete handshake" in said or any(
+            type(cause).__name__ in ("BoltProtocolError", "BoltHandshakeError")
+            for cause in causes):
+        return (f"{target.uri}: a server answered, but not with Bolt (it closed the connection "
+                "or sent something else); Bolt listens on port 7687 unless the server says "
+                "otherwise")
+    refused = [cause for cause in causes if isinstance(cause, ssl.SSLCertVerificationError)]
+    if refused:
+        return (f"{target.uri}: the server's TLS certificate is not trusted "
+                f"({reason(refused[0])}); bolt+ssc:// and neo4j+ssc:// accept a self-signed one")
+    if any(isinstance(cause, ssl.SSLError) for cause in causes):
+        return (f"{target.uri}: a server answered, but not with TLS, which the scheme "
+                f"{urlsplit(target.uri).scheme}:// asks for (bolt:// and neo4j:// connect "
+                "without it)")
+    if any(isinstance(cause, UnsupportedServerProduct) for cause in causes):
+        return (f"{target.uri}: a server answered, but not with a Bolt version the driver "
+                "speaks (ipplan needs Neo4j 5 or later), or not with Bolt at all")
+    deepest = [cause for cause in causes if isinstance(cause, DriverError)][-1:] or [exc]
+    return f"{target.uri}: cannot reach the Bolt server ({reason(deepest[0])})"
+
+
+def _causes(exc: BaseException | None) -> Iterator[BaseException]:
+    """``exc``, what caused it, and what caused that, through exception groups too (the
+    driver gathers the failures of every router it asked)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        for member in getattr(exc, "exceptions", ()):
+            yield from _causes(member)
+        exc = exc.__cause__ or exc.__context__
 
 
 # -- the property graph -------------------------------------------------------------------
