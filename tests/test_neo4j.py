@@ -362,24 +362,29 @@ def test_no_java_left_behind_and_nothing_written_here(tmp_path):
 
 
 def test_sigterm_stops_the_embedded_server_cleanly(tmp_path):
+    """ipplan as a library: SIGTERM ends the program with 143 and the server's folder goes (the
+    child has a temporary folder of its own, which others' servers can't touch)."""
     import signal
-    import tempfile
 
-    before = set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*"))
+    temporary, work = tmp_path / "tmp", tmp_path / "work"
+    temporary.mkdir()
+    work.mkdir()
     child = subprocess.Popen(
         [sys.executable, "-c",
          "import time\nfrom ipplan.bolt import session_scope\n"
          "with session_scope() as s:\n    s.run('RETURN 1').consume()\n"
          "    print('up', flush=True)\n    time.sleep(120)\n"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**_user_env(), "TMPDIR": str(temporary)})
     try:
         assert child.stdout.readline().strip() == "up"
+        assert list(temporary.glob("ipplan-bolt-*"))
         child.send_signal(signal.SIGTERM)
         assert child.wait(60) == 143
     finally:
         child.kill()
-    assert set(Path(tempfile.gettempdir()).glob("ipplan-bolt-*")) == before
-    assert list(tmp_path.iterdir()) == []  # no hs_err crash file, no ./log
+    assert list(temporary.iterdir()) == []
+    assert list(work.iterdir()) == []  # no hs_err crash file, no ./log
 
 
 def test_jvm_keeps_its_signal_handlers(tmp_path):

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from ipplan.stopping import held
+
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
          "--hide-scrollbars", "--mute-audio")
@@ -82,12 +84,26 @@ class Browser:
         if shell is None:  # it puts the protocol's pipes on the fds Chromium reads
             raise SnapshotError("bash is needed to start Chromium")
         self.timeout = timeout
-        self._profile = tempfile.TemporaryDirectory(prefix="ipplan-chromium-")
-        self._log = tempfile.TemporaryFile()
         self._buffer = b""
         self._events: list[dict[str, Any]] = []
         self._last_id = 0
         self._deadline = 0.0  # set by shoot() and close() for their own work
+        self._process: subprocess.Popen[bytes] | None = None
+        try:
+            # Signals are held while the browser starts: one that comes meanwhile stops the
+            # work once there is a browser to kill and a folder to remove.
+            with held():
+                self._start(binary, shell)
+        except BaseException:  # stopped as it started: no browser or folder is left
+            if self._process is not None:
+                self.kill()
+                self.close()
+            raise
+
+    def _start(self, binary: str, shell: str) -> None:
+        """Make the browser's folder and start it, the protocol's pipes on its fds 3 and 4."""
+        self._profile = tempfile.TemporaryDirectory(prefix="ipplan-chromium-")
+        self._log = tempfile.TemporaryFile()
         # Pipe ends are moved above fd 9 so that bash can put them on fds 3 and 4 without
         # closing one it still needs.
         ours_in, theirs_out = os.pipe()

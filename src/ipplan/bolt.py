@@ -26,7 +26,6 @@ import shutil
 import signal
 import socket
 import ssl
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -39,6 +38,7 @@ from rdflib import Graph
 
 from ipplan.collector import collector_paused
 from ipplan.errors import IpplanError, reason
+from ipplan.stopping import held, ignored_from_now, stop_on
 
 BATCH = 10000
 LABELS = ("Plan", "Theme", "Task", "Measure", "Unit", "Cluster")
@@ -149,64 +149,76 @@ class EmbeddedServer:
                 raise BoltError("the embedded Bolt server needs the arcadedb-embedded package "
                                 "(pip install arcadedb-embedded), or set NEO4J_URI") from None
             _leave_sigsegv_to_the_jvm()
+            # SIGTERM and SIGHUP would end the process, JVM and all, with the server's folder
+            # left behind: like Ctrl-C they stop the work, and the server with it
+            stop_on((signal.SIGTERM, signal.SIGHUP))
             bolt_port, http_port = _free_port(), _free_port()
             password = secrets.token_urlsafe(24)
-            self._folder = tempfile.mkdtemp(prefix="ipplan-bolt-")
             quiet = resources.files("ipplan").joinpath("jvm-logging.properties")
+            server = None
             try:
-                # muted: the JVM notes its incubator modules as it starts
-                with _stderr_muted(), _ctrl_c_deferred():
-                    server = ArcadeDBServer(
-                        self._folder, password,
-                        {"server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
-                         "bolt_port": bolt_port, "http_port": http_port, "host": "127.0.0.1"},
-                        jvm_kwargs={"jvm_args": [f"-Djava.util.logging.config.file={quiet}",
-                                                 # signals are Python's: Ctrl-C and SIGTERM
-                                                 # end the command, and the server with it
-                                                 "-Xrs", *_collector_args()]})
-                    server.start()
-                    # before anything else: Ctrl-C while the database is made printed stack
-                    # traces of the interrupted writes
-                    _keep_server_logs_off_stderr()
-                database = server.create_database(self.DATABASE)
-                for statement in _constraint_statements():  # the schema comes with the database
-                    with contextlib.suppress(Exception):  # else the push tries it once more
-                        database.command("opencypher", statement)
-                _unhook_jpype_from_pythons_gc()
-                _give_queries_the_heap()
+                # Signals are held while the server is made, started and noted here: one that
+                # comes meanwhile takes effect once the server can be stopped (caught half-way,
+                # the server could not be reached to stop, its shutdown hook told the user so
+                # at exit, and its folder stayed).
+                with held():
+                    self._folder = tempfile.mkdtemp(prefix="ipplan-bolt-")
+                    # muted: the JVM notes its incubator modules as it starts
+                    with _stderr_muted():
+                        server = ArcadeDBServer(
+                            self._folder, password,
+                            {"server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+                             "bolt_port": bolt_port, "http_port": http_port,
+                             "host": "127.0.0.1"},
+                            jvm_kwargs={"jvm_args": [
+                                f"-Djava.util.logging.config.file={quiet}",
+                                # signals are Python's: they end the command, and the
+                                # server with it
+                                "-Xrs", *_collector_args()]})
+                        server.start()
+                        # before anything else: the server's log printed stack traces of
+                        # writes cut short when the work stopped
+                        _keep_server_logs_off_stderr()
+                    database = server.create_database(self.DATABASE)
+                    for statement in _constraint_statements():  # the schema comes with it
+                        with contextlib.suppress(Exception):  # else the push tries it again
+                            database.command("opencypher", statement)
+                    _unhook_jpype_from_pythons_gc()
+                    _give_queries_the_heap()
+                    self._server = server
+                    self.target = Target(f"bolt://127.0.0.1:{bolt_port}", "root", password,
+                                         self.DATABASE, embedded=True)
+                    atexit.register(self._stop_at_exit)
             except Exception as exc:
-                self._cleanup()
+                self._stop_unlocked(server)
                 raise BoltError(f"the embedded Bolt server did not start ({reason(exc)})") \
                     from None
-            except BaseException:  # Ctrl-C while it starts: leave nothing behind, say nothing
-                with contextlib.suppress(Exception):
-                    _keep_server_logs_off_stderr()
-                with contextlib.suppress(Exception):
-                    server.stop()
-                self._cleanup()
+            except BaseException:  # stopped while it started: leave nothing behind
+                self._stop_unlocked(server)
                 raise
-            self._server = server
-            self.target = Target(f"bolt://127.0.0.1:{bolt_port}", "root", password,
-                                 self.DATABASE, embedded=True)
-            atexit.register(self._stop_at_exit)
-            _exit_cleanly_on_sigterm()
             return self.target
 
     def stop(self) -> None:
         with self._lock:
-            if self._server is not None:
-                with contextlib.suppress(Exception):
-                    self._server.stop()
-            self._server = None
-            self.target = None
-            self._cleanup()
+            self._stop_unlocked(self._server)
+
+    def _stop_unlocked(self, server: Any) -> None:
+        """Stop ``server`` (if there is one) and remove the folder."""
+        if server is not None:
+            with contextlib.suppress(Exception):  # its log stays off the terminal as it stops
+                _keep_server_logs_off_stderr()
+            with contextlib.suppress(Exception):
+                server.stop()
+        self._server = None
+        self.target = None
+        self._cleanup()
 
     def _stop_at_exit(self) -> None:
         """Stop the server as the process ends. A Ctrl-C that came just then interrupted the
         removal of its folder: a traceback after the command's output, and the folder left
-        behind. The process is ending anyway, so Ctrl-C is ignored until the server is gone."""
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        behind. The process is ending anyway, so signals are ignored until the server is
+        gone."""
+        ignored_from_now()
         self.stop()
 
     def _cleanup(self) -> None:
@@ -294,15 +306,6 @@ def _give_queries_the_heap() -> None:
     setting.setValue(int(heap_mb * QUERY_HEAP_SHARE))
 
 
-def _exit_cleanly_on_sigterm() -> None:
-    """With the JVM in this process, SIGTERM would crash it (exit 134, an hs_err file) before
-    any cleanup; turn it into a normal exit so the server stops and its folder goes."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-
 _EMBEDDED = EmbeddedServer()
 
 
@@ -327,24 +330,6 @@ def _stderr_muted() -> Iterator[None]:
         finally:
             os.dup2(saved, 2)
             os.close(saved)
-
-
-@contextlib.contextmanager
-def _ctrl_c_deferred() -> Iterator[None]:
-    """Ctrl-C while the server is made and started takes effect once it has started, so that
-    it can be stopped and nothing is left behind: caught half-way through, the server could
-    not be reached to stop, and its shutdown hook told the user so at exit."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
 
 
 _QUIET = logging.NullHandler()

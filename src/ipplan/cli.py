@@ -1,7 +1,8 @@
 """The ``ipplan`` command line: parses options, calls the library, prints. No logic here.
 
 Errors are one line on stderr and a non-zero exit: 2 for bad input, 1 when validation finds
-a graph that does not conform, 130 when interrupted.
+a graph that does not conform, 128 + the signal's number when a signal stopped it (130 for
+Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import contextlib
 import functools
 import json
 import os
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +21,7 @@ import click
 
 from ipplan import __version__
 from ipplan.errors import IpplanError
+from ipplan.stopping import WHAT, Stopped, ignored_from_now, received, stop_on
 
 OUTPUT_FORMATS = ("table", "csv", "json", "md")
 
@@ -591,39 +592,56 @@ def _check_plan(graph: Any, plan: str | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: run the command, turning every failure into one line and an exit code."""
+    """Entry point: run the command, turning every failure into one line and an exit code.
+
+    Ctrl-C, SIGTERM and SIGHUP stop the command the same way (see :mod:`ipplan.stopping`):
+    what it was making is cleaned up, then one line ("ipplan: interrupted", "terminated",
+    "hung up") and the exit code 128 + the signal's number (130, 143, 129)."""
+    stop_on()
+    try:
+        code, say = _run(argv)
+        # The command is over; what is left is the cleanup (the embedded server stops and its
+        # folder goes). A signal in the middle of it left the server running, and its threads
+        # then kept the process from ever ending.
+        ignored_from_now()
+    except Stopped:  # as the command ended (the first is all there is: the rest are ignored)
+        code, say = None, None
+    number = received()
+    if number is not None:
+        code, say = 128 + number, f"ipplan: {WHAT[number]}"
+    elif code is None:  # Abort or KeyboardInterrupt with no signal: Ctrl-C all the same
+        code, say = 130, "ipplan: interrupted"
+    with contextlib.suppress(OSError):  # a terminal that hung up hears nothing
+        if callable(say):
+            say()
+        elif say:
+            _say(say)
+    _leave(code)
+
+
+def _run(argv: Sequence[str] | None) -> tuple[int | None, Any]:
+    """Run the command: its exit code (None when it was stopped) and what to tell the user
+    (a line, or a callable that tells it), once it is known that no signal stopped it."""
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="ipplan",
                         standalone_mode=False)
-    except click.exceptions.Abort:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing now
-        _say("ipplan: interrupted")
-        code = 130
+        return (code if isinstance(code, int) else 0), None
+    except (click.exceptions.Abort, KeyboardInterrupt, Stopped):
+        ignored_from_now()
+        return None, None
     except click.ClickException as exc:
-        exc.show()
-        code = exc.exit_code
+        return exc.exit_code, exc.show
     except IpplanError as exc:
-        _say(f"ipplan: error: {exc}")
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing now
-        _say("ipplan: interrupted")
-        code = 130
+        return exc.exit_code, f"ipplan: error: {exc}"
     except BrokenPipeError:
-        code = 0
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0, None
     except Exception as exc:  # the promise is one line, never a traceback
-        if os.environ.get("IPPLAN_DEBUG"):
+        if os.environ.get("IPPLAN_DEBUG") and received() is None:
             raise
         detail = " ".join(str(exc).split())[:300]
-        _say(f"ipplan: internal error: {type(exc).__name__}: {detail} "
-             "(set IPPLAN_DEBUG=1 to see the traceback, and please report it)")
-        code = 70
-    # The command is over; what is left is the cleanup (the embedded server stops and its
-    # folder goes). Ctrl-C in the middle of it left the server running, and its threads then
-    # kept the process from ever ending.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _leave(code if isinstance(code, int) else 0)
+        return 70, (f"ipplan: internal error: {type(exc).__name__}: {detail} "
+                    "(set IPPLAN_DEBUG=1 to see the traceback, and please report it)")
 
 
 def _leave(code: int) -> NoReturn:

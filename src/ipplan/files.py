@@ -1,4 +1,5 @@
-"""Writing files so that an interrupted run never leaves half a file where a good one was."""
+"""Writing files so that an interrupted run never leaves half a file where a good one was,
+nor the temporary it was writing."""
 
 from __future__ import annotations
 
@@ -7,22 +8,24 @@ import tempfile
 from pathlib import Path
 
 from ipplan.errors import IpplanError
+from ipplan.stopping import held
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
     path = Path(path)
+    temporary = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = _temporary_beside(path)
-    except OSError as exc:
-        raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=path) from None
-    try:
+        # held: a signal between making the temporary and knowing its name would leave it
+        with held():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = _temporary_beside(path)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, path)
     except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=path) from None
         raise
