@@ -187,6 +187,27 @@ def test_a_write_follows_the_umask_and_steps_past_a_stale_temporary(tmp_path):
     assert stale.read_bytes() == b"stale"
 
 
+def test_a_browser_that_gave_up_leaves_no_folder(tmp_path, monkeypatch):
+    """A Chromium that stops by itself (here its socket's path under TMPDIR is too long) left
+    its zygotes running, and as they ended they made its profile folder again, after ipplan
+    had removed it: an empty folder stayed in TMPDIR."""
+    from ipplan.viz.snapshot import Browser, Shot
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where ipplan's folders go
+    deep = tmp_path / ("d" * 90)
+    deep.mkdir()
+    monkeypatch.setenv("TMPDIR", str(deep))  # Chromium's own, too long for its socket
+    page = tmp_path / "a.html"
+    page.write_text("<p>a</p>", "utf-8")
+    with Browser(timeout=30) as browser:
+        outcome = browser.shoot([Shot(page, tmp_path / "a.png")])
+    assert outcome[0].startswith("Chromium failed (exit -6, Socket path too long")
+    time.sleep(2)  # what it left running made the folder again as it ended
+    assert list(scratch.iterdir()) == []
+
+
 def test_load_killed_mid_write_never_leaves_half_a_file(tmp_path, corpus_ttl):
     target = tmp_path / "out.ttl"
     target.write_text("previous\n", "utf-8")

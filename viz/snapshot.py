@@ -262,7 +262,8 @@ class Browser:
             pass
 
     def close(self) -> None:
-        """Ask the browser to quit; after two seconds it is killed."""
+        """Ask the browser to quit; after two seconds it is killed, and so is anything it
+        left running."""
         if self._process.poll() is None:
             try:
                 self._deadline = time.monotonic() + 2
@@ -270,9 +271,10 @@ class Browser:
                 self._process.wait(timeout=2)
             except (SnapshotError, subprocess.TimeoutExpired):
                 pass
-        if self._process.poll() is None:
-            self.kill()
-            self._process.wait()
+        # What is left of its process group goes too: a Chromium that gave up by itself
+        # leaves its zygotes running, and they wrote in the profile as it was removed.
+        self.kill()
+        self._process.wait()
         for fd in (self._in, self._out):
             try:
                 os.close(fd)
