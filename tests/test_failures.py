@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -138,6 +140,35 @@ def test_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fuzhou.ttl"]
 
 
+def test_a_signal_as_the_temporary_is_made_leaves_neither_it_nor_half_a_file(tmp_path,
+                                                                            monkeypatch):
+    """SIGTERM right after the temporary is made, before its name is known to the code that
+    removes it: the signal waits for that, then stops the write, and the temporary goes."""
+    from ipplan import files, stopping
+
+    for name, value in (("_received", None), ("_stopping", False), ("_held", 0)):
+        monkeypatch.setattr(stopping, name, value)
+    made = files._temporary_beside
+
+    def made_then_terminated(path):
+        handle, temporary = made(path)
+        signal.raise_signal(signal.SIGTERM)
+        return handle, temporary
+
+    monkeypatch.setattr(files, "_temporary_beside", made_then_terminated)
+    target = tmp_path / "fuzhou.ttl"
+    target.write_text("the good graph\n", "utf-8")
+    previous = signal.signal(signal.SIGTERM, stopping._on_signal)
+    try:
+        with pytest.raises(stopping.Stopped) as stopped:
+            files.atomic_write_bytes(target, b"a new graph")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert stopped.value.code == 143
+    assert target.read_text("utf-8") == "the good graph\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fuzhou.ttl"]
+
+
 def test_a_write_follows_the_umask_and_steps_past_a_stale_temporary(tmp_path):
     from ipplan import files
 
@@ -155,6 +186,27 @@ def test_a_write_follows_the_umask_and_steps_past_a_stale_temporary(tmp_path):
     assert stale.read_bytes() == b"stale"
 
 
+def test_a_browser_that_gave_up_leaves_no_folder(tmp_path, monkeypatch):
+    """A Chromium that stops by itself (here its socket's path under TMPDIR is too long) left
+    its zygotes running, and as they ended they made its profile folder again, after ipplan
+    had removed it: an empty folder stayed in TMPDIR."""
+    from ipplan.viz.snapshot import Browser, Shot
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where ipplan's folders go
+    deep = tmp_path / ("d" * 90)
+    deep.mkdir()
+    monkeypatch.setenv("TMPDIR", str(deep))  # Chromium's own, too long for its socket
+    page = tmp_path / "a.html"
+    page.write_text("<p>a</p>", "utf-8")
+    with Browser(timeout=30) as browser:
+        outcome = browser.shoot([Shot(page, tmp_path / "a.png")])
+    assert outcome[0].startswith("Chromium failed (exit -6, Socket path too long")
+    time.sleep(2)  # what it left running made the folder again as it ended
+    assert list(scratch.iterdir()) == []
+
+
 def test_load_killed_mid_write_never_leaves_half_a_file(tmp_path, corpus_ttl):
     target = tmp_path / "out.ttl"
     target.write_text("previous\n", "utf-8")
@@ -167,36 +219,112 @@ def test_load_killed_mid_write_never_leaves_half_a_file(tmp_path, corpus_ttl):
     assert text == "previous\n" or text.rstrip().endswith(".")  # old file, or a whole new one
 
 
+@pytest.fixture()
+def temporary():
+    """A temporary folder for one child ipplan, so that an embedded server or a browser that
+    another run on the machine starts or stops meanwhile can't make this look like a
+    leftover, or hide one; a short one, as Chromium's socket path under it must stay within
+    107 bytes."""
+    folder = Path(tempfile.mkdtemp(prefix="ips-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextlib.contextmanager
-def _push_started(corpus_ttl, tmp_path):
-    """``ipplan neo4j push`` in a child, once its embedded server's folder is there: the
-    child, its temporary folder, its working folder and the deadline it must end by. The
-    child has a temporary folder of its own: an embedded server that another run on the
-    machine starts or stops meanwhile can't make this look like a leftover, or hide one."""
-    temporary, work = tmp_path / "tmp", tmp_path / "work"
-    temporary.mkdir()
+def _started(command, ready, temporary, tmp_path):
+    """``ipplan COMMAND...`` in a child with ``temporary`` as its TMPDIR, once
+    ``ready(temporary, work)`` holds: the child, its temporary folder, its working folder and
+    the deadline it must end by."""
+    work = tmp_path / "work"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env["TMPDIR"] = str(temporary)
-    child = subprocess.Popen([sys.executable, "-m", "ipplan", "neo4j", "push", str(corpus_ttl)],
+    child = subprocess.Popen([sys.executable, "-m", "ipplan", *map(str, command)],
                              cwd=work, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        while not list(temporary.glob("ipplan-bolt-*")):
-            assert time.monotonic() < deadline and child.poll() is None, "server never started"
-            time.sleep(0.05)
+        while not ready(temporary, work):
+            assert time.monotonic() < deadline and child.poll() is None, "never got there"
+            time.sleep(0.02)
         yield child, temporary, work, deadline
     finally:
         child.kill()
+        child.wait()
+
+
+def _server_folder(temporary, _work):
+    return bool(list(temporary.glob("ipplan-bolt-*")))
+
+
+def _push_started(corpus_ttl, temporary, tmp_path):
+    """``ipplan neo4j push`` in a child, once its embedded server's folder is there."""
+    return _started(["neo4j", "push", corpus_ttl], _server_folder, temporary, tmp_path)
+
+
+def _pushing(temporary, _work):
+    """The push is under way: the database has grown well past its empty size (some 40 KB)."""
+    return sum(f.stat().st_size for f in temporary.glob("ipplan-bolt-*/databases/**/*")
+               if f.is_file()) > 512 * 1024
+
+
+def _browser_started(temporary, _work):
+    return bool(list(temporary.glob("ipplan-chromium-*")))
+
+
+def _picturing(_temporary, work):
+    """The two main pages are written, and being pictured while the rest is drawn."""
+    return bool(list(work.rglob("plan.html")))
+
+
+def _ours(temporary) -> list[str]:
+    """The processes still running with ``temporary`` as their TMPDIR (a JVM would be in
+    ipplan's process, Chromium in its own)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        with contextlib.suppress(OSError):
+            if f"TMPDIR={temporary}\0".encode() in environ.read_bytes():
+                found.append(environ.parent.name)
+    return found
+
+
+STOPS = {signal.SIGINT: (130, "ipplan: interrupted\n"),
+         signal.SIGTERM: (143, "ipplan: terminated\n"),
+         signal.SIGHUP: (129, "ipplan: hung up\n")}
+
+
+# SIGTERM as the JVM started ended the process, leaving the server's folder (13 MB); SIGHUP did
+# at any moment; during `brief`, both left Chromium's profile folder and the file being written.
+# A few moments, each costly (a JVM, a browser); Ctrl-C's in a push are sampled below.
+@pytest.mark.parametrize("number, command, moment", [
+    (signal.SIGTERM, "push", _server_folder),
+    (signal.SIGHUP, "push", _pushing),
+    (signal.SIGHUP, "brief", _browser_started),
+    (signal.SIGTERM, "brief", _picturing),
+    (signal.SIGINT, "brief", _picturing),
+], ids=lambda value: getattr(value, "name", None) or getattr(value, "__name__", value))
+def test_a_signal_stops_the_command_in_one_line_and_leaves_nothing(corpus_ttl, temporary,
+                                                                     tmp_path, number, command,
+                                                                     moment):
+    args = (["neo4j", "push", corpus_ttl] if command == "push"
+            else ["brief", corpus_ttl, "-o", "pack"])
+    with _started(args, moment, temporary, tmp_path) as (child, temporary, work, _deadline):
+        child.send_signal(number)
+        _out, err = child.communicate(timeout=60)
+        left = sorted(p.name for p in temporary.iterdir())
+        running = _ours(temporary)
+    assert (child.returncode, err) == STOPS[number]
+    assert left == [] and running == []
+    assert [p.name for p in work.rglob("*") if ".tmp" in p.name] == []
 
 
 # Ctrl-C as the JVM starts (the JVM ended the process, leaving the server's folder), as the
 # database is made (Java stack traces), during the push (a BufferError from the driver), and
 # from 1.5 s the push may be over, Ctrl-C coming as the server stops (a Python traceback)
 @pytest.mark.parametrize("wait", [0.1, 0.3, 1.0, 1.5, 2.0])
-def test_ctrl_c_during_a_push_is_one_line_and_leaves_nothing(corpus_ttl, tmp_path, wait):
-    with _push_started(corpus_ttl, tmp_path) as (child, temporary, work, _deadline):
+def test_ctrl_c_during_a_push_is_one_line_and_leaves_nothing(corpus_ttl, temporary, tmp_path,
+                                                             wait):
+    with _push_started(corpus_ttl, temporary, tmp_path) as (child, temporary, work, _deadline):
         time.sleep(wait)
         child.send_signal(signal.SIGINT)
         out, err = child.communicate(timeout=60)
@@ -209,11 +337,11 @@ def test_ctrl_c_during_a_push_is_one_line_and_leaves_nothing(corpus_ttl, tmp_pat
     assert list(work.iterdir()) == []
 
 
-def test_ctrl_c_pressed_again_and_again_still_ends_in_one_line(corpus_ttl, tmp_path):
+def test_ctrl_c_pressed_again_and_again_still_ends_in_one_line(corpus_ttl, temporary, tmp_path):
     """Ctrl-C every tenth of a second lands in the push, in the message, in the cleanup at
     exit: the server must still be stopped (left running, its threads kept the process from
     ending) and its folder removed, and the user sees one line."""
-    with _push_started(corpus_ttl, tmp_path) as (child, temporary, _work, deadline):
+    with _push_started(corpus_ttl, temporary, tmp_path) as (child, temporary, _work, deadline):
         time.sleep(0.5)
         while child.poll() is None:
             assert time.monotonic() < deadline, "the process did not end"

@@ -37,7 +37,7 @@ import jinja2
 
 from ipplan import __version__
 from ipplan.errors import IpplanError
-from ipplan.files import deferred_signals
+from ipplan.stopping import held
 from ipplan.graph import reports
 from ipplan.graph.analytics import Analysis
 from ipplan.graph.io import serialize
@@ -119,7 +119,7 @@ def install_pack(staging: Path, folder: Path) -> None:
     (:data:`ENTRIES`) is replaced whole, and an entry the new pack lacks (``plans/`` of an
     earlier corpus) goes; anything else the folder holds is the user's and stays. Signals
     wait until the renames are done."""
-    with deferred_signals():
+    with held():
         if not folder.exists():
             staging.rename(folder)
             return

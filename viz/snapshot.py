@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from ipplan.stopping import held
+
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
          "--hide-scrollbars", "--mute-audio")
@@ -82,12 +84,26 @@ class Browser:
         if shell is None:  # it puts the protocol's pipes on the fds Chromium reads
             raise SnapshotError("bash is needed to start Chromium")
         self.timeout = timeout
-        self._profile = tempfile.TemporaryDirectory(prefix="ipplan-chromium-")
-        self._log = tempfile.TemporaryFile()
         self._buffer = b""
         self._events: list[dict[str, Any]] = []
         self._last_id = 0
         self._deadline = 0.0  # set by shoot() and close() for their own work
+        self._process: subprocess.Popen[bytes] | None = None
+        try:
+            # Signals are held while the browser starts: one that comes meanwhile stops the
+            # work once there is a browser to kill and a folder to remove.
+            with held():
+                self._start(binary, shell)
+        except BaseException:  # stopped as it started: no browser or folder is left
+            if self._process is not None:
+                self.kill()
+                self.close()
+            raise
+
+    def _start(self, binary: str, shell: str) -> None:
+        """Make the browser's folder and start it, the protocol's pipes on its fds 3 and 4."""
+        self._profile = tempfile.TemporaryDirectory(prefix="ipplan-chromium-")
+        self._log = tempfile.TemporaryFile()
         # Pipe ends are moved above fd 9 so that bash can put them on fds 3 and 4 without
         # closing one it still needs.
         ours_in, theirs_out = os.pipe()
@@ -246,7 +262,8 @@ class Browser:
             pass
 
     def close(self) -> None:
-        """Ask the browser to quit; after two seconds it is killed."""
+        """Ask the browser to quit; after two seconds it is killed, and so is anything it
+        left running."""
         if self._process.poll() is None:
             try:
                 self._deadline = time.monotonic() + 2
@@ -254,9 +271,10 @@ class Browser:
                 self._process.wait(timeout=2)
             except (SnapshotError, subprocess.TimeoutExpired):
                 pass
-        if self._process.poll() is None:
-            self.kill()
-            self._process.wait()
+        # What is left of its process group goes too: a Chromium that gave up by itself
+        # leaves its zygotes running, and they wrote in the profile as it was removed.
+        self.kill()
+        self._process.wait()
         for fd in (self._in, self._out):
             try:
                 os.close(fd)

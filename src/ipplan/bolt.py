@@ -18,24 +18,27 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
+import math
 import os
 import re
 import secrets
 import shutil
 import signal
 import socket
-import sys
+import ssl
 import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from rdflib import Graph
 
 from ipplan.collector import collector_paused
 from ipplan.errors import IpplanError, reason
+from ipplan.stopping import held, ignored_from_now, stop_on
 
 BATCH = 10000
 LABELS = ("Plan", "Theme", "Task", "Measure", "Unit", "Cluster")
@@ -49,23 +52,80 @@ class BoltError(IpplanError):
 
 @dataclass(frozen=True)
 class Target:
-    """Where Cypher goes: a URI, credentials and a database name."""
+    """Where Cypher goes: a URI, credentials and a database name, and how long to wait for
+    the server to answer (seconds)."""
 
     uri: str
     user: str
     password: str
     database: str | None
     embedded: bool
+    timeout: float = 60.0
+
+
+# The URI schemes of Bolt, the protocol ipplan speaks to Neo4j (the driver's http and
+# https are Neo4j's Query API, which ipplan does not use).
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+DEFAULT_TIMEOUT = 10.0  # seconds to wait for the user's server to answer (NEO4J_TIMEOUT)
 
 
 def configured_target() -> Target | None:
-    """The user's Neo4j from the environment, or None (use the embedded server)."""
+    """The user's Neo4j from the environment, or None (use the embedded server).
+
+    NEO4J_URI names it, with a scheme of :data:`BOLT_SCHEMES`; the user is NEO4J_USER, else
+    NEO4J_USERNAME (the name Neo4j's own tools read), else ``neo4j``; NEO4J_TIMEOUT is how
+    many seconds to wait for it to answer. A URI or timeout ipplan cannot use is a
+    :class:`BoltError`, before any connection is tried."""
     uri = os.environ.get("NEO4J_URI")
     if not uri:
         return None
-    return Target(uri, os.environ.get("NEO4J_USER", "neo4j"),
-                  os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE") or None,
-                  embedded=False)
+    _check_uri(uri)
+    return Target(uri, _user_variable()[1], os.environ.get("NEO4J_PASSWORD", ""),
+                  os.environ.get("NEO4J_DATABASE") or None, embedded=False,
+                  timeout=_timeout())
+
+
+def _user_variable() -> tuple[str, str]:
+    """The environment variable the user name comes from, and the name. NEO4J_USER, ipplan's
+    own, wins over NEO4J_USERNAME when both are set."""
+    for variable in ("NEO4J_USER", "NEO4J_USERNAME"):
+        if os.environ.get(variable):
+            return variable, os.environ[variable]
+    return "NEO4J_USER", "neo4j"
+
+
+def _check_uri(uri: str) -> None:
+    """Refuse a NEO4J_URI that the driver cannot take, or would take for something else."""
+    schemes = ", ".join(BOLT_SCHEMES)
+    try:
+        parts = urlsplit(uri)
+        host, _port = parts.hostname, parts.port  # a port that is no number raises
+    except ValueError as exc:
+        raise BoltError(f"NEO4J_URI={uri}: not a URI ({reason(exc)}); give SCHEME://HOST[:PORT]"
+                        f", where the schemes that work are {schemes} "
+                        "(e.g. bolt://localhost:7687)") from None
+    if parts.scheme not in BOLT_SCHEMES:
+        said = f"the scheme {parts.scheme}://" if parts.scheme else "no scheme"
+        raise BoltError(f"NEO4J_URI={uri}: {said} is not Bolt, which ipplan speaks to Neo4j; "
+                        f"the schemes that work are {schemes} (e.g. bolt://localhost:7687)")
+    if not host:
+        raise BoltError(f"NEO4J_URI={uri}: no host; give SCHEME://HOST[:PORT], where the "
+                        f"schemes that work are {schemes} (e.g. bolt://localhost:7687)")
+
+
+def _timeout() -> float:
+    """NEO4J_TIMEOUT in seconds (default :data:`DEFAULT_TIMEOUT`)."""
+    given = os.environ.get("NEO4J_TIMEOUT", "").strip()
+    if not given:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise BoltError(f"NEO4J_TIMEOUT={given}: give the seconds to wait for the Bolt server, "
+                        "a number above 0 (default 10)")
+    return seconds
 
 
 class EmbeddedServer:
@@ -89,64 +149,76 @@ class EmbeddedServer:
                 raise BoltError("the embedded Bolt server needs the arcadedb-embedded package "
                                 "(pip install arcadedb-embedded), or set NEO4J_URI") from None
             _leave_sigsegv_to_the_jvm()
+            # SIGTERM and SIGHUP would end the process, JVM and all, with the server's folder
+            # left behind: like Ctrl-C they stop the work, and the server with it
+            stop_on((signal.SIGTERM, signal.SIGHUP))
             bolt_port, http_port = _free_port(), _free_port()
             password = secrets.token_urlsafe(24)
-            self._folder = tempfile.mkdtemp(prefix="ipplan-bolt-")
             quiet = resources.files("ipplan").joinpath("jvm-logging.properties")
+            server = None
             try:
-                # muted: the JVM notes its incubator modules as it starts
-                with _stderr_muted(), _ctrl_c_deferred():
-                    server = ArcadeDBServer(
-                        self._folder, password,
-                        {"server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
-                         "bolt_port": bolt_port, "http_port": http_port, "host": "127.0.0.1"},
-                        jvm_kwargs={"jvm_args": [f"-Djava.util.logging.config.file={quiet}",
-                                                 # signals are Python's: Ctrl-C and SIGTERM
-                                                 # end the command, and the server with it
-                                                 "-Xrs", *_collector_args()]})
-                    server.start()
-                    # before anything else: Ctrl-C while the database is made printed stack
-                    # traces of the interrupted writes
-                    _keep_server_logs_off_stderr()
-                database = server.create_database(self.DATABASE)
-                for statement in _constraint_statements():  # the schema comes with the database
-                    with contextlib.suppress(Exception):  # else the push tries it once more
-                        database.command("opencypher", statement)
-                _unhook_jpype_from_pythons_gc()
-                _give_queries_the_heap()
+                # Signals are held while the server is made, started and noted here: one that
+                # comes meanwhile takes effect once the server can be stopped (caught half-way,
+                # the server could not be reached to stop, its shutdown hook told the user so
+                # at exit, and its folder stayed).
+                with held():
+                    self._folder = tempfile.mkdtemp(prefix="ipplan-bolt-")
+                    # muted: the JVM notes its incubator modules as it starts
+                    with _stderr_muted():
+                        server = ArcadeDBServer(
+                            self._folder, password,
+                            {"server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+                             "bolt_port": bolt_port, "http_port": http_port,
+                             "host": "127.0.0.1"},
+                            jvm_kwargs={"jvm_args": [
+                                f"-Djava.util.logging.config.file={quiet}",
+                                # signals are Python's: they end the command, and the
+                                # server with it
+                                "-Xrs", *_collector_args()]})
+                        server.start()
+                        # before anything else: the server's log printed stack traces of
+                        # writes cut short when the work stopped
+                        _keep_server_logs_off_stderr()
+                    database = server.create_database(self.DATABASE)
+                    for statement in _constraint_statements():  # the schema comes with it
+                        with contextlib.suppress(Exception):  # else the push tries it again
+                            database.command("opencypher", statement)
+                    _unhook_jpype_from_pythons_gc()
+                    _give_queries_the_heap()
+                    self._server = server
+                    self.target = Target(f"bolt://127.0.0.1:{bolt_port}", "root", password,
+                                         self.DATABASE, embedded=True)
+                    atexit.register(self._stop_at_exit)
             except Exception as exc:
-                self._cleanup()
+                self._stop_unlocked(server)
                 raise BoltError(f"the embedded Bolt server did not start ({reason(exc)})") \
                     from None
-            except BaseException:  # Ctrl-C while it starts: leave nothing behind, say nothing
-                with contextlib.suppress(Exception):
-                    _keep_server_logs_off_stderr()
-                with contextlib.suppress(Exception):
-                    server.stop()
-                self._cleanup()
+            except BaseException:  # stopped while it started: leave nothing behind
+                self._stop_unlocked(server)
                 raise
-            self._server = server
-            self.target = Target(f"bolt://127.0.0.1:{bolt_port}", "root", password,
-                                 self.DATABASE, embedded=True)
-            atexit.register(self._stop_at_exit)
-            _exit_cleanly_on_sigterm()
             return self.target
 
     def stop(self) -> None:
         with self._lock:
-            if self._server is not None:
-                with contextlib.suppress(Exception):
-                    self._server.stop()
-            self._server = None
-            self.target = None
-            self._cleanup()
+            self._stop_unlocked(self._server)
+
+    def _stop_unlocked(self, server: Any) -> None:
+        """Stop ``server`` (if there is one) and remove the folder."""
+        if server is not None:
+            with contextlib.suppress(Exception):  # its log stays off the terminal as it stops
+                _keep_server_logs_off_stderr()
+            with contextlib.suppress(Exception):
+                server.stop()
+        self._server = None
+        self.target = None
+        self._cleanup()
 
     def _stop_at_exit(self) -> None:
         """Stop the server as the process ends. A Ctrl-C that came just then interrupted the
         removal of its folder: a traceback after the command's output, and the folder left
-        behind. The process is ending anyway, so Ctrl-C is ignored until the server is gone."""
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        behind. The process is ending anyway, so signals are ignored until the server is
+        gone."""
+        ignored_from_now()
         self.stop()
 
     def _cleanup(self) -> None:
@@ -234,15 +306,6 @@ def _give_queries_the_heap() -> None:
     setting.setValue(int(heap_mb * QUERY_HEAP_SHARE))
 
 
-def _exit_cleanly_on_sigterm() -> None:
-    """With the JVM in this process, SIGTERM would crash it (exit 134, an hs_err file) before
-    any cleanup; turn it into a normal exit so the server stops and its folder goes."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-    if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-
-
 _EMBEDDED = EmbeddedServer()
 
 
@@ -269,24 +332,6 @@ def _stderr_muted() -> Iterator[None]:
             os.close(saved)
 
 
-@contextlib.contextmanager
-def _ctrl_c_deferred() -> Iterator[None]:
-    """Ctrl-C while the server is made and started takes effect once it has started, so that
-    it can be stopped and nothing is left behind: caught half-way through, the server could
-    not be reached to stop, and its shutdown hook told the user so at exit."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
-
-
 _QUIET = logging.NullHandler()
 
 
@@ -297,7 +342,7 @@ def session_scope(target: Target | None = None, *, read_only: bool = False) -> I
     Connection failures become one-line :class:`BoltError` naming the URI."""
     from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase
     from neo4j.exceptions import (AuthError, DriverError, Neo4jError, ServiceUnavailable,
-                                  SessionExpired)
+                                  SessionExpired, UnsupportedServerProduct)
 
     target = target or configured_target() or embedded_server().start()
     # The driver logs what it then raises, and with no handler of ours Python printed those
@@ -305,9 +350,17 @@ def session_scope(target: Target | None = None, *, read_only: bool = False) -> I
     logging.getLogger("neo4j").addHandler(_QUIET)
     driver = None
     try:
+        # Connecting, the handshake, logging in and (neo4j://) routing all count against the
+        # acquisition timeout, which the driver otherwise sets at 60 s: a port where no Bolt
+        # server answers fails within the target's timeout.
         driver = GraphDatabase.driver(target.uri, auth=(target.user, target.password),
-                                      connection_timeout=10, max_transaction_retry_time=5)
-        driver.verify_connectivity()
+                                      connection_timeout=target.timeout,
+                                      connection_acquisition_timeout=target.timeout,
+                                      max_transaction_retry_time=5)
+        try:
+            driver.verify_connectivity()
+        except (ServiceUnavailable, UnsupportedServerProduct) as exc:
+            raise BoltError(_not_connected(target, exc)) from None
         session = driver.session(database=target.database,
                                  default_access_mode=READ_ACCESS if read_only else WRITE_ACCESS)
         try:
@@ -323,7 +376,7 @@ def session_scope(target: Target | None = None, *, read_only: bool = False) -> I
         session.close()
     except AuthError:
         raise BoltError(f"{target.uri}: the server refused the user name or password "
-                        "(NEO4J_USER / NEO4J_PASSWORD)") from None
+                        f"({_user_variable()[0]} / NEO4J_PASSWORD)") from None
     except ServiceUnavailable as exc:
         raise BoltError(f"{target.uri}: cannot reach the Bolt server ({reason(exc)})") from None
     except SessionExpired as exc:
@@ -339,6 +392,53 @@ def session_scope(target: Target | None = None, *, read_only: bool = False) -> I
     finally:
         if driver is not None:
             driver.close()
+
+
+def _not_connected(target: Target, exc: BaseException) -> str:
+    """Why the driver could not connect to ``target``, in words: nothing answered in time,
+    something that is not Bolt answered, or the server cannot be reached at all."""
+    from neo4j.exceptions import DriverError, UnsupportedServerProduct
+
+    causes = list(_causes(exc))
+    if any(isinstance(cause, TimeoutError)
+           or type(cause).__name__ == "SocketDeadlineExceededError" for cause in causes):
+        return (f"{target.uri}: no Bolt server answered within {target.timeout:g} s "
+                "(NEO4J_TIMEOUT sets how long to wait)")
+    said = " ".join(str(cause) for cause in causes)
+    if "looks like HTTP" in said:
+        return (f"{target.uri}: a server answered, but not with Bolt (it speaks HTTP); "
+                "Bolt listens on port 7687 unless the server says otherwise")
+    if "closed with incomplete handshake" in said or any(
+            type(cause).__name__ in ("BoltProtocolError", "BoltHandshakeError")
+            for cause in causes):
+        return (f"{target.uri}: a server answered, but not with Bolt (it closed the connection "
+                "or sent something else); Bolt listens on port 7687 unless the server says "
+                "otherwise")
+    refused = [cause for cause in causes if isinstance(cause, ssl.SSLCertVerificationError)]
+    if refused:
+        return (f"{target.uri}: the server's TLS certificate is not trusted "
+                f"({reason(refused[0])}); bolt+ssc:// and neo4j+ssc:// accept a self-signed one")
+    if any(isinstance(cause, ssl.SSLError) for cause in causes):
+        return (f"{target.uri}: a server answered, but not with TLS, which the scheme "
+                f"{urlsplit(target.uri).scheme}:// asks for (bolt:// and neo4j:// connect "
+                "without it)")
+    if any(isinstance(cause, UnsupportedServerProduct) for cause in causes):
+        return (f"{target.uri}: a server answered, but not with a Bolt version the driver "
+                "speaks (ipplan needs Neo4j 5 or later), or not with Bolt at all")
+    deepest = [cause for cause in causes if isinstance(cause, DriverError)][-1:] or [exc]
+    return f"{target.uri}: cannot reach the Bolt server ({reason(deepest[0])})"
+
+
+def _causes(exc: BaseException | None) -> Iterator[BaseException]:
+    """``exc``, what caused it, and what caused that, through exception groups too (the
+    driver gathers the failures of every router it asked)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        for member in getattr(exc, "exceptions", ()):
+            yield from _causes(member)
+        exc = exc.__cause__ or exc.__context__
 
 
 # -- the property graph -------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The ``ipplan`` command line: parses options, calls the library, prints. No logic here.
 
 Errors are one line on stderr and a non-zero exit: 2 for bad input, 1 when validation finds
-a graph that does not conform, 130 when interrupted.
+a graph that does not conform, 128 + the signal's number when a signal stopped it (130 for
+Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import contextlib
 import functools
 import json
 import os
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from ipplan import __version__
 from ipplan.console import ReaderGone, encoding_refusal, guard_stdout
 from ipplan.errors import IpplanError
 from ipplan.files import refuse_overwriting_sources
+from ipplan.stopping import WHAT, Stopped, ignored_from_now, received, stop_on
 
 OUTPUT_FORMATS = ("table", "csv", "json", "md")
 
@@ -623,52 +624,67 @@ def _check_plan(graph: Any, plan: str | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: run the command, turning every failure into one line and an exit code."""
+    """Entry point: run the command, turning every failure into one line and an exit code.
+
+    Ctrl-C, SIGTERM and SIGHUP stop the command the same way (see :mod:`ipplan.stopping`):
+    what it was making is cleaned up, then one line ("ipplan: interrupted", "terminated",
+    "hung up") and the exit code 128 + the signal's number (130, 143, 129)."""
     guard_stdout()
+    stop_on()
+    try:
+        code, say = _run(argv)
+        # The command is over; what is left is the cleanup (the embedded server stops and its
+        # folder goes). A signal in the middle of it left the server running, and its threads
+        # then kept the process from ever ending.
+        ignored_from_now()
+    except Stopped:  # as the command ended (the first is all there is: the rest are ignored)
+        code, say = None, None
+    number = received()
+    if number is not None:
+        code, say = 128 + number, f"ipplan: {WHAT[number]}"
+    elif code is None:  # Abort or KeyboardInterrupt with no signal: Ctrl-C all the same
+        code, say = 130, "ipplan: interrupted"
+    with contextlib.suppress(OSError):  # a terminal that hung up hears nothing
+        if callable(say):
+            say()
+        elif say:
+            _say(say)
+    _leave(code)
+
+
+def _run(argv: Sequence[str] | None) -> tuple[int | None, Any]:
+    """Run the command: its exit code (None when it was stopped) and what to tell the user
+    (a line, or a callable that tells it), once it is known that no signal stopped it."""
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="ipplan",
                         standalone_mode=False)
         sys.stdout.flush()  # a failure to deliver the last of the output is an error too
-    except click.exceptions.Abort:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing now
-        _say("ipplan: interrupted")
-        code = 130
+        return (code if isinstance(code, int) else 0), None
+    except (click.exceptions.Abort, KeyboardInterrupt, Stopped):
+        ignored_from_now()
+        return None, None
     except click.ClickException as exc:
-        exc.show()
-        code = exc.exit_code
+        return exc.exit_code, exc.show
     except IpplanError as exc:
-        _say(f"ipplan: error: {exc}")
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C changes nothing now
-        _say("ipplan: interrupted")
-        code = 130
+        return exc.exit_code, f"ipplan: error: {exc}"
     except ReaderGone:
-        code = 0
+        return 0, None
     except UnicodeEncodeError as exc:
         refusal = encoding_refusal(exc)
-        if refusal is None:
-            code = _internal_error(exc)
-        else:
-            _say(f"ipplan: error: {refusal}")
-            code = 2
+        if refusal is not None:
+            return 2, f"ipplan: error: {refusal}"
+        return _internal_error(exc)
     except Exception as exc:  # the promise is one line, never a traceback
-        code = _internal_error(exc)
-    # The command is over; what is left is the cleanup (the embedded server stops and its
-    # folder goes). Ctrl-C in the middle of it left the server running, and its threads then
-    # kept the process from ever ending.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _leave(code if isinstance(code, int) else 0)
+        return _internal_error(exc)
 
 
-def _internal_error(exc: Exception) -> int:
-    """Report a failure that is ipplan's own, not the user's: one line, exit 70."""
-    if os.environ.get("IPPLAN_DEBUG"):
+def _internal_error(exc: Exception) -> tuple[int, str]:
+    """A failure that is ipplan's own, not the user's: exit 70 and one line."""
+    if os.environ.get("IPPLAN_DEBUG") and received() is None:
         raise exc
     detail = " ".join(str(exc).split())[:300]
-    _say(f"ipplan: internal error: {type(exc).__name__}: {detail} "
-         "(set IPPLAN_DEBUG=1 to see the traceback, and please report it)")
-    return 70
+    return 70, (f"ipplan: internal error: {type(exc).__name__}: {detail} "
+                "(set IPPLAN_DEBUG=1 to see the traceback, and please report it)")
 
 
 def _leave(code: int) -> NoReturn:

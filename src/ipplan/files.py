@@ -1,19 +1,17 @@
 """Writing files so that an interrupted run never leaves half a file where a good one was,
-and never replaces what the user named with something else."""
+nor the temporary it was writing, and never replaces what the user named with something else."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import stat
 import tempfile
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from ipplan.console import ReaderGone
 from ipplan.errors import IpplanError
+from ipplan.stopping import held
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
@@ -24,6 +22,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     or a socket (``-o /dev/stdout``, ``-o /dev/null``, a named pipe) is written through, as
     a shell's ``>`` would, since renaming a file over it would destroy it."""
     path = Path(path)
+    temporary = None
     try:
         kind = path.stat().st_mode  # through any link: what the name finally is
     except OSError:
@@ -34,16 +33,16 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     if path.is_symlink():
         path = Path(os.path.realpath(path))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = _temporary_beside(path)
-    except OSError as exc:
-        raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=path) from None
-    try:
+        # held: a signal between making the temporary and knowing its name would leave it
+        with held():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = _temporary_beside(path)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, path)
     except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise IpplanError(f"cannot write here ({exc.strerror or exc})", where=path) from None
         raise
@@ -71,9 +70,9 @@ def refuse_overwriting_sources(output: str | Path, sources: Iterable[str | Path]
 
 
 def _replaces(target: Path, source: Path) -> bool:
-    with_links = os.path.realpath(target)
-    held = os.path.realpath(source)
-    if held == with_links or held.startswith(with_links.rstrip(os.sep) + os.sep):
+    written = os.path.realpath(target)
+    read = os.path.realpath(source)
+    if read == written or read.startswith(written.rstrip(os.sep) + os.sep):
         return True
     try:  # the same file under another name (a hard link)
         return os.path.samefile(target, source)
@@ -99,26 +98,3 @@ def _temporary_beside(path: Path) -> tuple[int, str]:
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> None:
     atomic_write_bytes(path, text.encode(encoding))
 
-
-_DEFERRED = tuple(s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))
-                  if s is not None)
-
-
-@contextlib.contextmanager
-def deferred_signals() -> Iterator[None]:
-    """Hold Ctrl-C, SIGTERM and SIGHUP until the block is done, then act on the first that
-    came: for the few renames that must all happen or none (a pack put in place). Outside
-    the main thread, where Python runs no signal handler, it changes nothing."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    arrived: list[int] = []
-    previous = {number: signal.signal(number, lambda n, _f: arrived.append(n))
-                for number in _DEFERRED}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        if arrived:
-            signal.raise_signal(arrived[0])
