@@ -1,7 +1,8 @@
 """The ``ipplan`` command line: parses options, calls the library, prints. No logic here.
 
 Errors are one line on stderr and a non-zero exit: 2 for bad input, 1 when validation finds
-a graph that does not conform, 128 + the signal's number when a signal stopped it (130 for
+a graph that does not conform, 74 when the output could not be written (a full disk, a closed
+standard output), 70 for a failure of ipplan's own, 128 + the signal's number when a signal stopped it (130 for
 Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
 """
 
