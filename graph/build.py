@@ -67,6 +67,8 @@ def _add_plan(add: Add, plan: Plan, registry: Registry) -> None:
     add((plan_node, DCTERMS.title, Literal(plan.title, lang="zh")))
     add((plan_node, DCTERMS.source, Literal(plan.source)))
     add((plan_node, IPP.jurisdiction, place))
+    if plan.role_rule:
+        add((plan_node, IPP.roleRule, Literal(plan.role_rule)))
     for warning in plan.warnings:
         add((plan_node, IPP.loadWarning, Literal(_warning_text(warning, plan))))
 

@@ -51,6 +51,7 @@ DEADLINE_KINDS: dict[DeadlineKind, URIRef] = {
     DeadlineKind.FIXED: IPP.FixedDeadline,
     DeadlineKind.RECURRING: IPP.RecurringDeadline,
     DeadlineKind.ONGOING: IPP.OngoingDeadline,
+    DeadlineKind.NONE: IPP.NoDeadline,
     DeadlineKind.UNREAD: IPP.UnreadDeadline,
 }
 
