@@ -83,6 +83,8 @@ def read_table_text(text: str, path: Path, builder: PlanBuilder) -> list[str]:
                 raise InputError(
                     f"the table header lacks columns we need ({found.describe_missing()})",
                     where=f"{file}:{event.cells[0].line}")
+            if columns is None:
+                builder.columns = [(name, texts[getattr(found, name)]) for name in found.found]
             columns = columns or found
             continue
         if columns is None:
