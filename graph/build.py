@@ -118,7 +118,7 @@ def _add_plan(add: Add, plan: Plan, registry: Registry) -> None:
 
         positions = {Role.LEAD: 0, Role.SUPPORT: 0}
         for assignment in measure.assignments:
-            unit = registry.resolve(assignment.unit, plan.jurisdiction)
+            unit = registry.resolve(assignment.unit, plan.jurisdiction, plan.level)
             if unit.name not in unshared and registry.province_unknown(unit.name,
                                                                        plan.jurisdiction):
                 unshared.add(unit.name)

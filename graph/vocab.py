@@ -32,6 +32,8 @@ PREFIXES = {
 UNIT_KINDS: dict[str, URIRef] = {
     "municipal-department": IPP.MunicipalDepartment,
     "provincial-department": IPP.ProvincialDepartment,
+    "national-department": IPP.NationalDepartment,
+    "district-department": IPP.DistrictDepartment,
     "party-organ": IPP.PartyOrgan,
     "judicial": IPP.JudicialOrgan,
     "customs": IPP.Customs,

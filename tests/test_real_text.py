@@ -349,3 +349,38 @@ def test_warnings_are_in_line_order_as_numbers(tmp_path):
     printed = run_ipplan("stats", path).err.splitlines()
     lines_printed = [int(line.split(":")[3]) for line in printed if "warning:" in line]
     assert lines_printed == sorted(lines_printed) and {10, 11, 13, 14} <= set(lines_printed)
+
+
+# -- units in the graph: kinds by level, aliases by city -------------------------------------
+
+@pytest.mark.parametrize("name, unit, kind", [
+    ("state-council-ftz-stated-rule", "海关总署", "national-department"),
+    ("state-council-ftz-stated-rule", "商务部", "national-department"),
+    ("lishan-district-keyvalue", "区发改局", "district-department"),
+    ("tongxiang-county-inline-rule", "财政局", "district-department"),
+    ("sichuan-province-hexagonal-brackets", "商务厅", "provincial-department"),
+    ("caidian-district-single-list", "各街道办事处、乡人民政府", "district-collective"),
+    ("lishan-district-keyvalue", "区直各部门", "district-department"),
+    ("state-council-2020-division-within-year", "国务院各部门", "national-department"),
+    ("lishan-district-keyvalue", "各有关单位", "other"),  # 各相关单位, as the registry names it
+])
+def test_unit_kind_fits_the_plans_level(name, unit, kind):
+    from ipplan.graph.build import build_graph
+    from ipplan.graph.registry import Registry
+    from ipplan.graph.reports import unit_rows
+
+    graph = build_graph([load_document(DOCUMENTS[name][0])], Registry.load())
+    rows = {row["unit"]: row for row in unit_rows(graph)}
+    assert rows[unit]["kind"] == kind
+
+
+def test_fuzhou_aliases_do_not_rename_another_citys_units():
+    from ipplan.graph.registry import Registry
+
+    registry = Registry.load()
+    fuzhou, guangzhou = (registry.resolve("市委宣传部", city) for city in ("福州市", "广州市"))
+    assert fuzhou.name == "市委宣传部（版权局）"
+    assert (guangzhou.name, guangzhou.name_en) == (
+        "市委宣传部", "Publicity Department of the CPC Guangzhou Municipal Committee")
+    assert registry.resolve("市知识产权局", "厦门市").name == "市知识产权局"
+    assert registry.resolve("市市场监管局", "厦门市").name == "市市场监督管理局"
