@@ -44,7 +44,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], object], ...] = (
         lambda m: (m[1], str(3 * ("一二三四".find(m[2]) + 1 if m[2] in "一二三四" else int(m[2])))),
     ),
     # 2022年底, 2022年末, 2023年, 2023年前, 2023年内
-    (re.compile(rf"^(\d{{4}})\s*年(?:底|末|内|年底)?{_TAIL}$"), lambda m: (m[1], "12")),
+    (re.compile(rf"^(\d{{4}})\s*年(?:底|末|内|度|年底|全年)?{_TAIL}$"), lambda m: (m[1], "12")),
 )
 
 # Deadlines that name no year take the plan's: 5月底前, 9月30日前, 全年, 年内, 年底前.

@@ -30,7 +30,7 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("（一）", re.compile(rf"^[（(]\s*(?P<n>[{_CN}]+)\s*[)）]\s*")),
     # 1. 1、 1．— but not a decimal (3.5%) or a date (2023.06)
     ("1.", re.compile(r"^(?P<n>\d{1,3})\s*[.．、](?!\d+\s*[%％万亿]|\d{1,2}\b)\s*")),
-    ("（1）", re.compile(r"^[（(]\s*(?P<n>\d{1,3})\s*[)）]\s*")),
+    ("（1）", re.compile(r"^[（(]\s*(?P<n>\d{1,3})\s*[)）]\s*|^(?P<m>\d{1,3})[)）]\s*")),
     ("①", re.compile(rf"^(?P<n>[{_CIRCLED}])\s*")),
 )
 
@@ -59,7 +59,7 @@ def numbered(line: str) -> Numbered | None:
         body = line[match.end():].strip()
         if not body:
             return None
-        raw = match["n"]
+        raw = match["n"] or match.groupdict().get("m")
         if style == "①":
             number = _CIRCLED.index(raw) + 1
         elif raw.isdigit():

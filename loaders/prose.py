@@ -63,6 +63,7 @@ class _Item:
     clause: UnitClause | None = None
     clause_lines: list[int] = field(default_factory=list)
     placements: set[str] = field(default_factory=set)  # where its units were named
+    task_title: str | None = None  # a table's task cell (blank: the task of the row above)
 
     @property
     def names_units(self) -> bool:
@@ -122,6 +123,7 @@ class _Reader:
     def read(self) -> None:
         """One pass over the lines: items, their clauses and key-value lines, paragraphs."""
         item: _Item | None = None
+        wrapped: list[int] = []  # plain lines since an item that named nothing yet
         for index, raw in enumerate(self.lines, start=1):
             line = raw.strip().lstrip("\ufeff")
             if not line:
@@ -129,6 +131,7 @@ class _Reader:
             found = numbered(line)
             if found is not None:
                 item = _Item(index, found, found.body)
+                wrapped = []
                 split = closing_clause(found.body)
                 if split is not None:
                     item.body = split[0]
@@ -141,18 +144,35 @@ class _Reader:
                                                           or len(pair[0]) <= 6):
                 label, kind, value = pair
                 clause = UnitClause()
-                read_labelled(label, kind, value, clause)
                 if kind is None:
+                    read_labelled(label, kind, value, clause)
                     self.unknown_labels.append((index, label))
+                else:
+                    clause = read_clause(line)  # 牵头单位：X；责任单位：Y on one line
                 item.add(clause, index)
                 if kind in ("lead", "support", "responsible", "division"):
                     item.placements.add("key-value lines")
+                wrapped = []
                 continue
-            split = closing_clause(line) if line[:1] in "（([〔【" else None
-            if split is not None and not split[0].strip():
+            split = closing_clause(line)
+            if split is not None and not split[0].strip() and line[:1] in "（([〔【":
                 self._block_clause(index, read_clause(split[1]), split[1])
+                wrapped = []
+                continue
+            continued = read_clause(split[1]) if split is not None and item is not None \
+                and item.clause is None and len(wrapped) < 4 else None
+            if continued is not None and continued.names_units:
+                # The item's text wrapped onto this line, which ends with its units clause.
+                item.body = "".join([item.body] + [self.lines[n - 1].strip() for n in wrapped]
+                                    + [split[0]])
+                item.add(continued, index)
+                item.placements.add("closing parenthesis")
+                self.paragraphs = [n for n in self.paragraphs if n not in wrapped]
+                wrapped = []
                 continue
             self.paragraphs.append(index)
+            if item is not None and item.clause is None:
+                wrapped.append(index)
 
     def _block_clause(self, index: int, clause: UnitClause, text: str) -> None:
         """A clause on a line of its own names the units of the unit-less items just above
@@ -208,11 +228,17 @@ class _Reader:
         skipped: list[tuple[int, str]] = []
         ruled: list[int] = []
         task_open = False  # a task heading of the current theme holds the next measures
+        table_task, table_tasks = None, 0  # a table's task column: its current cell, tasks
         for index, item in enumerate(self.items):
             location = Location(self.file, item.line)
             style = item.number.style
             if item.names_units:
-                if not task_open:
+                if item.task_title is not None:
+                    if item.task_title != table_task:
+                        table_task = item.task_title
+                        table_tasks += 1
+                        builder.task(table_tasks, table_task, location)
+                elif not task_open:
                     builder.task(item.number.number, _task_title(item.body), location)
                 self._measure(item, rule, known, builder, ruled)
             elif holds.get(index):
@@ -255,7 +281,7 @@ class _Reader:
             builder.warnings.append(LoadWarning(
                 Location(self.file, ruled[0]),
                 f"role rule: {len(ruled)} measure(s) name their units in one list with no "
-                f"牵头 marker; read by {source} ({rule.value}: {rule.describe})"
+                f"牵头 marker; read by {source}: {rule.value}, {rule.describe}"
                 + ("; choose another with --roles" if source.startswith("ipplan") else "")))
         elif ruled:
             builder.notes.append(LoadWarning(
@@ -374,43 +400,86 @@ def _all_names(clause: UnitClause | None) -> list[str]:
 
 
 def _cell_items(lines: list[str]) -> list[_Item] | None:
-    """A table flattened to one cell per line (``text |``): its rows as items, or None when
-    the document is not laid out so."""
+    """A table given as text: one cell per line (``text |``), or one row per line with its
+    cells between ``|`` or tabs. Its rows as items, or None when the document is not so."""
+    filled = [raw for raw in lines if raw.strip()]
     cells = [(index, match[1].strip()) for index, raw in enumerate(lines, start=1)
-             if (match := _CELL_LINE.match(raw.strip())) and raw.strip()]
-    filled = sum(1 for raw in lines if raw.strip())
-    if len(cells) < 6 or len(cells) < filled * 0.6:
+             if raw.strip() and (match := _CELL_LINE.match(raw.strip()))
+             and "|" not in match[1] and "｜" not in match[1]]
+    if len(cells) >= 6 and len(cells) >= len(filled) * 0.6:
+        header: list[str] = []
+        for _, text in cells:
+            if _column_name(text) is not None:
+                header.append(text)
+            elif header:
+                break
+        if len(header) < 2:
+            return None
+        start = next(i for i, (_, text) in enumerate(cells) if text == header[-1]) + 1
+        rows = [cells[offset: offset + len(header)]
+                for offset in range(start, len(cells) - len(header) + 1, len(header))]
+        return _table_items(header, rows)
+    split_rows = [(index, _split_row(raw)) for index, raw in enumerate(lines, start=1)]
+    split_rows = [(index, row) for index, row in split_rows if row is not None]
+    for position, (index, row) in enumerate(split_rows):
+        if sum(_column_name(cell) is not None for cell in row) >= 2:
+            width = len(row)
+            rows = [[(line, cell) for cell in cells] for line, cells in split_rows[position + 1:]
+                    if len(cells) == width and not all(set(c) <= set("-:： ") for c in cells)]
+            if len(rows) >= 2:
+                return _table_items(row, rows)
+            return None
+    return None
+
+
+def _split_row(raw: str) -> list[str] | None:
+    line = raw.strip()
+    for separator in ("|", "｜", "\t"):
+        if line.count(separator) >= 2 or (separator != "\t" and line.count(separator) >= 1
+                                          and line.startswith(separator)):
+            cells = [c.strip() for c in line.strip(separator).split(separator)]
+            return cells if len(cells) >= 3 else None
+    return None
+
+
+def _column_name(text: str) -> str | None:
+    """What a table's header cell names: number, text, or a label kind; None otherwise."""
+    name = re.sub(r"\s+", "", fold(text))
+    if name in _CELL_NUMBER_COLUMNS:
+        return "number"
+    if name in _CELL_TEXT_COLUMNS:
+        return "text"
+    pair = key_value(name + "：")
+    return pair[1] if pair is not None else None
+
+
+def _table_items(header: list[str], rows: list[list[tuple[int, str]]]) -> list[_Item] | None:
+    """Table rows as items: the text column is the measure, the label columns its clause."""
+    kinds = [_column_name(h) for h in header]
+    if "text" not in kinds:
         return None
-    header: list[str] = []
-    for _, text in cells:
-        name = re.sub(r"\s+", "", fold(text))
-        if name in _CELL_NUMBER_COLUMNS or name in _CELL_TEXT_COLUMNS or \
-                key_value(name + "：") is not None and key_value(name + "：")[1] is not None:
-            header.append(text)
-        elif header:
-            break
-    width = len(header)
-    folded = [re.sub(r"\s+", "", fold(h)) for h in header]
-    text_column = next((i for i, h in enumerate(folded) if h in _CELL_TEXT_COLUMNS), None)
-    if width < 2 or text_column is None:
-        return None
-    start = next(i for i, (_, text) in enumerate(cells) if text == header[-1]) + 1
-    rows = cells[start:]
+    # With two text columns (重点任务 | 具体措施) the right one is the measure, the left its task.
+    text_columns = [i for i, kind in enumerate(kinds) if kind == "text"]
+    text_column = text_columns[-1]
+    task_column = text_columns[0] if len(text_columns) > 1 else None
     items: list[_Item] = []
-    for offset in range(0, len(rows) - width + 1, width):
-        row = rows[offset: offset + width]
-        number_text = row[0][1] if folded[0] in _CELL_NUMBER_COLUMNS else str(len(items) + 1)
+    task_title = ""
+    for row in rows:
+        number_text = row[kinds.index("number")][1] if "number" in kinds else ""
         number = int(number_text) if number_text.isdigit() else len(items) + 1
         body = re.sub(r"(?<=[\u4e00-\u9fff，、“”])\s+(?=[\u4e00-\u9fff，、“”])", "",
                       row[text_column][1])
-        item = _Item(row[0][0], Numbered("序号", number, number_text, body), body)
+        if not body:
+            continue
+        item = _Item(row[0][0], Numbered("序号", number, number_text or str(number), body), body)
+        if task_column is not None:
+            task_title = row[task_column][1] or task_title
+            item.task_title = task_title
         clause = UnitClause()
         for column, (_, value) in enumerate(row):
-            if column == text_column or folded[column] in _CELL_NUMBER_COLUMNS:
+            if kinds[column] in ("text", "number", None) or not value:
                 continue
-            pair = key_value(header[column] + "：" + value)
-            if pair is not None:
-                read_labelled(pair[0], pair[1], value, clause)
+            read_labelled(header[column].strip(), kinds[column], value, clause)
         item.add(clause, row[0][0])
         item.placements.add("table cells")
         items.append(item)

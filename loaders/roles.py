@@ -75,8 +75,11 @@ _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("按职责分工负责", "responsible"), ("按职责分工落实", "responsible"),
     ("按职能分工负责", "responsible"), ("按职责负责", "responsible"), ("分工负责", "responsible"),
     ("负责落实", "responsible"), ("具体负责", "responsible"), ("负责", "responsible"),
-    ("配合实施", "support"), ("配合落实", "support"), ("配合", "support"), ("参与", "support"),
-    ("协助", "support"), ("协办", "support"),
+    ("组织实施", "responsible"), ("具体实施", "responsible"), ("抓好落实", "responsible"),
+    ("落实", "responsible"),
+    ("配合实施", "support"), ("配合落实", "support"), ("配合做好", "support"),
+    ("参与实施", "support"), ("协同推进", "support"), ("配合", "support"), ("参与", "support"),
+    ("协助", "support"), ("协办", "support"), ("协同", "support"),
 )
 _ROLE_END = re.compile("(" + "|".join(w for w, _ in _ROLE_WORDS) + r")\s*$")
 _ROLE_OF = dict(_ROLE_WORDS)
@@ -97,6 +100,7 @@ _UNIT_END = re.compile(r"(?:局|委|厅|部|办|室|院|会|署|府|处|心|团|
 # A bare level word after a collective keeps to it: 各区、县级市; 各街道办事处、乡人民政府.
 _LEVEL_WORD = re.compile(r"^(?:县级市|县|市|区|乡|镇|旗|街道|乡镇|自治县|县\(市\)|县（市）)"
                          r"(?:人民政府|政府|办事处|办)?$")
+_LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|牵头单位|牵头部门|主责)\s*[)）]$")
 _OPEN = "（(【[〔"
 _CLOSE = "）)】]〕"
 _LIST_SEPARATORS = "、，,；;／/"
@@ -191,6 +195,12 @@ def _reads_as_units(inner: str) -> bool:
     folded = fold(inner)
     if _LABEL.search(folded):
         return True
+    names = [n.strip() for n in _split_top(folded, "、，,；;") if n.strip(_TRAILING)]
+    names = [n[1:] if n[:1] in _LIST_SEPARATORS else n for n in names]
+    if names and all(is_unit_name(_LEAD_MARK.sub("", n)) for n in names) and (
+            len(names) > 1 or _LEAD_MARK.search(names[0])
+            or names[0].startswith(LEVEL_PREFIXES)):
+        return True  # （市科技局、市教育局）: a plain list of units
     for part in _split_top(folded, "，,；;。"):
         part = part.strip()
         if not part:
@@ -240,10 +250,10 @@ def read_labelled(label: str, kind: str | None, value: str, clause: UnitClause) 
     elif kind == "division":
         _read_roles(value, clause, default="responsible")
     else:
-        _read_roles(value, clause, default=kind)
+        _read_roles(value, clause, default=kind, labelled=True)
 
 
-def _read_roles(text: str, clause: UnitClause, *, default: str) -> None:
+def _read_roles(text: str, clause: UnitClause, *, default: str, labelled: bool = False) -> None:
     """Role phrases: ``X牵头，Y、Z配合``, ``X、Y负责``, ``X、Y分别牵头``; parts without a
     role word take ``default`` (the label's role, or responsible)."""
     sentences = [s for s in _split_top(text, "。") if s.strip()]
@@ -278,7 +288,8 @@ def _read_roles(text: str, clause: UnitClause, *, default: str) -> None:
             _assign(pending + [names_text], kind, clause)
             pending = []
         if pending:
-            if default == "responsible" and clause.lead and not clause.responsible:
+            if default == "responsible" and not labelled and clause.lead \
+                    and not clause.responsible:
                 # 市科技局牵头，市财政局 — the list after a lead, with no role word of its own.
                 clause.unroled.extend(_names(pending, clause))
             else:
@@ -304,7 +315,13 @@ def _assign(texts: list[str], kind: str, clause: UnitClause) -> None:
         names.extend(_names([text], clause))
     target = {"lead": clause.lead, "each": clause.lead, "support": clause.support,
               "responsible": clause.responsible}[kind]
-    target.extend(names)
+    for name in names:
+        # 市发改委（牵头）、市财政局: the mark names the lead inside a list.
+        marked = _LEAD_MARK.search(fold(name))
+        if marked:
+            clause.lead.append(name[: marked.start()].strip())
+        else:
+            target.append(name)
 
 
 def _names(texts: list[str], clause: UnitClause) -> list[str]:

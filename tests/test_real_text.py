@@ -384,3 +384,37 @@ def test_fuzhou_aliases_do_not_rename_another_citys_units():
         "市委宣传部", "Publicity Department of the CPC Guangzhou Municipal Committee")
     assert registry.resolve("市知识产权局", "厦门市").name == "市知识产权局"
     assert registry.resolve("市市场监管局", "厦门市").name == "市市场监督管理局"
+
+
+# -- layouts beyond the corpus ---------------------------------------------------------------
+
+def test_item_text_wrapped_onto_the_line_with_its_clause(tmp_path):
+    plan = _plan(tmp_path, "厦门市工作方案\n一、主题\n1.修订资助办法，\n加大对转化运用的支持。（市科技局牵头）\n"
+                           "2.另一事。（市财政局牵头）\n")
+    assert [m.text for m in plan.measures] == ["修订资助办法，加大对转化运用的支持。", "另一事。"]
+    assert not plan.warnings
+
+
+def test_two_labels_on_one_line_and_a_lead_mark_inside_a_list(tmp_path):
+    plan = _plan(tmp_path, "厦门市工作方案\n一、主题\n1）做甲。\n牵头单位：市科技局；配合单位：市财政局\n"
+                           "2）做乙。\n责任单位：市财政局、市发改委（牵头）\n3）做丙。（市审计局、市统计局）\n")
+    assert [(m.lead_units, m.support_units) for m in plan.measures] == [
+        (("市科技局",), ("市财政局",)), (("市发改委",), ("市财政局",)),
+        (("市审计局",), ("市统计局",))]
+
+
+@pytest.mark.parametrize("table", [
+    "| 序号 | 重点任务 | 具体措施 | 牵头单位 | 责任单位 | 完成时限 |\n|---|---|---|---|---|---|\n"
+    "| 1 | 推进项目建设 | 做甲 | 县发改局 | 县财政局、县自然资源局 | 2024年12月底前 |\n"
+    "| 2 |  | 做乙 | 县数据资源局 | 县直各部门 | 全年 |\n",
+    "序号\t重点任务\t具体措施\t牵头单位\t责任单位\t完成时限\n"
+    "1\t推进项目建设\t做甲\t县发改局\t县财政局、县自然资源局\t2024年12月底前\n"
+    "2\t\t做乙\t县数据资源局\t县直各部门\t全年\n",
+])
+def test_a_table_written_one_row_per_line(tmp_path, table):
+    plan = _plan(tmp_path, "某某县2024年重点工作任务清单\n" + table)
+    assert [(m.id, m.text, m.lead_units, m.support_units, str(m.deadline))
+            for m in plan.measures] == [
+        ("1.1", "做甲", ("县发改局",), ("县财政局", "县自然资源局"), "2024-12"),
+        ("1.2", "做乙", ("县数据资源局",), ("县直各部门",), "2024-12")]
+    assert [t.title for t in plan.tasks] == ["推进项目建设"] and not plan.warnings
