@@ -41,6 +41,7 @@ from .roles import (
     UnitClause,
     closing_clause,
     decide_roles,
+    inline_labels,
     key_value,
     read_clause,
     read_labelled,
@@ -132,11 +133,18 @@ class _Reader:
             if found is not None:
                 item = _Item(index, found, found.body)
                 wrapped = []
-                split = closing_clause(found.body)
-                if split is not None:
+                # （市科技局牵头）（2023年底前）: a deadline may have a parenthesis of its own.
+                for _ in range(3):
+                    split = closing_clause(item.body)
+                    if split is None:
+                        break
                     item.body = split[0]
                     item.add(read_clause(split[1]), index)
                     item.placements.add("closing parenthesis")
+                if item.clause is None and (inline := inline_labels(item.body)) is not None:
+                    item.body = inline[0]
+                    item.add(read_clause(inline[1]), index)
+                    item.placements.add("labels after the text")
                 self.items.append(item)
                 continue
             pair = key_value(line)
@@ -149,6 +157,9 @@ class _Reader:
                     self.unknown_labels.append((index, label))
                 else:
                     clause = read_clause(line)  # 牵头单位：X；责任单位：Y on one line
+                    if not clause.labels:  # 牵 头 单 位：X
+                        clause = UnitClause()
+                        read_labelled(label, kind, value, clause)
                 item.add(clause, index)
                 if kind in ("lead", "support", "responsible", "division"):
                     item.placements.add("key-value lines")

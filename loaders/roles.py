@@ -48,13 +48,14 @@ DEFAULT_RULE = RoleRule.FIRST_LEADS
 # Label -> what its value is. Matched on the folded text after removing blanks.
 LABELS: dict[str, str] = {
     **dict.fromkeys(("牵头单位", "牵头部门", "牵头科室（单位）", "牵头科室(单位)", "牵头科室",
-                     "主办单位", "主责单位", "责任单位（牵头）", "责任单位(牵头)", "牵头责任单位",
-                     "牵头处室", "牵头机构"), "lead"),
+                     "主办单位", "主责单位", "主责部门", "责任单位（牵头）", "责任单位(牵头)",
+                     "牵头责任单位", "主要责任单位", "牵头处室", "牵头机构"), "lead"),
     **dict.fromkeys(("配合单位", "协办单位", "参与单位", "配合部门", "协同单位", "协助单位",
-                     "协作单位", "参加单位", "责任单位（配合）", "责任单位(配合)", "配合处室"),
+                     "协作单位", "参加单位", "责任单位（配合）", "责任单位(配合)", "配合处室",
+                     "协同部门", "参与部门", "协办部门", "配合责任单位", "协同责任单位"),
                     "support"),
-    **dict.fromkeys(("责任单位", "责任部门", "实施单位", "承办单位", "落实单位", "责任主体"),
-                    "responsible"),
+    **dict.fromkeys(("责任单位", "责任部门", "实施单位", "承办单位", "落实单位", "责任主体",
+                     "责任科室", "责任处室", "责任主体单位"), "responsible"),
     **dict.fromkeys(("完成时限", "完成期限", "完成时间", "时间节点", "时间安排", "进度安排",
                      "时限要求", "时限"), "deadline"),
     **dict.fromkeys(("部门分工", "责任分工", "分工"), "division"),
@@ -71,6 +72,7 @@ _ANY_LABEL = re.compile(r"^([\u4e00-\u9fff][\u4e00-\u9fff（）()\s]{1,11}?)\s*[
 # Role words that end a phrase, longest first. "each" leads are never decided by a rule.
 _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("分别牵头负责", "each"), ("分别牵头", "each"), ("共同牵头", "each"), ("牵头负责", "each"),
+    ("共同负责", "each"),
     ("牵头落实", "lead"), ("牵头", "lead"), ("分别负责", "each"),
     ("按职责分工负责", "responsible"), ("按职责分工落实", "responsible"),
     ("按职能分工负责", "responsible"), ("按职责负责", "responsible"), ("分工负责", "responsible"),
@@ -191,6 +193,18 @@ def closing_clause(text: str) -> tuple[str, str] | None:
     return None
 
 
+def inline_labels(text: str) -> tuple[str, str] | None:
+    """(text before, clause) when an item's text goes on into unit labels without a
+    parenthesis: ``加强管理。牵头单位：市发改委；责任单位：市财政局。``"""
+    match = _LABEL.search(fold(text))
+    if match is None or match.start() == 0:
+        return None
+    before = text[: match.start()].rstrip()
+    if not before.endswith(("。", "；", ";", ".", "，", ",", " ", "　")):
+        return None  # a label word inside the sentence, not a field after it
+    return before, text[match.start():].rstrip("。")
+
+
 def _reads_as_units(inner: str) -> bool:
     folded = fold(inner)
     if _LABEL.search(folded):
@@ -301,6 +315,7 @@ def _assign(texts: list[str], kind: str, clause: UnitClause) -> None:
     for text in texts:
         text, open_ended = _strip_open_tail(text)
         clause.open_ended = clause.open_ended or open_ended
+        text = re.sub(r"^\s*由", "", text)  # 由市发改委牵头
         lead_part, _, support_part = fold(text).partition("会同")
         if support_part:
             # X会同Y负责: X leads the work, Y joins it (有关部门 is an open list, dropped).

@@ -418,3 +418,14 @@ def test_a_table_written_one_row_per_line(tmp_path, table):
         ("1.1", "做甲", ("县发改局",), ("县财政局", "县自然资源局"), "2024-12"),
         ("1.2", "做乙", ("县数据资源局",), ("县直各部门",), "2024-12")]
     assert [t.title for t in plan.tasks] == ["推进项目建设"] and not plan.warnings
+
+
+def test_labels_after_the_text_a_deadline_parenthesis_and_spaced_labels(tmp_path):
+    plan = _plan(tmp_path, "厦门市工作方案\n一、主题\n1.加强管理。牵头单位：市发改委；责任单位：市财政局。\n"
+                           "2.做乙。（由市科技局牵头，市教育局、市人社局共同负责）（2023年底前）\n"
+                           "3.做丙。\n牵 头 单 位：市审计局\n主要责任单位：市统计局\n")
+    assert [(m.text, m.lead_units, m.support_units, str(m.deadline)) for m in plan.measures] == [
+        ("加强管理。", ("市发改委",), ("市财政局",), ""),
+        ("做乙。", ("市科技局", "市教育局", "市人社局"), (), "2023-12"),
+        ("做丙。", ("市审计局", "市统计局"), (), ""),
+    ]
