@@ -116,7 +116,7 @@ def read_document(
             builder.skipped(Location(str(path), text.count("\n") + 1),
                             "the file ends in the middle of a character (cut off?)")
         try:
-            preamble = read_table_text(text, path, builder)
+            preamble = read_table_text(text, path, builder, roles=rule)
         except NotATableError:
             prose = read_prose(text, str(path), builder, roles=rule)
             return _text_plan(path, builder, prose, encoding, plan_id=plan_id,
@@ -134,12 +134,14 @@ def read_document(
         preamble = above + read_grid(rows, builder, where=str(path))
         layout = {".docx": "a Word table", ".docm": "a Word table", ".xlsx": "an Excel sheet",
                   ".xlsm": "an Excel sheet"}.get(suffix, "a delimited table")
-    if rule is not None:
+    if rule is not None and builder.role_rule is None:
         builder.notes.append(LoadWarning(Location(str(path)), "--roles applies to text plans "
                                          "whose units are named inline; a table's columns "
                                          "say who leads"))
     title = plan_title(preamble) or path.stem
     where = jurisdiction or jurisdiction_from_title(title)
+    if not where and suffix in TEXT_SUFFIXES:
+        where = read_heading(preamble).jurisdiction  # an issuer line above the table
     if not where:
         raise InputError(
             f"cannot tell which city or county the plan belongs to from its title {title!r}; "
@@ -201,6 +203,8 @@ def inspect_document(
     else:
         report.append(("columns matched", [f"{column}: {header}"
                                            for column, header in reading.columns]))
+        if plan.role_rule:
+            report.append(("role rule", f"{plan.role_rule}, for the one unit column"))
     report.append(("read", f"{len(plan.themes)} theme(s), {len(plan.tasks)} task(s), "
                            f"{len(plan.measures)} measure(s)"))
     report.append(("warnings", [str(w) for w in plan.warnings]))

@@ -115,6 +115,7 @@ class PlanBuilder:
         self.notes: list[LoadWarning] = []
         self.flat = False  # a list with no themes: tasks need none above them
         self.columns: list[tuple[str, str]] = []  # a table's columns: (column, header text)
+        self.role_rule: str | None = None  # a table read by a role rule (no lead column)
         self._pending: tuple[str, Location] | None = None
 
     # -- headings ---------------------------------------------------------------------------
@@ -275,7 +276,7 @@ class PlanBuilder:
             id=plan_id, title=title, jurisdiction=jurisdiction, source=source,
             themes=tuple(self.themes), tasks=tuple(tasks), measures=tuple(measures),
             warnings=tuple(_by_line(self.warnings)), notes=tuple(_by_line(self.notes)),
-            level=level, role_rule=role_rule)
+            level=level, role_rule=role_rule or self.role_rule)
 
 
 def _by_line(warnings: list[LoadWarning]) -> list[LoadWarning]:

@@ -37,6 +37,7 @@ from .assemble import PlanBuilder
 from .numbering import STYLE_RANK, Numbered, numbered
 from .roles import (
     DEFAULT_RULE,
+    DEFAULT_RULE_SOURCE,
     RoleRule,
     UnitClause,
     closing_clause,
@@ -351,7 +352,7 @@ class _Reader:
                     return found, statement
         if forced is not None:
             return forced, f"--roles {forced.value}"
-        return DEFAULT_RULE, "ipplan's default (the document states no rule)"
+        return DEFAULT_RULE, DEFAULT_RULE_SOURCE
 
     def _measure(self, item: _Item, rule: RoleRule, known: set[str], builder: PlanBuilder,
                  ruled: list[int]) -> None:

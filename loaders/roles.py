@@ -44,6 +44,7 @@ class RoleRule(str, enum.Enum):
 
 
 DEFAULT_RULE = RoleRule.FIRST_LEADS
+DEFAULT_RULE_SOURCE = "ipplan's default (the document states no rule)"
 
 # Label -> what its value is. Matched on the folded text after removing blanks.
 LABELS: dict[str, str] = {

@@ -429,3 +429,17 @@ def test_labels_after_the_text_a_deadline_parenthesis_and_spaced_labels(tmp_path
         ("做乙。", ("市科技局", "市教育局", "市人社局"), (), "2023-12"),
         ("做丙。", ("市审计局", "市统计局"), (), ""),
     ]
+
+
+def test_a_text_table_with_one_unit_column_is_read_by_the_role_rule(tmp_path):
+    text = ("\t霍山县2025年重点工作及责任清单\n\n\t序号\n\t重点工作\n\t责任领导\n\t责任单位\n\t完成时限\n\n"
+            "\t1\n\t坚持服务跟着项目走。\n\t叶林\n\t招商工作部、安商工作部\n\t全年\n\n"
+            "\t2\n\t全力推进空间再造。\n\t马振明\n\t改革办\n\t2025年6月底前\n\n")
+    plan = _plan(tmp_path, text)
+    assert [(m.lead_units, m.support_units, str(m.deadline)) for m in plan.measures] == [
+        (("招商工作部",), ("安商工作部",), "2025-12"), (("改革办",), (), "2025-06")]
+    assert plan.role_rule.startswith("first-leads (ipplan's default")
+    assert [w.message.split(";")[0] for w in plan.warnings] == [
+        "role rule: 2 measure(s) name their units in one list (the table has no lead column)"]
+    both = _plan(tmp_path, text, name="again.txt", roles="all-lead")
+    assert both.measures[0].lead_units == ("招商工作部", "安商工作部")
