@@ -198,8 +198,10 @@ class Registry:
         return cls(entries, jurisdictions)
 
     def jurisdiction_en(self, jurisdiction: str) -> str | None:
+        """A place's English name: ``jurisdictions.csv``'s, else its pinyin (立山区 -> Lishan
+        District, 桐乡市 -> Tongxiang), so that no English name keeps Chinese in it."""
         known = self.jurisdictions.get(jurisdiction)
-        return known.name_en if known else None
+        return known.name_en if known else romanised_place(jurisdiction)
 
     def province_of(self, jurisdiction: str) -> str | None:
         """The provincial-level division ``jurisdiction`` lies in, if known."""
@@ -241,11 +243,55 @@ class Registry:
         if entry is None:
             kind, collective = guess_kind(normalize_unit_name(name), level)
             return ResolvedUnit(normalize_unit_name(name), "", kind, collective, False, home)
-        city = self.jurisdiction_en(home) or home
+        city = self.jurisdiction_en(home)
         province = self.province_of(home)
-        english = entry.name_en.replace("{city}", city).replace(
-            "{province}", (self.jurisdiction_en(province) or province) if province else city)
+        province_en = self.jurisdiction_en(province) if province else city
+        english = entry.name_en.replace("{city}", city or "").replace(
+            "{province}", province_en or "")
+        if ("{city}" in entry.name_en and not city) or (
+                "{province}" in entry.name_en and not province_en):
+            english = ""  # no English name for the place: none rather than one with Chinese
         return ResolvedUnit(entry.name, english, entry.kind, entry.collective, True, home)
+
+
+# Places ipplan names without pinyin, and the English for each level word a place ends in.
+_PLACE_NAMES_EN = {"国务院": "State Council", "未知": "Unknown Jurisdiction"}
+_LEVEL_WORDS_EN = (("特别行政区", " SAR"), ("自治区", " Autonomous Region"),
+                   ("自治州", " Autonomous Prefecture"), ("自治县", " Autonomous County"),
+                   ("综合实验区", " Comprehensive Pilot Zone"),
+                   ("经济开发区", " Economic Development Zone"), ("开发区", " Development Zone"),
+                   ("新区", " New Area"), ("地区", " Prefecture"), ("省", ""), ("市", ""),
+                   ("区", " District"), ("县", " County"), ("旗", " Banner"), ("盟", " League"),
+                   ("州", " Prefecture"))
+
+
+def romanised_place(name: str) -> str | None:
+    """A place's name in pinyin with its level in English, or None when it is not Chinese
+    (or pypinyin, the `names` extra, is not installed).
+
+    >>> romanised_place("立山区"), romanised_place("咸安区"), romanised_place("桐乡市")
+    ('Lishan District', "Xian'an District", 'Tongxiang')
+    """
+    if name in _PLACE_NAMES_EN:
+        return _PLACE_NAMES_EN[name]
+    level = ""
+    for word, english in _LEVEL_WORDS_EN:
+        if name.endswith(word) and len(name) > len(word):
+            name, level = name[: -len(word)], english
+            break
+    if not re.fullmatch(r"[\u4e00-\u9fff]+", name):
+        return None
+    try:
+        # Optional (the `names` extra) and heavy: its dictionaries load on first use.
+        from pypinyin import lazy_pinyin
+    except ImportError:
+        return None
+    syllables = lazy_pinyin(name, errors="ignore")
+    if not syllables:
+        return None
+    # Xi'an: an apostrophe where a syllable starting with a vowel would run into the one before.
+    text = syllables[0] + "".join(("'" if s[0] in "aoe" else "") + s for s in syllables[1:])
+    return text.capitalize() + level
 
 
 def _read_units(text: str, where: str) -> list[UnitEntry]:

@@ -179,7 +179,7 @@ class _Reader:
                                     + [split[0]])
                 item.add(continued, index)
                 item.placements.add("closing parenthesis")
-                self.paragraphs = [n for n in self.paragraphs if n not in wrapped]
+                del self.paragraphs[len(self.paragraphs) - len(wrapped):]  # the latest ones
                 wrapped = []
                 continue
             self.paragraphs.append(index)
@@ -380,15 +380,22 @@ class _Reader:
                         deadline_expected=False)
 
     def _refusal(self) -> str:
+        """What was looked for and what was found instead, so that the user can act on it."""
         items = len(self.items)
-        labels = sum(1 for line in self.lines if key_value(line.strip()) is not None
-                     and key_value(line.strip())[1] in ("lead", "support", "responsible"))
+        labels = sum(1 for line in self.lines if (pair := key_value(line.strip())) is not None
+                     and pair[1] in ("lead", "support", "responsible"))
         found = (f"found {items} numbered item(s)" if items else "found no numbered items "
                  "(一、 （一） 1. （1） ① 第一条)")
         if labels and not items:
             found += f" and {labels} unit label line(s) (牵头单位：…) with no numbered item above"
         elif items:
             found += ", none followed by a units clause or a 牵头单位：/责任单位： line"
+        words = [n for n, line in enumerate(self.lines, start=1)
+                 if re.search(r"牵头|负责|责任单位|配合单位", fold(line))]
+        if words and not labels:
+            found += (f"; 牵头/负责/责任单位 occur in {len(words)} line(s) (first at line "
+                      f"{words[0]}), but inside sentences, not in a closing parenthesis or a "
+                      "label line")
         return ("not a task table: no header row naming the measure and lead-unit columns "
                 "(具体内容, 牵头单位, …), and no numbered items naming their units "
                 f"(……（市科技局牵头，…）or 牵头单位：…); {found}")

@@ -326,6 +326,12 @@ def test_inspect_command_prints_and_refuses_with_what_it_found(tmp_path):
     assert refused.code == 2 and refused.out == ""
     assert refused.err.strip().endswith("found 2 numbered item(s), none followed by a units "
                                         "clause or a 牵头单位：/责任单位： line")
+    memo.write_text("厦门市工作方案\n一、主题\n1.由市科技局牵头做一件事，市财政局负责资金。\n", "utf-8")
+    refused = run_ipplan("inspect", memo)
+    assert refused.code == 2 and refused.err.count("\n") == 1
+    assert refused.err.strip().endswith("牵头/负责/责任单位 occur in 1 line(s) (first at line 3), "
+                                        "but inside sentences, not in a closing parenthesis or "
+                                        "a label line")
 
 
 def test_inspect_seed_is_fast_and_names_the_columns():
@@ -443,3 +449,25 @@ def test_a_text_table_with_one_unit_column_is_read_by_the_role_rule(tmp_path):
         "role rule: 2 measure(s) name their units in one list (the table has no lead column)"]
     both = _plan(tmp_path, text, name="again.txt", roles="all-lead")
     assert both.measures[0].lead_units == ("招商工作部", "安商工作部")
+
+
+def test_english_names_keep_no_chinese():
+    import re
+
+    from ipplan.graph.build import build_graph
+    from ipplan.graph.registry import Registry
+    from ipplan.graph.vocab import IPP
+    from rdflib.namespace import SKOS
+
+    registry = Registry.load()
+    assert registry.resolve("市科技局", "桐乡市").name_en == (
+        "Tongxiang Municipal Bureau of Science and Technology")
+    assert registry.jurisdiction_en("立山区") == "Lishan District"
+    plans = [load_document(DOCUMENTS[name][0]) for name in
+             ("tongxiang-county-inline-rule", "lishan-district-keyvalue",
+              "state-council-ftz-stated-rule")]
+    graph = build_graph(plans, registry)
+    english = [str(label) for node in graph.subjects(None, IPP.Jurisdiction)
+               for label in graph.objects(node, SKOS.prefLabel) if label.language == "en"]
+    assert sorted(english) == ["Lishan District", "State Council", "Tongxiang"]
+    assert not [name for name in english if re.search(r"[\u4e00-\u9fff]", name)]
