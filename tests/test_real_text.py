@@ -471,3 +471,20 @@ def test_english_names_keep_no_chinese():
                for label in graph.objects(node, SKOS.prefLabel) if label.language == "en"]
     assert sorted(english) == ["Lishan District", "State Council", "Tongxiang"]
     assert not [name for name in english if re.search(r"[\u4e00-\u9fff]", name)]
+
+
+def test_roles_option_on_the_command_line_and_the_rule_in_stats():
+    document = DOCUMENTS["sichuan-province-hexagonal-brackets"][0]
+    default = json.loads(run_ipplan("stats", document, "--json").out)
+    assert default["role_rules"] == {
+        "sichuan-province-hexagonal-brackets": "first-leads (ipplan's default (the document "
+                                               "states no rule))"}
+    forced = run_ipplan("stats", document, "--roles", "all-lead", "--json")
+    assert json.loads(forced.out)["lead_assignments"] > default["lead_assignments"]
+    assert "role rule: 12 measure(s)" in forced.err and "read by --roles all-lead" in forced.err
+    table = run_ipplan("stats", document)
+    assert "role rules:" in table.out and "first-leads" in table.out
+    wrong = run_ipplan("stats", document, "--roles", "second-leads")
+    assert wrong.code == 2 and "second-leads" in wrong.err
+    report = json.loads(run_ipplan("inspect", document, "--json").out)
+    assert report["role rule"].startswith("first-leads (ipplan's default")
