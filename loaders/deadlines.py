@@ -56,6 +56,7 @@ _IN_PLAN_YEAR: tuple[tuple[re.Pattern[str], object], ...] = (
     # 年内持续推进 is scoped to the plan year, like 全年 (not the open-ended 持续推进)
     (re.compile(r"^(?:全年|年内|年底|年末|今年|本年|当年|下半年)"), lambda m: "12"),
 )
+_DUE_BY = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:\d{1,2}[日号])?)?(?:底|末)?(?:以?前|之前)")
 _RECURRING = re.compile(r"^(?:每年|每季度|每半年|每月|每周|年度|逐年|每年度|按季度|按月|定期)")
 _ONGOING = re.compile(r"^(?:长期|持续|常态化|长效|每年持续|长期坚持|持续推进|持续开展)")
 
@@ -84,6 +85,11 @@ def parse_deadline(text: str, year: int | None = None) -> Deadline:
             if 1 <= month_no <= 12 and 1900 <= int(year) <= 2200:
                 return Deadline(raw, DeadlineKind.FIXED, f"{int(year):04d}-{month_no:02d}")
             break
+    if (match := _DUE_BY.match(cleaned)) is not None:
+        # 2024年底前基本完成, 2023年6月底前出台: a date then 前, whatever the words after it.
+        month_no = int(match[2] or 12)
+        if 1 <= month_no <= 12 and 1900 <= int(match[1]) <= 2200:
+            return Deadline(raw, DeadlineKind.FIXED, f"{int(match[1]):04d}-{month_no:02d}")
     if _RECURRING.match(cleaned):
         return Deadline(raw, DeadlineKind.RECURRING)
     if _ONGOING.match(cleaned):

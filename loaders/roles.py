@@ -292,7 +292,7 @@ def _read_roles(text: str, clause: UnitClause, *, default: str, labelled: bool =
             if _SAME_BELOW.match(folded):
                 continue
             if looks_like_deadline(part) or _is_deadline_phrase(folded):
-                clause.deadline = part
+                clause.deadline = clause.deadline or part  # the first date given is the due one
                 continue
             role = _ROLE_END.search(folded)
             if role is None:
@@ -377,6 +377,10 @@ def _strip_trailing_note(part: str, clause: UnitClause) -> tuple[str, str | None
                 if _STATED_RULE.search(folded):
                     clause.stated_rule = inner
                     return stripped[:index], inner
+                role = _ROLE_END.search(folded)
+                if role is not None and role.start() == 0:
+                    # 市发改委、市财政局（按职责分工负责）: the role of the whole list.
+                    return stripped[:index] + role[1], inner
                 if _NOTE_WORDS.search(folded) or re.search(r"[，,；;。]", inner):
                     clause.notes.append(inner)
                     return stripped[:index], inner

@@ -246,6 +246,9 @@ def test_elided_prefix_restored_only_where_the_document_spells_it():
     ("每月", None, None, "recurring"),
     ("", 2020, None, "none"),
     ("5月底前", None, None, "unread"),
+    ("2024年底前基本完成", None, "2024-12", "fixed"),
+    ("2023年6月底前出台", None, "2023-06", "fixed"),
+    ("2023年度", None, "2023-12", "fixed"),
 ])
 def test_deadlines_as_written(text, year, month, kind):
     deadline = parse_deadline(text, year)
@@ -488,3 +491,21 @@ def test_roles_option_on_the_command_line_and_the_rule_in_stats():
     assert wrong.code == 2 and "second-leads" in wrong.err
     report = json.loads(run_ipplan("inspect", document, "--json").out)
     assert report["role rule"].startswith("first-leads (ipplan's default")
+
+
+def test_role_words_in_a_parenthesis_after_a_list_and_the_first_deadline(tmp_path):
+    plan = _plan(tmp_path, "厦门市工作方案\n一、主题\n1.做甲。\n责任单位：市发改委、市财政局（按职责分工负责）\n"
+                           "2.做乙。（市科技局牵头，2023年6月底前完成，长期坚持）\n")
+    assert [(m.lead_units, m.support_units, str(m.deadline)) for m in plan.measures] == [
+        (("市发改委",), ("市财政局",), ""), (("市科技局",), (), "2023-06")]
+
+
+def test_every_corpus_plan_conforms_to_the_shapes():
+    from ipplan.graph.build import build_graph
+    from ipplan.graph.registry import Registry
+    from ipplan.graph.validate import validate
+
+    graph = build_graph([load_document(document) for document, _ in DOCUMENTS.values()],
+                        Registry.load())
+    report = validate(graph)
+    assert report.conforms and report.violations == 0, report.results[:3]
