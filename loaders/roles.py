@@ -378,7 +378,8 @@ def _strip_trailing_note(part: str, clause: UnitClause) -> tuple[str, str | None
                     clause.stated_rule = inner
                     return stripped[:index], inner
                 role = _ROLE_END.search(folded)
-                if role is not None and role.start() == 0:
+                if role is not None and role.start() == 0 and _ROLE_OF[role[1]] in (
+                        "responsible", "support"):  # （牵头） marks one unit: see _LEAD_MARK
                     # 市发改委、市财政局（按职责分工负责）: the role of the whole list.
                     return stripped[:index] + role[1], inner
                 if _NOTE_WORDS.search(folded) or re.search(r"[，,；;。]", inner):
