@@ -161,6 +161,11 @@ class _Reader:
                     if not clause.labels:  # 牵 头 单 位：X
                         clause = UnitClause()
                         read_labelled(label, kind, value, clause)
+                if wrapped and item.clause is None and kind is not None:
+                    # The item's text wrapped onto the lines above its first label.
+                    item.body = "".join([item.body] + [self.lines[n - 1].strip()
+                                                       for n in wrapped])
+                    del self.paragraphs[len(self.paragraphs) - len(wrapped):]
                 item.add(clause, index)
                 if kind in ("lead", "support", "responsible", "division"):
                     item.placements.add("key-value lines")

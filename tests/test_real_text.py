@@ -509,3 +509,12 @@ def test_every_corpus_plan_conforms_to_the_shapes():
                         Registry.load())
     report = validate(graph)
     assert report.conforms and report.violations == 0, report.results[:3]
+
+
+def test_text_wrapped_above_its_labels_and_short_labels(tmp_path):
+    plan = _plan(tmp_path, "厦门市工作方案\n一、主题\n1.做一件事，\n继续做这件事。\n牵头：市发改委；配合：市财政局\n"
+                           "时间：2024年6月\n2.另一件事。（牵头：市科技局；配合：市教育局）\n")
+    assert [(m.text, m.lead_units, m.support_units, str(m.deadline)) for m in plan.measures] == [
+        ("做一件事，继续做这件事。", ("市发改委",), ("市财政局",), "2024-06"),
+        ("另一件事。", ("市科技局",), ("市教育局",), "")]
+    assert not plan.warnings
