@@ -67,6 +67,8 @@ def _add_plan(add: Add, plan: Plan, registry: Registry) -> None:
     add((plan_node, DCTERMS.title, Literal(plan.title, lang="zh")))
     add((plan_node, DCTERMS.source, Literal(plan.source)))
     add((plan_node, IPP.jurisdiction, place))
+    if plan.role_rule:
+        add((plan_node, IPP.roleRule, Literal(plan.role_rule)))
     for warning in plan.warnings:
         add((plan_node, IPP.loadWarning, Literal(_warning_text(warning, plan))))
 
@@ -116,7 +118,7 @@ def _add_plan(add: Add, plan: Plan, registry: Registry) -> None:
 
         positions = {Role.LEAD: 0, Role.SUPPORT: 0}
         for assignment in measure.assignments:
-            unit = registry.resolve(assignment.unit, plan.jurisdiction)
+            unit = registry.resolve(assignment.unit, plan.jurisdiction, plan.level)
             if unit.name not in unshared and registry.province_unknown(unit.name,
                                                                        plan.jurisdiction):
                 unshared.add(unit.name)

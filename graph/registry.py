@@ -92,7 +92,8 @@ class ResolvedUnit:
 
 # Kind guesses for units missing from the registry, tried in order on the normalised name.
 _GUESSES: tuple[tuple[str, str], ...] = (
-    (r"^(各|其他|其它|相关|有关|市直各|省直各|省直有关)", "collective"),
+    (r"^(各|其他|其它|相关|有关|市直各|省直各|省直有关)|.各(有关|相关)?(部门|单位|部委)$|成员单位$",
+     "collective"),
     (r"海关$", "customs"),
     (r"(法院|检察院|中院)$", "judicial"),
     (r"(管委会|管理委员会|开发区|高新区|园区)$", "development-zone"),
@@ -105,14 +106,44 @@ _GUESSES: tuple[tuple[str, str], ...] = (
 )
 
 
-def guess_kind(name: str) -> tuple[str, bool]:
-    """(kind, collective) guessed from a unit's name, for units the registry lacks.
+# What a department's name means depends on the plan's level: in the State Council's plan an
+# unprefixed 商务部 or 海关总署 is a ministry, in a district's plan 区发改局 or 经济发展局 is the
+# district's own department, in a province's plan 商务厅 is the province's.
+_DEPARTMENT = r"(部|总署|总局|署|委|局|办|厅|会|中心|室|站|所|队)$"
+_LEVEL_GUESSES: dict[str, tuple[tuple[str, str], ...]] = {
+    "national": ((rf"^(?!省|市|区|县|各).*{_DEPARTMENT}", "national-department"),),
+    "province": ((rf"^(?!市|区|县|各).*{_DEPARTMENT}", "provincial-department"),),
+    **dict.fromkeys(("district", "county", "special-zone"),
+                    ((rf"^(区|县)(?!委).*{_DEPARTMENT}", "district-department"),
+                     (rf"^(?!省|市|区|县|各).*{_DEPARTMENT}", "district-department"))),
+}
+# Kinds that the name decides whatever the level (a court, customs, a bank, a party organ).
+_ANY_LEVEL = frozenset({"collective", "customs", "judicial", "development-zone", "university",
+                        "financial-institution", "mass-organisation", "party-organ"})
+
+
+def guess_kind(name: str, level: str | None = None) -> tuple[str, bool]:
+    """(kind, collective) guessed from a unit's name, for units the registry lacks;
+    ``level`` is the plan's (national, province, prefecture, district, county,
+    special-zone).
 
     >>> guess_kind("厦门海关")
     ('customs', False)
     >>> guess_kind("各乡镇政府")
     ('district-collective', True)
+    >>> guess_kind("区发改局", "district"), guess_kind("商务部", "national")
+    (('district-department', False), ('national-department', False))
     """
+    for pattern, kind in _GUESSES:
+        if kind not in _ANY_LEVEL:
+            break
+        if re.search(pattern, name):
+            if kind == "collective":
+                return _collective_kind(name), True
+            return kind, False
+    for pattern, kind in _LEVEL_GUESSES.get(level or "", ()):
+        if re.search(pattern, name):
+            return kind, False
     for pattern, kind in _GUESSES:
         if re.search(pattern, name):
             if kind == "collective":
@@ -120,6 +151,20 @@ def guess_kind(name: str) -> tuple[str, bool]:
                 return ("district-collective" if district else "other"), True
             return kind, False
     return "other", False
+
+
+def _collective_kind(name: str) -> str:
+    """The kind of a collective: the departments of a district, a county or the State Council
+    (区直各部门, 国务院各部门) are that level's departments; the governments of the districts, counties, towns or
+    streets below are a district collective."""
+    if re.search(r"(部门|单位|部委|机构)$", name):
+        for prefix, kind in (("国务院", "national-department"), ("区直", "district-department"),
+                             ("县直", "district-department")):
+            if name.startswith(prefix):
+                return kind
+        return "other"
+    district = re.search(r"(县|区|乡|镇|街道).*(政府|管委会)?$", name)
+    return "district-collective" if district else "other"
 
 
 class Registry:
@@ -153,8 +198,10 @@ class Registry:
         return cls(entries, jurisdictions)
 
     def jurisdiction_en(self, jurisdiction: str) -> str | None:
+        """A place's English name: ``jurisdictions.csv``'s, else its pinyin (立山区 -> Lishan
+        District, 桐乡市 -> Tongxiang), so that no English name keeps Chinese in it."""
         known = self.jurisdictions.get(jurisdiction)
-        return known.name_en if known else None
+        return known.name_en if known else romanised_place(jurisdiction)
 
     def province_of(self, jurisdiction: str) -> str | None:
         """The provincial-level division ``jurisdiction`` lies in, if known."""
@@ -188,18 +235,63 @@ class Registry:
         key = normalize_unit_name(name)
         return self._by_name.get((key, jurisdiction)) or self._by_name.get((key, None))
 
-    def resolve(self, name: str, jurisdiction: str) -> ResolvedUnit:
-        """The unit that ``name`` (as a document spells it) means in ``jurisdiction``'s plan."""
+    def resolve(self, name: str, jurisdiction: str, level: str | None = None) -> ResolvedUnit:
+        """The unit that ``name`` (as a document spells it) means in ``jurisdiction``'s plan;
+        ``level`` (the plan's) decides the kind of a department the registry lacks."""
         home = self.home_of(name, jurisdiction)
         entry = self.lookup(name, home)
         if entry is None:
-            kind, collective = guess_kind(normalize_unit_name(name))
+            kind, collective = guess_kind(normalize_unit_name(name), level)
             return ResolvedUnit(normalize_unit_name(name), "", kind, collective, False, home)
-        city = self.jurisdiction_en(home) or home
+        city = self.jurisdiction_en(home)
         province = self.province_of(home)
-        english = entry.name_en.replace("{city}", city).replace(
-            "{province}", (self.jurisdiction_en(province) or province) if province else city)
+        province_en = self.jurisdiction_en(province) if province else city
+        english = entry.name_en.replace("{city}", city or "").replace(
+            "{province}", province_en or "")
+        if ("{city}" in entry.name_en and not city) or (
+                "{province}" in entry.name_en and not province_en):
+            english = ""  # no English name for the place: none rather than one with Chinese
         return ResolvedUnit(entry.name, english, entry.kind, entry.collective, True, home)
+
+
+# Places ipplan names without pinyin, and the English for each level word a place ends in.
+_PLACE_NAMES_EN = {"国务院": "State Council", "未知": "Unknown Jurisdiction"}
+_LEVEL_WORDS_EN = (("特别行政区", " SAR"), ("自治区", " Autonomous Region"),
+                   ("自治州", " Autonomous Prefecture"), ("自治县", " Autonomous County"),
+                   ("综合实验区", " Comprehensive Pilot Zone"),
+                   ("经济开发区", " Economic Development Zone"), ("开发区", " Development Zone"),
+                   ("新区", " New Area"), ("地区", " Prefecture"), ("省", ""), ("市", ""),
+                   ("区", " District"), ("县", " County"), ("旗", " Banner"), ("盟", " League"),
+                   ("州", " Prefecture"))
+
+
+def romanised_place(name: str) -> str | None:
+    """A place's name in pinyin with its level in English, or None when it is not Chinese
+    (or pypinyin, the `names` extra, is not installed).
+
+    >>> romanised_place("立山区"), romanised_place("咸安区"), romanised_place("桐乡市")
+    ('Lishan District', "Xian'an District", 'Tongxiang')
+    """
+    if name in _PLACE_NAMES_EN:
+        return _PLACE_NAMES_EN[name]
+    level = ""
+    for word, english in _LEVEL_WORDS_EN:
+        if name.endswith(word) and len(name) > len(word):
+            name, level = name[: -len(word)], english
+            break
+    if not re.fullmatch(r"[\u4e00-\u9fff]+", name):
+        return None
+    try:
+        # Optional (the `names` extra) and heavy: its dictionaries load on first use.
+        from pypinyin import lazy_pinyin
+    except ImportError:
+        return None
+    syllables = lazy_pinyin(name, errors="ignore")
+    if not syllables:
+        return None
+    # Xi'an: an apostrophe where a syllable starting with a vowel would run into the one before.
+    text = syllables[0] + "".join(("'" if s[0] in "aoe" else "") + s for s in syllables[1:])
+    return text.capitalize() + level
 
 
 def _read_units(text: str, where: str) -> list[UnitEntry]:

@@ -7,6 +7,7 @@ with fixed keys) or a dict; the command line only formats them.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -14,7 +15,9 @@ from rdflib import Graph
 from rdflib.query import ResultRow
 
 from .sparql import select, select_values
-from .vocab import IPP, KIND_SLUGS, PREFIXES, plan_iri
+from ipplan.model import UNSPLIT_UNITS_WARNING
+
+from .vocab import DEADLINE_KINDS, IPP, KIND_SLUGS, PREFIXES, plan_iri
 
 ASSIGNMENT_COLUMNS = ("theme_no", "theme", "task_no", "task", "measure_id", "measure", "role",
                       "unit", "unit_en", "unit_kind", "deadline")
@@ -181,6 +184,9 @@ SELECT ?m ?deadline ?kind WHERE {
 }
 """
 
+# A deadline kind's IRI -> the name stats prints (fixed, recurring, ongoing, none, unread).
+_KIND_NAMES = {str(iri): kind.value for kind, iri in DEADLINE_KINDS.items()}
+
 _COUNT_ASSIGNMENTS = """
 SELECT ?role_node (COUNT(?a) AS ?n) WHERE {
   ?m a ipp:Measure ; ipp:plan ?plan ; ipp:hasAssignment ?a .
@@ -206,7 +212,9 @@ SELECT (COUNT(?u) AS ?units) (SUM(IF(?collective, 1, 0)) AS ?collective_units)
 _PLAN_UNITS = "?m a ipp:Measure ; ipp:plan ?plan ; ipp:hasAssignment ?a . ?a ipp:unit ?u ."
 _ALL_UNITS = "?a ipp:unit ?u ."
 
-_WARNINGS = "SELECT ?w WHERE { ?plan a ipp:Plan ; ipp:loadWarning ?w . } ORDER BY ?w"
+_WARNINGS = "SELECT ?w WHERE { ?plan a ipp:Plan ; ipp:loadWarning ?w . }"
+_ROLE_RULES = ("SELECT ?id ?rule WHERE { ?plan a ipp:Plan ; dcterms:identifier ?id ; "
+               "ipp:roleRule ?rule . }")
 
 
 def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
@@ -214,7 +222,7 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
 
     Keys: plans, jurisdictions, themes, tasks, measures, units, lead_assignments,
     support_assignments, collective_units, unregistered_units, deadlines (YYYY-MM -> number
-    of measures due then), open_deadlines (recurring, ongoing and unread deadlines), warnings,
+    of measures due then), open_deadlines (recurring, ongoing, none and unread deadlines), warnings,
     and by_plan (each plan's id, title, jurisdiction, source and counts).
     """
     bindings = _bindings(plan)
@@ -230,13 +238,15 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
         if hit.deadline is not None:
             deadlines[str(hit.deadline)] += 1
         else:
-            open_kinds[str(hit.kind).rsplit("#", 1)[-1].removesuffix("Deadline").lower()] += 1
+            open_kinds[_KIND_NAMES.get(str(hit.kind), "unread")] += 1
     counted = next(iter(select(graph, _UNIT_COUNTS % (_PLAN_UNITS if plan else _ALL_UNITS),
                                bindings, _NS)))
     assert isinstance(counted, ResultRow)
     units = {name: int(value) for name, value in counted.asdict().items()}  # SUM of nothing:
     # unbound on rdflib, 0 on Oxigraph
     warnings = load_warnings(graph, plan)
+    rules = {str(hit.id): str(hit.rule)  # type: ignore[union-attr]
+             for hit in select(graph, _ROLE_RULES, bindings, _NS)}
     return {
         "plans": len(plans),
         "jurisdictions": len({row["jurisdiction"] for row in plans}),
@@ -251,11 +261,25 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
         "deadlines": dict(sorted(deadlines.items())),
         "open_deadlines": dict(sorted(open_kinds.items())),
         "warnings": len(warnings),
+        "unsplit_unit_phrases": sum(UNSPLIT_UNITS_WARNING in w for w in warnings),
+        "role_rules": dict(sorted(rules.items())),
         "by_plan": plans,
     }
 
 
 def load_warnings(graph: Graph, plan: str | None = None) -> list[str]:
-    """The loader's warnings kept in the graph, sorted."""
-    return [str(hit[0]) for hit in select(graph, _WARNINGS, _bindings(plan), _NS)]
+    """The loader's warnings kept in the graph, in document order: by file, then by line or
+    row as a number (line 9 before line 10)."""
+    return sorted((str(hit[0]) for hit in select(graph, _WARNINGS, _bindings(plan), _NS)),
+                  key=_warning_order)
+
+
+_POSITION = re.compile(r"^(.*?)(?::(\d+)|, row (\d+))?: ")
+
+
+def _warning_order(text: str) -> tuple[str, int, str]:
+    match = _POSITION.match(text)
+    if match is None:
+        return (text, 0, text)
+    return (match[1], int(match[2] or match[3] or 0), text)
 

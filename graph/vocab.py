@@ -32,6 +32,8 @@ PREFIXES = {
 UNIT_KINDS: dict[str, URIRef] = {
     "municipal-department": IPP.MunicipalDepartment,
     "provincial-department": IPP.ProvincialDepartment,
+    "national-department": IPP.NationalDepartment,
+    "district-department": IPP.DistrictDepartment,
     "party-organ": IPP.PartyOrgan,
     "judicial": IPP.JudicialOrgan,
     "customs": IPP.Customs,
@@ -51,6 +53,7 @@ DEADLINE_KINDS: dict[DeadlineKind, URIRef] = {
     DeadlineKind.FIXED: IPP.FixedDeadline,
     DeadlineKind.RECURRING: IPP.RecurringDeadline,
     DeadlineKind.ONGOING: IPP.OngoingDeadline,
+    DeadlineKind.NONE: IPP.NoDeadline,
     DeadlineKind.UNREAD: IPP.UnreadDeadline,
 }
 

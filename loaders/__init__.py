@@ -8,18 +8,21 @@ they read a document's layout and hand headings and measure rows to one
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ipplan.errors import InputError, NotATableError
-from ipplan.model import Location, Plan
+from ipplan.model import LoadWarning, Location, Plan
 
 from .assemble import PlanBuilder
 from .delimited import read_delimited
 from .excel import read_excel
 from .grid import read_grid
-from .prose import looks_like_prose_plan, read_prose
+from .prose import ProseReading, read_prose
 from .reading import decode_text, read_bytes
+from .roles import RoleRule
 from .text import read_table_text
+from .titles import Heading, level_of, read_heading
 from .word import read_word
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
@@ -34,6 +37,22 @@ _OLD_FORMATS = {".doc": ".docx", ".xls": ".xlsx", ".wps": ".docx", ".et": ".xlsx
 _TITLE_WORDS = re.compile(r"方案|规划|计划|分解表|任务表|清单|台账|要点|意见")
 _TITLE_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*)?(?:关于印发|关于|印发|中共)?")
 _JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治州|自治区|特别行政区|地区|市|盟|省|州|县))")
+# The jurisdiction of a text plan that names no place (read, with a warning, not refused).
+UNKNOWN_JURISDICTION = "未知"
+ROLE_RULES = tuple(rule.value for rule in RoleRule)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a document was read: the plan, and what the reader recognised on the way (for
+    ``ipplan inspect``)."""
+
+    plan: Plan
+    layout: str
+    encoding: str | None
+    heading: Heading | None  # text plans: title lines, jurisdiction and where it was read
+    prose: ProseReading | None  # text plans with inline units: numbering, labels, role rule
+    columns: tuple[tuple[str, str], ...]  # tables: (column, header text) matched
 
 
 def is_document(path: Path) -> bool:
@@ -48,6 +67,7 @@ def load_document(
     jurisdiction: str | None = None,
     table: str | None = None,
     sheet: str | None = None,
+    roles: str | RoleRule | None = None,
 ) -> Plan:
     """Read one plan document into records.
 
@@ -55,9 +75,25 @@ def load_document(
     its units inline; UTF-8, UTF-8 with BOM, GB18030), .docx (``table``: a table number or
     ``all``), .xlsx (``sheet``: a sheet name), .csv/.tsv. ``plan_id`` defaults to the file
     name without its suffix; ``jurisdiction`` defaults to the city the title names
-    (福州市国家知识产权… -> 福州市). Raises :class:`InputError` with one line naming the file
-    when the document cannot be read as a plan.
+    (福州市国家知识产权… -> 福州市). ``roles`` (first-leads, all-lead, all-support) decides how
+    a text plan's unit lists with no 牵头 marker are read, over the rule the document states
+    and ipplan's default (first-leads). Raises :class:`InputError` with one line naming the
+    file when the document cannot be read as a plan.
     """
+    return read_document(path, plan_id=plan_id, jurisdiction=jurisdiction, table=table,
+                         sheet=sheet, roles=roles).plan
+
+
+def read_document(
+    path: str | Path,
+    *,
+    plan_id: str | None = None,
+    jurisdiction: str | None = None,
+    table: str | None = None,
+    sheet: str | None = None,
+    roles: str | RoleRule | None = None,
+) -> Reading:
+    """Read one plan document (as :func:`load_document`) and say how it was read."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in _OLD_FORMATS:
@@ -71,9 +107,21 @@ def load_document(
         raise InputError("--table applies to Word documents only", where=path)
     if sheet is not None and suffix not in EXCEL_SUFFIXES:
         raise InputError("--sheet applies to Excel workbooks only", where=path)
+    rule = _role_rule(roles, path)
     builder = PlanBuilder()
+    encoding: str | None = None
     if suffix in TEXT_SUFFIXES:
-        preamble = _read_text(path, builder)
+        text, encoding = decode_text(read_bytes(path), path)
+        if encoding.endswith("+truncated"):
+            builder.skipped(Location(str(path), text.count("\n") + 1),
+                            "the file ends in the middle of a character (cut off?)")
+        try:
+            preamble = read_table_text(text, path, builder, roles=rule)
+        except NotATableError:
+            prose = read_prose(text, str(path), builder, roles=rule)
+            return _text_plan(path, builder, prose, encoding, plan_id=plan_id,
+                              jurisdiction=jurisdiction)
+        layout = "a table extracted as text (cells on tab-indented lines, rows end at a blank)"
     else:
         if suffix in WORD_SUFFIXES:
             read_bytes(path)  # missing or empty files are refused the same way everywhere
@@ -82,37 +130,123 @@ def load_document(
             read_bytes(path)
             above, rows = read_excel(path, sheet)
         else:
-            above, rows, _encoding = read_delimited(path)
+            above, rows, encoding = read_delimited(path)
         preamble = above + read_grid(rows, builder, where=str(path))
+        layout = {".docx": "a Word table", ".docm": "a Word table", ".xlsx": "an Excel sheet",
+                  ".xlsm": "an Excel sheet"}.get(suffix, "a delimited table")
+    if rule is not None and builder.role_rule is None:
+        builder.notes.append(LoadWarning(Location(str(path)), "--roles applies to text plans "
+                                         "whose units are named inline; a table's columns "
+                                         "say who leads"))
     title = plan_title(preamble) or path.stem
     where = jurisdiction or jurisdiction_from_title(title)
+    if not where and suffix in TEXT_SUFFIXES:
+        where = read_heading(preamble).jurisdiction  # an issuer line above the table
     if not where:
         raise InputError(
             f"cannot tell which city or county the plan belongs to from its title {title!r}; "
             "name it with --jurisdiction (for example --jurisdiction 福州市)", where=path)
     plan = builder.finish(
         plan_id=plan_id or default_plan_id(path), title=title,
-        jurisdiction=where.strip(), source=path.name)
+        jurisdiction=where.strip(), source=path.name, year=_year_of(title),
+        level=level_of(where.strip()))
     if not plan.measures:
         raise InputError("the task table holds no measures", where=path)
-    return plan
+    return Reading(plan, layout, encoding, None, None, tuple(builder.columns))
 
 
-def _read_text(path: Path, builder: PlanBuilder) -> list[str]:
-    """A text document: a table extracted as text, else a prose plan with inline units."""
-    text, encoding = decode_text(read_bytes(path), path)
-    if encoding.endswith("+truncated"):
-        builder.skipped(Location(str(path), text.count("\n") + 1),
-                        "the file ends in the middle of a character (cut off?)")
+def inspect_document(
+    path: str | Path,
+    *,
+    jurisdiction: str | None = None,
+    roles: str | RoleRule | None = None,
+    table: str | None = None,
+    sheet: str | None = None,
+) -> list[tuple[str, str | list[str]]]:
+    """What ipplan recognises in a document, as (what, value) pairs in reading order: the
+    layout chosen, title, jurisdiction and level, numbering levels, labels or columns
+    matched, the role rule and where it came from, the lines skipped. A document ipplan
+    cannot read raises :class:`InputError` saying what was looked for and what was found."""
+    reading = read_document(path, jurisdiction=jurisdiction, roles=roles, table=table,
+                            sheet=sheet)
+    plan = reading.plan
+    report: list[tuple[str, str | list[str]]] = [
+        ("document", str(path)), ("layout", reading.layout)]
+    if reading.encoding:
+        report.append(("encoding", reading.encoding))
+    heading = reading.heading
+    title_lines = (f" (line{'s' if len(heading.title_lines) > 1 else ''} "
+                   f"{', '.join(map(str, heading.title_lines))})"
+                   if heading and heading.title_lines else "")
+    report.append(("title", plan.title + title_lines))
+    if jurisdiction:
+        where = "--jurisdiction"
+    elif heading is not None:
+        where = heading.where or "not found"
+    else:
+        where = "title"
+    report.append(("jurisdiction", f"{plan.jurisdiction} (from {where})"))
+    report.append(("level", plan.level or "unknown"))
+    if heading is not None and heading.year:
+        report.append(("plan year", str(heading.year)))
+    prose = reading.prose
+    if prose is not None:
+        report.append(("numbering", [f"{style} read as {role}: {count} item(s), first at line "
+                                     f"{line}" for style, role, count, line in prose.numbering]))
+        report.append(("units named in", [f"{where}: {count} item(s)"
+                                          for where, count in prose.placements.items()]))
+        report.append(("labels matched", [f"{label}： {count}"
+                                          for label, count in prose.labels.items()]))
+        report.append(("role rule", f"{prose.role_rule} ({prose.role_rule_source}); decided "
+                                    f"{prose.ruled_measures} measure(s)"))
+        report.append(("lines skipped", [f"line {line}: {why}" for line, why in prose.skipped]))
+    else:
+        report.append(("columns matched", [f"{column}: {header}"
+                                           for column, header in reading.columns]))
+        if plan.role_rule:
+            report.append(("role rule", f"{plan.role_rule}, for the one unit column"))
+    report.append(("read", f"{len(plan.themes)} theme(s), {len(plan.tasks)} task(s), "
+                           f"{len(plan.measures)} measure(s)"))
+    report.append(("warnings", [str(w) for w in plan.warnings]))
+    return report
+
+
+def _role_rule(roles: str | RoleRule | None, path: Path) -> RoleRule | None:
+    if roles is None or isinstance(roles, RoleRule):
+        return roles
     try:
-        return read_table_text(text, path, builder)
-    except NotATableError:
-        if not looks_like_prose_plan(text):
-            raise NotATableError(
-                "not a task table: no header row naming the measure and lead-unit columns "
-                "(具体内容, 牵头单位, …), and no numbered items naming their units "
-                "(……（市科技局牵头，…）or 牵头单位：…)", where=path) from None
-    return read_prose(text, str(path), builder)
+        return RoleRule(roles)
+    except ValueError:
+        raise InputError(f"--roles {roles!r} is not a role rule (one of: "
+                         f"{', '.join(ROLE_RULES)})", where=path) from None
+
+
+def _text_plan(path: Path, builder: PlanBuilder, prose: ProseReading, encoding: str, *,
+               plan_id: str | None, jurisdiction: str | None) -> Reading:
+    """Finish a text plan read by the prose reader: title, jurisdiction and level from the
+    lines around its body; a place that cannot be read is a warning, not a refusal."""
+    heading = read_heading(prose.preamble, prose.after)
+    title = heading.title or path.stem
+    where = (jurisdiction or "").strip() or heading.jurisdiction
+    if not where:
+        where = UNKNOWN_JURISDICTION
+        builder.warnings.append(LoadWarning(Location(str(path)), (
+            f"cannot tell which place the plan belongs to: its title {title!r} and the lines "
+            f"around it name none; read as {UNKNOWN_JURISDICTION} (name it with "
+            "--jurisdiction, for example --jurisdiction 霍山县)")))
+    level = level_of(where) if jurisdiction else heading.level
+    rule = f"{prose.role_rule} ({prose.role_rule_source})"
+    plan = builder.finish(
+        plan_id=plan_id or default_plan_id(path), title=title, jurisdiction=where,
+        source=path.name, year=heading.year, level=level, role_rule=rule)
+    if not plan.measures:
+        raise InputError("the plan holds no measures", where=path)
+    return Reading(plan, prose.layout, encoding, heading, prose, ())
+
+
+def _year_of(title: str) -> int | None:
+    match = re.search(r"((?:19|20)\d{2})\s*年", title)
+    return int(match[1]) if match else None
 
 
 def plan_title(preamble: list[str]) -> str | None:
@@ -138,4 +272,5 @@ def default_plan_id(path: Path) -> str:
     return re.sub(r"\s+", "-", path.stem.strip()) or "plan"
 
 
-__all__ = ["DOCUMENT_SUFFIXES", "is_document", "load_document", "PlanBuilder"]
+__all__ = ["DOCUMENT_SUFFIXES", "ROLE_RULES", "Reading", "inspect_document", "is_document",
+           "load_document", "read_document", "PlanBuilder"]

@@ -10,6 +10,7 @@ whatever could not be read.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ipplan.model import (
@@ -99,6 +100,9 @@ class _RawMeasure:
     assignments: tuple[Assignment, ...]
     deadline_text: str
     location: Location
+    contacts: tuple[str, ...] = ()
+    open_ended: bool = False
+    deadline_expected: bool = True
 
 
 class PlanBuilder:
@@ -109,6 +113,9 @@ class PlanBuilder:
         self.tasks: list[_RawTask] = []
         self.warnings: list[LoadWarning] = []
         self.notes: list[LoadWarning] = []
+        self.flat = False  # a list with no themes: tasks need none above them
+        self.columns: list[tuple[str, str]] = []  # a table's columns: (column, header text)
+        self.role_rule: str | None = None  # a table read by a role rule (no lead column)
         self._pending: tuple[str, Location] | None = None
 
     # -- headings ---------------------------------------------------------------------------
@@ -162,7 +169,7 @@ class PlanBuilder:
                     location, f"task {number} is repeated with another title; "
                               f"kept the first: {current.title!r}"))
             return
-        if theme is None:
+        if theme is None and not self.flat:
             self.warnings.append(LoadWarning(location, f"task {number} comes before any theme"))
         self.tasks.append(_RawTask(number, title, theme, location))
 
@@ -185,12 +192,19 @@ class PlanBuilder:
     def measure(
         self,
         text: str,
-        lead: str,
-        support: str,
+        lead: str | Sequence[str],
+        support: str | Sequence[str],
         deadline: str,
         location: Location,
+        *,
+        contacts: tuple[str, ...] = (),
+        open_ended: bool = False,
+        deadline_expected: bool = True,
     ) -> None:
-        """A measure row: its text and the lead, support and deadline cells as written."""
+        """A measure row: its text and the lead, support and deadline cells as written (a
+        cell's text is split into units here; a list is taken as units already read).
+        ``deadline_expected`` is false where the layout gives measures a deadline only when
+        they have one (prose), so its absence is "no deadline", not a gap to report."""
         self._settle_pending()
         task = self.current_task
         if task is None:
@@ -201,7 +215,10 @@ class PlanBuilder:
             self.warnings.append(LoadWarning(location, "measure text is empty"))
         assignments: list[Assignment] = []
         for cell, role, label in ((lead, Role.LEAD, "lead"), (support, Role.SUPPORT, "support")):
-            names, problem = split_units(cell)
+            if isinstance(cell, str):
+                names, problem = split_units(cell)
+            else:
+                names, problem = list(cell), None
             if problem:
                 self.warnings.append(LoadWarning(
                     location, f"{label} unit list cannot be split ({problem}); "
@@ -215,7 +232,8 @@ class PlanBuilder:
                 assignments.append(Assignment(name, role))
         if not any(a.role is Role.LEAD for a in assignments):
             self.warnings.append(LoadWarning(location, "measure has no lead unit"))
-        task.measures.append(_RawMeasure(text.strip(), tuple(assignments), deadline, location))
+        task.measures.append(_RawMeasure(text.strip(), tuple(assignments), deadline, location,
+                                         contacts, open_ended, deadline_expected))
 
     def skipped(self, location: Location, what: str) -> None:
         """Report something the loader read but could not place."""
@@ -224,8 +242,11 @@ class PlanBuilder:
 
     # -- result -----------------------------------------------------------------------------
 
-    def finish(self, *, plan_id: str, title: str, jurisdiction: str, source: str) -> Plan:
-        """The plan, with measure ids ``TASK.N`` and every warning collected on the way."""
+    def finish(self, *, plan_id: str, title: str, jurisdiction: str, source: str,
+               year: int | None = None, level: str | None = None,
+               role_rule: str | None = None) -> Plan:
+        """The plan, with measure ids ``TASK.N`` and every warning collected on the way;
+        ``year`` (the plan's) dates deadlines written without one (5月底前, 全年)."""
         self._settle_pending()
         numbers = [task.number for task in self.tasks]
         restarts = len(numbers) != len(set(numbers))
@@ -237,22 +258,32 @@ class PlanBuilder:
             if not raw.measures:
                 self.warnings.append(LoadWarning(raw.location, f"task {key} has no measures"))
             for index, item in enumerate(raw.measures, start=1):
-                deadline = parse_deadline(item.deadline_text)
+                deadline = parse_deadline(item.deadline_text, year)
                 if deadline.kind is DeadlineKind.UNREAD:
                     self.warnings.append(LoadWarning(
                         item.location,
-                        f"deadline {item.deadline_text.strip()!r} could not be read; kept verbatim"
-                        if item.deadline_text.strip() else "measure has no deadline"))
+                        f"deadline {item.deadline_text.strip()!r} could not be read; kept verbatim"))
+                elif deadline.kind is DeadlineKind.NONE and item.deadline_expected:
+                    self.warnings.append(LoadWarning(item.location, "measure has no deadline"))
                 measures.append(Measure(
                     id=f"{key}.{index}", task=key, number=index, text=item.text,
-                    assignments=item.assignments, deadline=deadline, location=item.location))
+                    assignments=item.assignments, deadline=deadline, location=item.location,
+                    contacts=item.contacts, open_ended=item.open_ended))
         if restarts:
             self.notes.append(LoadWarning(
                 Location(source), "task numbers restart in each theme; tasks are keyed THEME-TASK"))
         return Plan(
             id=plan_id, title=title, jurisdiction=jurisdiction, source=source,
             themes=tuple(self.themes), tasks=tuple(tasks), measures=tuple(measures),
-            warnings=tuple(self.warnings), notes=tuple(self.notes))
+            warnings=tuple(_by_line(self.warnings)), notes=tuple(_by_line(self.notes)),
+            level=level, role_rule=role_rule or self.role_rule)
+
+
+def _by_line(warnings: list[LoadWarning]) -> list[LoadWarning]:
+    """Warnings in the order of the document: by file, then line or row as a number (9 before
+    10); those without a position first. Stable, so one line's warnings keep their order."""
+    return sorted(warnings, key=lambda w: (w.location.file, w.location.part or "",
+                                           w.location.position or 0))
 
 
 def _clip(text: str, limit: int = 40) -> str:

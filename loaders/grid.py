@@ -62,6 +62,9 @@ class _GridReader:
                 raise InputError(
                     f"the table header lacks columns we need ({found.describe_missing()})",
                     where=row.location)
+            if self.columns is None:
+                self.builder.columns = [(name, cells[getattr(found, name)])
+                                        for name in found.found]
             self.columns = self.columns or found
             return
         if self.columns is None:

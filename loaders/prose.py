@@ -1,50 +1,409 @@
-"""Plans written as prose, with their units inline.
+"""Plans written as text with their units beside each item: the item structure.
 
-The shapes planners use::
+The layouts offices publish::
 
-    一、完善政策体系                                   <- theme
-    （一）加强政策供给                                 <- task
-    1. 修订资助办法。（市市场监管局牵头，市财政局、各县（市）区政府配合，2022年12月底前完成）
-    2. 建立协作机制。（市科技局、市教育局负责）       <- measures of the task
+    一、完善政策体系                                          <- theme
+    （一）加强政策供给                                        <- task
+    1. 修订资助办法。（市市场监管局牵头，市财政局配合，2022年12月底前完成）
+    2. 建立协作机制。(责任领导:王某某;牵头单位:区发改局;责任单位:区财政局)
     3. 开展专项行动。
-    牵头单位：市公安局
+    牵头单位：市公安局                                        <- key-value lines, any order
     责任单位：市检察院、市法院
-    完成时限：2023年6月                                 <- key-value block for the item above
+    （1）…  （2）…
+    (责任单位:市直各有关单位、各县(市、区)人民政府)            <- a clause for the whole block
 
-Where a theme has no （一） level, each numbered item is a task with one measure. The closing
-parenthesis holds the units: "X牵头" leads, "Y配合/参与/协助" supports, "Z负责" leads when no
-unit is named as lead (and supports otherwise), and a clause that reads as a date is the
-deadline. Paragraphs outside numbered items (background, aims) are skipped and reported.
+and a web table flattened to one cell per line (``1 |`` / ``坚持服务… |`` / ``叶林 |`` …).
+
+Nothing fixes which numbering means theme, task or measure. The reader first reads every line
+(one pass): numbered items (:mod:`.numbering`) with the units they name (:mod:`.roles`),
+key-value lines, clause lines, paragraphs. The items that name units are the measures; their
+numbering style is the measure level, and the styles ranked above it (一、 over （一） over 1.)
+are themes and tasks. A heading that holds no measure (基本原则, 发展目标), or an item at the
+measure level that names no unit (1.目标。…), is not a measure: each is a warning with its
+line. Where a theme has no task level, each measure is its own task; a list with no heading
+above its measures (a 政府工作报告 task list) has no themes.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from ipplan.model import LoadWarning, Location
+from ipplan.errors import NotATableError
+from ipplan.model import UNSPLIT_UNITS_WARNING, LoadWarning, Location
 
-from .assemble import PlanBuilder, chinese_numeral, theme_heading
-from .deadlines import looks_like_deadline
+from .assemble import PlanBuilder
+from .numbering import STYLE_RANK, Numbered, numbered
+from .roles import (
+    DEFAULT_RULE,
+    DEFAULT_RULE_SOURCE,
+    RoleRule,
+    UnitClause,
+    closing_clause,
+    decide_roles,
+    inline_labels,
+    key_value,
+    read_clause,
+    read_labelled,
+    restore_prefix,
+    stated_rule,
+)
+from .script import fold
 
-_TASK = re.compile(r"^[（(]([一二三四五六七八九十百零〇两]+)[)）]\s*(\S.*)$")
-_ITEM = re.compile(r"^(?:(\d{1,3})\s*[.．、]|[（(](\d{1,3})[)）])\s*([^\d\s].*)$")
-_KEY_VALUE = re.compile(r"^(牵头单位|牵头部门|责任单位|配合单位|协办单位|参与单位|责任部门|"
-                        r"完成时限|完成时间|时间节点)\s*[:：]\s*(.*)$")
-_LEAD_WORDS = ("牵头单位", "牵头部门")
-_DEADLINE_WORDS = ("完成时限", "完成时间", "时间节点")
-_ROLE_SUFFIX = re.compile(r"(牵头|配合|参与|协助|协办|配合实施|负责落实|按职责分工负责|负责)$")
+_CELL_LINE = re.compile(r"^(.*?)\s*[|｜]\s*$")
+_CELL_TEXT_COLUMNS = ("重点工作", "具体内容", "工作措施", "具体措施", "主要内容", "工作内容", "任务内容",
+                      "具体举措", "工作任务", "重点任务", "主要任务", "任务", "工作事项", "目标任务")
+_CELL_NUMBER_COLUMNS = ("序号", "编号")
 
 
 @dataclass
 class _Item:
-    number: int
-    text: str
-    location: Location
-    lead: list[str] = field(default_factory=list)
-    support: list[str] = field(default_factory=list)
-    responsible: list[str] = field(default_factory=list)
-    deadline: str = ""
+    line: int
+    number: Numbered
+    body: str
+    clause: UnitClause | None = None
+    clause_lines: list[int] = field(default_factory=list)
+    placements: set[str] = field(default_factory=set)  # where its units were named
+    task_title: str | None = None  # a table's task cell (blank: the task of the row above)
+
+    @property
+    def names_units(self) -> bool:
+        return self.clause is not None and (self.clause.names_units or bool(self.clause.deadline))
+
+    def add(self, clause: UnitClause, line: int) -> None:
+        if self.clause is None:
+            self.clause = UnitClause()
+        self.clause.merge(clause)
+        self.clause_lines.append(line)
+
+
+@dataclass
+class ProseReading:
+    """What the reader recognised in a text plan, for ``ipplan inspect`` and the loader."""
+
+    layout: str
+    numbering: list[tuple[str, str, int, int]]  # (style, read as, items, first line)
+    labels: dict[str, int]  # label as printed -> times matched
+    placements: dict[str, int]  # where units were named -> measures
+    role_rule: str  # the rule's value
+    role_rule_source: str  # "stated at line N: …", "--roles", "ipplan's default"
+    ruled_measures: int  # measures whose roles the rule decided
+    skipped: list[tuple[int, str]]  # (line, why)
+    preamble: list[str]  # the document's lines before the body, blanks kept
+    after: list[str]  # lines after the last item (signature, date)
+    body_start: int  # 1-based line of the first heading or measure read
+
+
+def read_prose(text: str, file: str, builder: PlanBuilder, *,
+               roles: RoleRule | None = None) -> ProseReading:
+    """Feed a text plan to ``builder``; ``roles`` forces a role rule over the document's.
+    Raises :class:`NotATableError` naming what was found when no item names its units."""
+    lines = text.splitlines()
+    cells = _cell_items(lines)
+    reader = _Reader(lines, file)
+    if cells is not None:
+        reader.items = cells
+        reader.layout()
+        layout = "cell lines (a table flattened to one cell per line, ending in |)"
+    else:
+        reader.read()
+        layout = reader.layout()
+    return reader.emit(builder, roles, layout)
+
+
+class _Reader:
+    def __init__(self, lines: list[str], file: str) -> None:
+        self.lines = lines
+        self.file = file
+        self.items: list[_Item] = []
+        self.paragraphs: list[int] = []  # lines of unnumbered text
+        self.stray_clauses: list[tuple[int, str]] = []
+        self.placements: Counter[str] = Counter()
+        self.unknown_labels: list[tuple[int, str]] = []
+
+    def read(self) -> None:
+        """One pass over the lines: items, their clauses and key-value lines, paragraphs."""
+        item: _Item | None = None
+        wrapped: list[int] = []  # plain lines since an item that named nothing yet
+        for index, raw in enumerate(self.lines, start=1):
+            line = raw.strip().lstrip("\ufeff")
+            if not line:
+                continue
+            found = numbered(line)
+            if found is not None:
+                item = _Item(index, found, found.body)
+                wrapped = []
+                # （市科技局牵头）（2023年底前）: a deadline may have a parenthesis of its own.
+                for _ in range(3):
+                    split = closing_clause(item.body)
+                    if split is None:
+                        break
+                    item.body = split[0]
+                    item.add(read_clause(split[1]), index)
+                    item.placements.add("closing parenthesis")
+                if item.clause is None and (inline := inline_labels(item.body)) is not None:
+                    item.body = inline[0]
+                    item.add(read_clause(inline[1]), index)
+                    item.placements.add("labels after the text")
+                self.items.append(item)
+                continue
+            pair = key_value(line)
+            if pair is not None and item is not None and (pair[1] is not None
+                                                          or len(pair[0]) <= 6):
+                label, kind, value = pair
+                clause = UnitClause()
+                if kind is None:
+                    read_labelled(label, kind, value, clause)
+                    self.unknown_labels.append((index, label))
+                else:
+                    clause = read_clause(line)  # 牵头单位：X；责任单位：Y on one line
+                    if not clause.labels:  # 牵 头 单 位：X
+                        clause = UnitClause()
+                        read_labelled(label, kind, value, clause)
+                if wrapped and item.clause is None and kind is not None:
+                    # The item's text wrapped onto the lines above its first label.
+                    item.body = "".join([item.body] + [self.lines[n - 1].strip()
+                                                       for n in wrapped])
+                    del self.paragraphs[len(self.paragraphs) - len(wrapped):]
+                item.add(clause, index)
+                if kind in ("lead", "support", "responsible", "division"):
+                    item.placements.add("key-value lines")
+                wrapped = []
+                continue
+            split = closing_clause(line)
+            if split is not None and not split[0].strip() and line[:1] in "（([〔【":
+                self._block_clause(index, read_clause(split[1]), split[1])
+                wrapped = []
+                continue
+            continued = read_clause(split[1]) if split is not None and item is not None \
+                and item.clause is None and len(wrapped) < 4 else None
+            if continued is not None and continued.names_units:
+                # The item's text wrapped onto this line, which ends with its units clause.
+                item.body = "".join([item.body] + [self.lines[n - 1].strip() for n in wrapped]
+                                    + [split[0]])
+                item.add(continued, index)
+                item.placements.add("closing parenthesis")
+                del self.paragraphs[len(self.paragraphs) - len(wrapped):]  # the latest ones
+                wrapped = []
+                continue
+            self.paragraphs.append(index)
+            if item is not None and item.clause is None:
+                wrapped.append(index)
+
+    def _block_clause(self, index: int, clause: UnitClause, text: str) -> None:
+        """A clause on a line of its own names the units of the unit-less items just above
+        it, back to the first item of another numbering style (a wrapped clause: one item)."""
+        block: list[_Item] = []
+        for item in reversed(self.items):
+            if item.names_units or (block and item.number.style != block[0].number.style):
+                break
+            block.append(item)
+        if not block:
+            self.stray_clauses.append((index, text))
+            return
+        for item in block:
+            copy = UnitClause()
+            copy.merge(clause)
+            item.add(copy, index)
+            item.placements.add("clause line after a block" if len(block) > 1
+                                else "clause on the next line")
+
+    def layout(self) -> str:
+        for item in self.items:
+            self.placements.update(item.placements)
+        if not self.placements:
+            return "prose"
+        main = self.placements.most_common(1)[0][0]
+        return {"closing parenthesis": "prose: numbered items, units in a closing parenthesis",
+                "key-value lines": "prose: numbered items, units in key-value lines under each",
+                }.get(main, f"prose: numbered items, units in a {main}")
+
+    # -- structure -----------------------------------------------------------------------
+
+    def emit(self, builder: PlanBuilder, roles: RoleRule | None, layout: str) -> ProseReading:
+        measures = [item for item in self.items if item.names_units]
+        if not measures:
+            raise NotATableError(self._refusal(), where=self.file)
+        styles = Counter(item.number.style for item in measures)
+        measure_style = styles.most_common(1)[0][0]
+        measure_rank = STYLE_RANK[measure_style]
+        heading_styles = sorted({item.number.style for item in self.items
+                                 if not item.names_units
+                                 and STYLE_RANK[item.number.style] < measure_rank},
+                                key=STYLE_RANK.__getitem__)
+        theme_style = heading_styles[0] if heading_styles else None
+        task_style = heading_styles[-1] if len(heading_styles) > 1 else None
+        holds = self._holds_measures(heading_styles)
+
+        rule, source = self._role_rule(roles)
+        known = {name for item in measures for name in _all_names(item.clause)}
+        first = next(i for i, item in enumerate(self.items)
+                     if item.names_units or holds.get(i))
+        body_start = self.items[first].line
+        builder.flat = theme_style is None
+        skipped: list[tuple[int, str]] = []
+        ruled: list[int] = []
+        task_open = False  # a task heading of the current theme holds the next measures
+        table_task, table_tasks = None, 0  # a table's task column: its current cell, tasks
+        for index, item in enumerate(self.items):
+            location = Location(self.file, item.line)
+            style = item.number.style
+            if item.names_units:
+                if item.task_title is not None:
+                    if item.task_title != table_task:
+                        table_task = item.task_title
+                        table_tasks += 1
+                        builder.task(table_tasks, table_task, location)
+                elif not task_open:
+                    builder.task(item.number.number, _task_title(item.body), location)
+                self._measure(item, rule, known, builder, ruled)
+            elif holds.get(index):
+                if style == theme_style:
+                    builder.theme(item.number.number, item.body, location)
+                    task_open = False
+                elif style == task_style:
+                    builder.task(item.number.number, item.body, location)
+                    task_open = True
+                else:
+                    builder.notes.append(LoadWarning(
+                        location, f"heading {item.number.label} between task and measure "
+                                  f"levels kept in no record: {_clip(item.body)!r}"))
+            else:
+                why = ("heading holds no measure" if style in heading_styles
+                       else "numbered item names no unit")
+                if index < first:
+                    why = "numbered line before the plan's first measure (a notice, aims)"
+                skipped.append((item.line, why))
+                builder.skipped(location, f"{why}; not read as a measure: "
+                                          f"{item.number.label}{_clip(item.body)!r}")
+        last = self.items[-1].line if self.items else 0
+        body_paragraphs = [n for n in self.paragraphs if body_start < n < last]
+        if body_paragraphs:
+            shown = ", ".join(map(str, body_paragraphs[:8])) + (
+                ", …" if len(body_paragraphs) > 8 else "")
+            builder.warnings.append(LoadWarning(
+                Location(self.file, body_paragraphs[0]),
+                f"{len(body_paragraphs)} paragraph(s) outside numbered items skipped "
+                f"(lines {shown})"))
+            skipped.extend((n, "paragraph outside numbered items") for n in body_paragraphs)
+        for line, text in self.stray_clauses:
+            builder.skipped(Location(self.file, line),
+                            f"units clause with no item above it to name: {_clip(text)!r}")
+            skipped.append((line, "units clause with no item above it"))
+        for line, label in self.unknown_labels:
+            builder.notes.append(LoadWarning(Location(self.file, line),
+                                             f"label {label}： is not one ipplan reads; skipped"))
+        if ruled and not source.startswith("stated"):
+            builder.warnings.append(LoadWarning(
+                Location(self.file, ruled[0]),
+                f"role rule: {len(ruled)} measure(s) name their units in one list with no "
+                f"牵头 marker; read by {source}: {rule.value}, {rule.describe}"
+                + ("; choose another with --roles" if source.startswith("ipplan") else "")))
+        elif ruled:
+            builder.notes.append(LoadWarning(
+                Location(self.file, ruled[0]),
+                f"role rule {source} ({rule.value}) applied to {len(ruled)} measure(s)"))
+        numbering = []
+        for style in sorted({i.number.style for i in self.items}, key=STYLE_RANK.__getitem__):
+            of_style = [i for i in self.items if i.number.style == style]
+            role = ("measure" if style == measure_style else "theme" if style == theme_style
+                    else "task" if style == task_style
+                    else "heading" if style in heading_styles else "not read")
+            numbering.append((style, role, len(of_style), of_style[0].line))
+        labels: Counter[str] = Counter()
+        for item in self.items:
+            if item.clause is not None:
+                labels.update(item.clause.labels)
+        after_start = max([last] + [line for item in self.items
+                                    for line in item.clause_lines])
+        return ProseReading(
+            layout=layout, numbering=numbering, labels=dict(sorted(labels.items())),
+            placements=dict(self.placements), role_rule=rule.value, role_rule_source=source,
+            ruled_measures=len(ruled), skipped=sorted(skipped),
+            preamble=self.lines[: body_start - 1], after=self.lines[after_start:],
+            body_start=body_start)
+
+    def _holds_measures(self, heading_styles: list[str]) -> dict[int, bool]:
+        """For each heading-style item: whether a measure comes after it before the next
+        heading of its rank or above (one backward pass)."""
+        ranks = sorted({STYLE_RANK[s] for s in heading_styles})
+        measure_seen_since = {rank: False for rank in ranks}
+        holds: dict[int, bool] = {}
+        for index in range(len(self.items) - 1, -1, -1):
+            item = self.items[index]
+            if item.names_units:
+                for rank in ranks:
+                    measure_seen_since[rank] = True
+                continue
+            rank = STYLE_RANK[item.number.style]
+            if item.number.style not in heading_styles:
+                continue
+            holds[index] = measure_seen_since[rank]
+            for other in ranks:
+                if other >= rank:
+                    measure_seen_since[other] = False
+        return holds
+
+    def _role_rule(self, forced: RoleRule | None) -> tuple[RoleRule, str]:
+        for item in self.items:
+            if item.clause is not None and item.clause.stated_rule:
+                found = stated_rule(item.clause.stated_rule)
+                line = item.clause_lines[0] if item.clause_lines else item.line
+                statement = f"stated at line {line}: “{item.clause.stated_rule}”"
+                if forced is not None and found is not None and forced is not found:
+                    return forced, f"--roles {forced.value} (over the rule {statement})"
+                if found is not None:
+                    return found, statement
+        if forced is not None:
+            return forced, f"--roles {forced.value}"
+        return DEFAULT_RULE, DEFAULT_RULE_SOURCE
+
+    def _measure(self, item: _Item, rule: RoleRule, known: set[str], builder: PlanBuilder,
+                 ruled: list[int]) -> None:
+        clause = item.clause
+        assert clause is not None
+        location = Location(self.file, item.line)
+        for name in ("lead", "support", "responsible"):
+            names = getattr(clause, name)
+            for position, full in restore_prefix(names, known):
+                builder.notes.append(LoadWarning(location, (
+                    f"{full} read for {names[position]}: the list shares the prefix of "
+                    f"{names[0]} and the document spells {full} in full")))
+                names[position] = full
+        lead, support, used = decide_roles(clause, rule)
+        if used:
+            ruled.append(item.line)
+        for phrase in clause.joined:
+            builder.skipped(location, f"{UNSPLIT_UNITS_WARNING} (及, 和 or a space) and "
+                                      f"could not be split safely; kept as one: {phrase!r}")
+        if clause.unroled:
+            builder.skipped(location, "units without a role (牵头/配合/负责) in the clause: "
+                                      f"{'、'.join(clause.unroled)}; read as support")
+        builder.measure(item.body, lead, support, clause.deadline, location,
+                        contacts=tuple(clause.people), open_ended=clause.open_ended,
+                        deadline_expected=False)
+
+    def _refusal(self) -> str:
+        """What was looked for and what was found instead, so that the user can act on it."""
+        items = len(self.items)
+        labels = sum(1 for line in self.lines if (pair := key_value(line.strip())) is not None
+                     and pair[1] in ("lead", "support", "responsible"))
+        found = (f"found {items} numbered item(s)" if items else "found no numbered items "
+                 "(一、 （一） 1. （1） ① 第一条)")
+        if labels and not items:
+            found += f" and {labels} unit label line(s) (牵头单位：…) with no numbered item above"
+        elif items:
+            found += ", none followed by a units clause or a 牵头单位：/责任单位： line"
+        words = [n for n, line in enumerate(self.lines, start=1)
+                 if re.search(r"牵头|负责|责任单位|配合单位", fold(line))]
+        if words and not labels:
+            found += (f"; 牵头/负责/责任单位 occur in {len(words)} line(s) (first at line "
+                      f"{words[0]}), but inside sentences, not in a closing parenthesis or a "
+                      "label line")
+        return ("not a task table: no header row naming the measure and lead-unit columns "
+                "(具体内容, 牵头单位, …), and no numbered items naming their units "
+                f"(……（市科技局牵头，…）or 牵头单位：…); {found}")
 
 
 def units_clause(text: str) -> tuple[str, str | None]:
@@ -53,133 +412,102 @@ def units_clause(text: str) -> tuple[str, str | None]:
 
     >>> units_clause("修订资助办法。（市市场监管局牵头，市财政局配合，2022年12月底前完成）")
     ('修订资助办法。', '市市场监管局牵头，市财政局配合，2022年12月底前完成')
-    >>> units_clause("推动技术和创新支持中心（TISC）建设。")
-    ('推动技术和创新支持中心（TISC）建设。', None)
     """
-    body = text.rstrip().rstrip("。；;.")
-    if not body.endswith(("）", ")")):
-        return text, None
-    depth = 0
-    for index in range(len(body) - 1, -1, -1):
-        char = body[index]
-        if char in "）)":
-            depth += 1
-        elif char in "（(":
-            depth -= 1
-            if depth == 0:
-                inner = body[index + 1:-1]
-                clauses = re.split(r"[，,；;]", inner)
-                if any(_ROLE_SUFFIX.search(c.strip()) or looks_like_deadline(c)
-                       for c in clauses):
-                    return body[:index].rstrip(), inner
-                return text, None
-    return text, None
+    split = closing_clause(text)
+    return (text, None) if split is None else split
 
 
-def _read_clause(item: _Item, clause: str, builder: PlanBuilder) -> None:
-    pending: list[str] = []
-    for part in _split_top(clause):
-        part = part.strip()
-        if not part:
+def _all_names(clause: UnitClause | None) -> list[str]:
+    if clause is None:
+        return []
+    return clause.lead + clause.support + clause.responsible + clause.unroled
+
+
+def _cell_items(lines: list[str]) -> list[_Item] | None:
+    """A table given as text: one cell per line (``text |``), or one row per line with its
+    cells between ``|`` or tabs. Its rows as items, or None when the document is not so."""
+    filled = [raw for raw in lines if raw.strip()]
+    cells = [(index, match[1].strip()) for index, raw in enumerate(lines, start=1)
+             if raw.strip() and (match := _CELL_LINE.match(raw.strip()))
+             and "|" not in match[1] and "｜" not in match[1]]
+    if len(cells) >= 6 and len(cells) >= len(filled) * 0.6:
+        header: list[str] = []
+        for _, text in cells:
+            if _column_name(text) is not None:
+                header.append(text)
+            elif header:
+                break
+        if len(header) < 2:
+            return None
+        start = next(i for i, (_, text) in enumerate(cells) if text == header[-1]) + 1
+        rows = [cells[offset: offset + len(header)]
+                for offset in range(start, len(cells) - len(header) + 1, len(header))]
+        return _table_items(header, rows)
+    split_rows = [(index, _split_row(raw)) for index, raw in enumerate(lines, start=1)]
+    split_rows = [(index, row) for index, row in split_rows if row is not None]
+    for position, (index, row) in enumerate(split_rows):
+        if sum(_column_name(cell) is not None for cell in row) >= 2:
+            width = len(row)
+            rows = [[(line, cell) for cell in cells] for line, cells in split_rows[position + 1:]
+                    if len(cells) == width and not all(set(c) <= set("-:： ") for c in cells)]
+            if len(rows) >= 2:
+                return _table_items(row, rows)
+            return None
+    return None
+
+
+def _split_row(raw: str) -> list[str] | None:
+    line = raw.strip()
+    for separator in ("|", "｜", "\t"):
+        if line.count(separator) >= 2 or (separator != "\t" and line.count(separator) >= 1
+                                          and line.startswith(separator)):
+            cells = [c.strip() for c in line.strip(separator).split(separator)]
+            return cells if len(cells) >= 3 else None
+    return None
+
+
+def _column_name(text: str) -> str | None:
+    """What a table's header cell names: number, text, or a label kind; None otherwise."""
+    name = re.sub(r"\s+", "", fold(text))
+    if name in _CELL_NUMBER_COLUMNS:
+        return "number"
+    if name in _CELL_TEXT_COLUMNS:
+        return "text"
+    pair = key_value(name + "：")
+    return pair[1] if pair is not None else None
+
+
+def _table_items(header: list[str], rows: list[list[tuple[int, str]]]) -> list[_Item] | None:
+    """Table rows as items: the text column is the measure, the label columns its clause."""
+    kinds = [_column_name(h) for h in header]
+    if "text" not in kinds:
+        return None
+    # With two text columns (重点任务 | 具体措施) the right one is the measure, the left its task.
+    text_columns = [i for i, kind in enumerate(kinds) if kind == "text"]
+    text_column = text_columns[-1]
+    task_column = text_columns[0] if len(text_columns) > 1 else None
+    items: list[_Item] = []
+    task_title = ""
+    for row in rows:
+        number_text = row[kinds.index("number")][1] if "number" in kinds else ""
+        number = int(number_text) if number_text.isdigit() else len(items) + 1
+        body = re.sub(r"(?<=[\u4e00-\u9fff，、“”])\s+(?=[\u4e00-\u9fff，、“”])", "",
+                      row[text_column][1])
+        if not body:
             continue
-        role = _ROLE_SUFFIX.search(part)
-        if role:
-            names = pending + [part[: role.start()]]
-            pending = []
-            target = {"牵头": item.lead}.get(role[1])
-            if target is None:
-                target = item.responsible if role[1].startswith(("负责", "按职责")) else item.support
-            target.extend(n for n in names if n)
-        elif looks_like_deadline(part):
-            item.deadline = part
-        else:
-            pending.append(part)
-    if pending:
-        builder.skipped(item.location, "units without a role (牵头/配合/负责) in "
-                                       f"the parenthesis: {'、'.join(pending)}; read as support")
-        item.support.extend(pending)
-
-
-def _split_top(text: str) -> list[str]:
-    """Split on ，；, outside parentheses (unit names carry their own)."""
-    parts, depth, current = [], 0, []
-    for char in text:
-        if char in "（(":
-            depth += 1
-        elif char in "）)":
-            depth -= 1
-        if char in "，,；;" and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
-def read_prose(text: str, file: str, builder: PlanBuilder) -> list[str]:
-    """Feed a prose plan to ``builder``; returns the lines before the first theme (the
-    preamble, where the title is)."""
-    preamble: list[str] = []
-    skipped: list[int] = []
-    item: _Item | None = None
-    has_task_level = False
-    started = False
-
-    def flush() -> None:
-        nonlocal item
-        if item is None:
-            return
-        lead, support = list(item.lead), list(item.support)
-        if item.responsible:
-            (support if lead else lead).extend(item.responsible)
-        builder.measure(item.text, "、".join(lead), "、".join(support), item.deadline,
-                        item.location)
-        item = None
-
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        location = Location(file, number)
-        if (heading := theme_heading(line)) is not None:
-            flush()
-            started, has_task_level = True, False
-            builder.theme(*heading, location)
-        elif (match := _TASK.match(line)) is not None:
-            flush()
-            started, has_task_level = True, True
-            builder.task(chinese_numeral(match[1]), match[2].strip(), location)
-        elif (match := _ITEM.match(line)) is not None and (
-                started or units_clause(match[3])[1] is not None):
-            flush()
-            started = True
-            body, clause = units_clause(match[3].strip())
-            item = _Item(int(match[1] or match[2]), body, location)
-            if not has_task_level:
-                builder.task(item.number, _task_title(body), location)
-            if clause is not None:
-                _read_clause(item, clause, builder)
-        elif (match := _KEY_VALUE.match(line)) is not None and item is not None:
-            key, value = match[1], match[2].strip()
-            if key in _DEADLINE_WORDS:
-                item.deadline = value
-            elif key in _LEAD_WORDS:
-                item.lead.append(value)
-            else:
-                item.support.append(value)
-        elif not started:
-            preamble.append(line)
-        else:
-            flush()
-            skipped.append(number)
-    flush()
-    if skipped:
-        lines = ", ".join(map(str, skipped[:8])) + (", …" if len(skipped) > 8 else "")
-        builder.warnings.append(LoadWarning(
-            Location(file, skipped[0]),
-            f"{len(skipped)} paragraph(s) outside numbered items skipped (lines {lines})"))
-    return preamble
+        item = _Item(row[0][0], Numbered("序号", number, number_text or str(number), body), body)
+        if task_column is not None:
+            task_title = row[task_column][1] or task_title
+            item.task_title = task_title
+        clause = UnitClause()
+        for column, (_, value) in enumerate(row):
+            if kinds[column] in ("text", "number", None) or not value:
+                continue
+            read_labelled(header[column].strip(), kinds[column], value, clause)
+        item.add(clause, row[0][0])
+        item.placements.add("table cells")
+        items.append(item)
+    return items
 
 
 def _task_title(text: str) -> str:
@@ -188,11 +516,6 @@ def _task_title(text: str) -> str:
     return first.strip()
 
 
-def looks_like_prose_plan(text: str) -> bool:
-    """Whether a text names units inline: some line ends in a units parenthesis or a
-    牵头单位：… line."""
-    for line in text.splitlines():
-        line = line.strip()
-        if _KEY_VALUE.match(line) or units_clause(line)[1] is not None:
-            return True
-    return False
+def _clip(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

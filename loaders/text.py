@@ -9,15 +9,17 @@ task cell was merged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ipplan.errors import InputError, NotATableError
-from ipplan.model import Location
+from ipplan.model import LoadWarning, Location
 
 from .assemble import PlanBuilder, is_row_number, task_heading, theme_heading
 from .columns import Columns, column_of, find_columns, is_header_row
 from .deadlines import looks_like_deadline
+from .roles import DEFAULT_RULE, DEFAULT_RULE_SOURCE, RoleRule, UnitClause, decide_roles
+from .units import split_units
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,14 @@ def _events(text: str) -> list[_Row | _Loose]:
     return events
 
 
-def read_table_text(text: str, path: Path, builder: PlanBuilder) -> list[str]:
+def read_table_text(text: str, path: Path, builder: PlanBuilder,
+                    roles: RoleRule | None = None) -> list[str]:
     """Feed the table in ``text`` to ``builder``; returns the lines before the header (the
-    preamble, where the title is)."""
+    preamble, where the title is). A table whose only unit column is 责任单位 names each
+    measure's units in one list: ``roles`` (default first-leads) says who leads."""
     columns: Columns | None = None
+    single_list: RoleRule | None = None
+    ruled: list[int] = []
     preamble: list[str] = []
     file = str(path)
     for event in _events(text):
@@ -79,16 +85,31 @@ def read_table_text(text: str, path: Path, builder: PlanBuilder) -> list[str]:
         texts = [cell.text for cell in event.cells]
         if is_header_row(texts):
             found = find_columns(texts)
+            if columns is None and found.missing == ["lead"] and found.support is not None:
+                # 序号 | 重点工作 | 责任单位 | 完成时限: one list per measure, read by a role rule.
+                found = replace(found, lead=found.support, support=None)
+                single_list = roles or DEFAULT_RULE
             if found.missing:
                 raise InputError(
                     f"the table header lacks columns we need ({found.describe_missing()})",
                     where=f"{file}:{event.cells[0].line}")
+            if columns is None:
+                builder.columns = [(name, texts[getattr(found, name)]) for name in found.found]
             columns = columns or found
             continue
         if columns is None:
             preamble.extend(text for text in texts if text)
             continue
-        _row(event, columns, file, builder)
+        _row(event, columns, file, builder, single_list, ruled)
+    if single_list is not None:
+        builder.role_rule = (f"{single_list.value} "
+                             f"({'--roles ' + single_list.value if roles else DEFAULT_RULE_SOURCE})")
+    if ruled and single_list is not None:
+        builder.warnings.append(LoadWarning(Location(file, ruled[0]), (
+            f"role rule: {len(ruled)} measure(s) name their units in one list (the table has "
+            f"no lead column); read by {'--roles' if roles else DEFAULT_RULE_SOURCE}: "
+            f"{single_list.value}, {single_list.describe}"
+            + ("" if roles else "; choose another with --roles"))))
     if columns is None:
         raise NotATableError(
             "not a task table: no header row naming the measure and lead-unit columns "
@@ -111,7 +132,8 @@ def _loose_line(event: _Loose, file: str, builder: PlanBuilder) -> None:
         builder.skipped(location, f"line outside the table skipped: {event.text[:40]!r}")
 
 
-def _row(event: _Row, columns: Columns, file: str, builder: PlanBuilder) -> None:
+def _row(event: _Row, columns: Columns, file: str, builder: PlanBuilder,
+         single_list: RoleRule | None = None, ruled: list[int] | None = None) -> None:
     cells = event.cells
     data_names = [name for name in ("measure", "lead", "support", "deadline")
                   if getattr(columns, name) is not None]
@@ -179,6 +201,20 @@ def _row(event: _Row, columns: Columns, file: str, builder: PlanBuilder) -> None
         text = "\n".join([item.text for item in extra] + [text])
         builder.skipped(Location(file, extra[0].line),
                         "extra cells left of the measure were joined to its text")
+    if columns.task is None and columns.theme is None and builder.current_theme is None:
+        # A flat list (序号 | 重点工作 | 责任单位 …): each row is a task of its own.
+        builder.flat = True
+        builder.task(len(builder.tasks) + 1, text.split("。")[0].strip() or text,
+                     Location(file, measure.line))
+    if single_list is not None:
+        names, _problem = split_units(lead.text)
+        clause = UnitClause(responsible=names)
+        leads, supports, used = decide_roles(clause, single_list)
+        if used and ruled is not None:
+            ruled.append(measure.line)
+        builder.measure(text, leads, supports, deadline.text if deadline else "",
+                        Location(file, measure.line))
+        return
     builder.measure(
         text,
         lead.text,

@@ -39,7 +39,7 @@ def test_months(text, month):
     ("每年12月", DeadlineKind.RECURRING),
     ("视情况而定", DeadlineKind.UNREAD),
     ("2023年13月", DeadlineKind.UNREAD),
-    ("", DeadlineKind.UNREAD),
+    ("", DeadlineKind.NONE),  # issue 17: no deadline is "no deadline", not "unread"
 ])
 def test_open_ended_and_unreadable(text, kind):
     deadline = parse_deadline(text)

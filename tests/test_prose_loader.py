@@ -55,7 +55,9 @@ def test_measures_units_and_deadlines(prose_plan):
     assert got == [
         ("1-1.1", "修订资助办法，加大对转化运用的支持。", ("市市场监管局",),
          ("市财政局", "各县（市）区政府"), DeadlineKind.FIXED, "2022-12"),
-        ("1-1.2", "建立专利导航协作机制。", ("市科技局", "市教育局"), (),
+        # 市科技局、市教育局负责 names no lead: read by the default rule (issue 17: the first
+        # listed leads), not as two leads.
+        ("1-1.2", "建立专利导航协作机制。", ("市科技局",), ("市教育局",),
          DeadlineKind.FIXED, "2023-06"),
         ("1-2.1", "将知识产权纳入绩效考核。", ("市效能办",), ("各县（市）区政府",),
          DeadlineKind.ONGOING, None),
@@ -68,8 +70,10 @@ def test_measures_units_and_deadlines(prose_plan):
 
 def test_skipped_paragraphs_are_reported(prose_plan):
     # The preamble sentence comes before the first theme and is not a measure: kept quiet as
-    # preamble. Nothing inside the body was skipped.
-    assert prose_plan.warnings == ()
+    # preamble. Nothing inside the body was skipped; the one warning says which role rule read
+    # the unmarked lists (issue 17: "say in the warnings … which rule was applied").
+    (warning,) = prose_plan.warnings
+    assert warning.message.startswith("role rule: 2 measure(s) name their units in one list")
 
 
 def test_paragraph_between_items_is_reported(tmp_path):

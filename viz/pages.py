@@ -37,6 +37,8 @@ NO_CLUSTER = "#B0B0B0"
 KIND_LABELS = {
     "municipal-department": ("市政府部门", "municipal department"),
     "provincial-department": ("省政府部门", "provincial department"),
+    "national-department": ("国务院部门", "national department"),
+    "district-department": ("区县政府部门", "district or county department"),
     "party-organ": ("党委机关", "party organ"),
     "judicial": ("司法机关", "judicial organ"),
     "customs": ("海关", "customs"),
@@ -54,6 +56,7 @@ KIND_COLOURS = {
     "financial-institution": PALETTE[3], "judicial": PALETTE[4], "mass-organisation": PALETTE[5],
     "municipal-department": PALETTE[6], "other": PALETTE[7], "party-organ": PALETTE[8],
     "university": PALETTE[9], "provincial-department": PALETTE[10],
+    "national-department": PALETTE[11], "district-department": PALETTE[12],
 }
 LEVEL_COLOURS = {"plan": "#444444", "theme": "#7F3C8D", "task": "#11A579",
                  "measure": "#3969AC", "unit": "#E68310"}

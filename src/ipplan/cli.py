@@ -45,6 +45,7 @@ class Sources:
     registries: tuple[Path, ...]
     verbose: bool
     store: Path | None = None
+    roles: str | None = None
 
     def open(self, *, whole: bool = False) -> Any:
         """Read the sources (or open the workspace) into one corpus, reporting the loader's
@@ -59,7 +60,8 @@ class Sources:
         else:
             corpus = open_sources(self.paths, jurisdiction=self.jurisdiction,
                                   plan_id=self.plan_id, table=self.table, sheet=self.sheet,
-                                  registry=Registry.load(list(self.registries)))
+                                  registry=Registry.load(list(self.registries)),
+                                  roles=self.roles)
         for warning in reports.load_warnings(corpus.graph):
             _say(f"ipplan: warning: {warning}")
         if self.verbose:
@@ -89,6 +91,7 @@ def source_options(command: Callable[..., Any], *, workspace: bool = True
                           "with a recognised header."),
         click.option("--sheet", metavar="NAME",
                      help="Excel: the sheet to read; default: the first with a header."),
+        _roles_option(),
         click.option("--registry", "registries", multiple=True, metavar="CSV",
                      type=click.Path(path_type=Path, dir_okay=False),
                      help="An extra unit registry file, over the packaged one."),
@@ -103,19 +106,34 @@ def source_options(command: Callable[..., Any], *, workspace: bool = True
     @functools.wraps(command)
     def run(*args: Any, paths: tuple[Path, ...], jurisdiction: str | None,
             plan_id: str | None, table: str | None, sheet: str | None,
-            registries: tuple[Path, ...], verbose: bool, **kwargs: Any) -> Any:
+            registries: tuple[Path, ...], verbose: bool, roles: str | None,
+            **kwargs: Any) -> Any:
         store = kwargs.pop("store", None) if workspace else None
         _check_sources(paths, store)
         for key, option in (("output", "-o"), ("store", "--store")):
             if kwargs.get(key) is not None:
                 refuse_overwriting_sources(kwargs[key], paths, option)
         source = Sources(paths, jurisdiction, plan_id, table, sheet, registries, verbose,
-                         store)
+                         store, roles)
         return command(*args, source=source, **kwargs)
 
     for decorator in reversed(decorators):
         run = decorator(run)
     return run
+
+
+# The role rules of ipplan.loaders.roles.RoleRule, named here so that the command line starts
+# without importing the loaders (tests/test_real_text.py holds the two lists equal).
+ROLE_RULES = ("first-leads", "all-lead", "all-support")
+
+
+def _roles_option() -> Callable[..., Any]:
+    return click.option(
+        "--roles", type=click.Choice(ROLE_RULES), default=None,
+        help="Text plans: how a unit list with no 牵头 marker is read (X、Y负责, a lone "
+             "责任单位 list): first-leads (the first listed leads, the others support), "
+             "all-lead or all-support. Default: the rule the document states "
+             "(列第一位者为牵头单位), else first-leads.")
 
 
 def _check_sources(paths: tuple[Path, ...], store: Path | None, required: bool = True
@@ -249,12 +267,44 @@ def stats(source: Sources, plan: str | None, as_json: bool) -> None:
     if len(figures["by_plan"]) > 1:
         click.echo("\nby plan:")
         click.echo(to_table(figures["by_plan"], reports.PLAN_COLUMNS), nl=False)
+    if figures["role_rules"]:
+        click.echo("\nrole rules:")
+        click.echo(to_table([{"plan": k, "rule": v} for k, v in figures["role_rules"].items()],
+                            ("plan", "rule")), nl=False)
     for name in ("deadlines", "open_deadlines"):
         if figures[name]:
             click.echo(f"\n{name.replace('_', ' ')}:")
             click.echo(to_table([{"deadline": k, "measures": v}
                                  for k, v in figures[name].items()],
                                 ("deadline", "measures")), nl=False)
+
+
+@cli.command()
+@click.argument("document", type=click.Path(path_type=Path, dir_okay=True))
+@click.option("--jurisdiction", metavar="NAME",
+              help="City or county the plan belongs to (default: from its title or issuer).")
+@_roles_option()
+@click.option("--table", metavar="N|all", help="Word: the table to read.")
+@click.option("--sheet", metavar="NAME", help="Excel: the sheet to read.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def inspect(document: Path, jurisdiction: str | None, roles: str | None, table: str | None,
+            sheet: str | None, as_json: bool) -> None:
+    """What ipplan recognises in a plan document: layout, title, jurisdiction and level,
+    numbering, labels or columns, the role rule and where it came from, lines skipped."""
+    from ipplan.loaders import inspect_document
+
+    report = inspect_document(document, jurisdiction=jurisdiction, roles=roles, table=table,
+                              sheet=sheet)
+    if as_json:
+        click.echo(json.dumps(dict(report), ensure_ascii=False, indent=2))
+        return
+    for key, value in report:
+        if isinstance(value, list):
+            click.echo(f"{key}:" + ("" if value else " none"))
+            for entry in value:
+                click.echo(f"  {entry}")
+        else:
+            click.echo(f"{key}: {value}")
 
 
 @cli.command()

@@ -45,11 +45,13 @@ class Role(str, enum.Enum):
 
 
 class DeadlineKind(str, enum.Enum):
-    """How a deadline was written: a month, a recurring or open-ended one, or unreadable."""
+    """How a deadline was written: a month, a recurring or open-ended one, none at all, or
+    unreadable."""
 
     FIXED = "fixed"  # a month: 2022年12月 -> 2022-12
-    RECURRING = "recurring"  # 每年 (every year)
+    RECURRING = "recurring"  # 每年, 每季度, 每月 (recurs)
     ONGOING = "ongoing"  # 长期坚持, 持续推进 (no end date)
+    NONE = "none"  # the plan gives the measure no deadline
     UNREAD = "unread"  # kept verbatim, reported
 
 
@@ -108,6 +110,8 @@ class Measure:
     assignments: tuple[Assignment, ...]
     deadline: Deadline
     location: Location
+    contacts: tuple[str, ...] = ()  # people named for it (责任领导, 分管领导): never units
+    open_ended: bool = False  # its unit list ended 等/等有关部门: more units than named
 
     @property
     def lead_units(self) -> tuple[str, ...]:
@@ -116,6 +120,10 @@ class Measure:
     @property
     def support_units(self) -> tuple[str, ...]:
         return tuple(a.unit for a in self.assignments if a.role is Role.SUPPORT)
+
+
+# How a loader's warning about a unit phrase it could not split begins (stats counts them).
+UNSPLIT_UNITS_WARNING = "unit phrase may join two units"
 
 
 @dataclass(frozen=True)
@@ -142,3 +150,5 @@ class Plan:
     measures: tuple[Measure, ...]
     warnings: tuple[LoadWarning, ...] = field(default=())  # what could not be read
     notes: tuple[LoadWarning, ...] = field(default=())  # debris repaired on the way
+    level: str | None = None  # national, province, prefecture, district, county, special-zone
+    role_rule: str | None = None  # how unmarked unit lists were read (text plans), and why

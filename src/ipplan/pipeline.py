@@ -51,9 +51,11 @@ def open_sources(
     table: str | None = None,
     sheet: str | None = None,
     registry: Registry | None = None,
+    roles: str | None = None,
 ) -> Corpus:
     """Read every path into one graph. ``plan_id`` names the plan of a single document;
-    two documents that would get the same plan id are refused."""
+    two documents that would get the same plan id are refused. ``roles`` is the role rule
+    for text plans' unmarked unit lists (see :func:`ipplan.loaders.load_document`)."""
     if not paths:
         raise InputError("name at least one document or graph file")
     documents = [Path(p) for p in paths if not is_graph_file(Path(p))]
@@ -73,7 +75,7 @@ def open_sources(
                              "(.txt, .docx, .xlsx, .csv) or a graph file (.ttl, .nt, .jsonld)",
                              where=path)
         plan = load_document(path, plan_id=plan_id, jurisdiction=jurisdiction,
-                             table=table, sheet=sheet)
+                             table=table, sheet=sheet, roles=roles)
         if plan.id in seen:
             raise InputError(f"plan id {plan.id!r} is already taken by {seen[plan.id]}; "
                              "rename one file", where=path)

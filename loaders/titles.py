@@ -1,0 +1,245 @@
+"""A plan's title, jurisdiction, level and year, read from the lines around its body.
+
+Published plans open with debris before the title: a letterhead (鞍山市立山区人民政府文件), a
+document number (岚综管办〔2015〕165号), web metadata (发布机构: 下陆区政府办公室), a notice
+paragraph with its addressees, signature and date. Titles run over two or three lines. The
+plan's own title is the last title-like group before the body; a notice's title
+(关于印发《X》的通知) stands for the plan only when nothing else does.
+
+The jurisdiction is the place the title starts with, else the issuer's (the letterhead, the
+signature, a 发布机构 line, the notice title's issuer); its level comes from the place's
+name (省, 市, 区, 县, 开发区 …) and ``jurisdictions.csv`` (a 市 it does not list as a
+prefecture is a county-level city). 国务院 and its ministries are national.
+
+>>> read_heading(["国务院关于促进综合保税区", "高水平开放高质量发展的若干意见", "国发〔2019〕3号"])
+Heading(title='国务院关于促进综合保税区高水平开放高质量发展的若干意见', title_lines=(1, 2), jurisdiction='国务院', level='national', where='title', year=2019)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .script import fold
+
+# Words a plan's title ends on; the weak ones also name headings (“十三五”…9个具体建设任务).
+_TITLE_WORDS = re.compile(r"方案|规划|计划|分解|清单|台账|要点|意见|通知|决定|办法|细则")
+_WEAK_TITLE_WORDS = re.compile(r"措施|安排|任务|实施|责任|分工")
+_DOC_NUMBER = re.compile(r"[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*\d+\s*号")
+_DATE = re.compile(r"^(\d{4})\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})"
+                   r"(?:\s+\S.*)?$")
+_METADATA = re.compile(r"索\s*引\s*号|发\s*布\s*(?:机\s*构|单\s*位|日\s*期|文\s*号)|文\s*号|"
+                       r"名\s*称\s*[:：]|分\s*类|有\s*效\s*性|生效日期|所属机构|^全文$|\|")
+_ISSUER_END = re.compile(r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|"
+                         r"办公室|办公厅|委员会|管理委员会|管委会|国务院|文件|党委|市委|区委|县委)$")
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:特别行政区|自治区|自治州|自治县|综合实验区|经济开发区|"
+                    r"高新技术产业开发区|开发区|新区|省|市|州|盟|地区|区|县|旗)")
+_NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家[\u4e00-\u9fff]{0,8}(?:委|局|部|署)|"
+                       r"[\u4e00-\u9fff]{1,8}(?:部|总署|总局))")
+_NOTICE = re.compile(r"^(?:.*?)关于印发(.+?)的?通\s*知$")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_LEVEL_OF_SUFFIX = (
+    ("综合实验区", "special-zone"), ("开发区", "special-zone"), ("新区", "special-zone"),
+    ("特别行政区", "province"), ("自治区", "province"), ("省", "province"),
+    ("自治州", "prefecture"), ("盟", "prefecture"), ("地区", "prefecture"), ("州", "prefecture"),
+    ("自治县", "county"), ("县", "county"), ("旗", "county"), ("区", "district"),
+    ("市", "prefecture"),
+)
+LEVELS = ("national", "province", "prefecture", "district", "county", "special-zone")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What the lines around a plan's body say about it."""
+
+    title: str | None
+    title_lines: tuple[int, ...]  # 1-based indexes into the lines given
+    jurisdiction: str | None
+    level: str | None
+    where: str | None  # where the jurisdiction was read: title, issuer, signature, metadata
+    year: int | None
+
+
+def read_heading(lines: Sequence[str], after: Sequence[str] = ()) -> Heading:
+    """Read the title, jurisdiction, level and plan year from ``lines`` (the document up to
+    its body; blank lines included, so indexes are line numbers) and ``after`` (the lines
+    after the body, where a signature may be)."""
+    kinds = [_classify(line) for line in lines]
+    groups: list[list[int]] = []
+    for index, kind in enumerate(kinds):
+        if kind == "blank":
+            continue
+        if kind == "title" and groups and groups[-1][-1] == _previous_filled(kinds, index):
+            if kinds[groups[-1][-1]] == "title":
+                groups[-1].append(index)
+                continue
+        if kind == "title":
+            groups.append([index])
+    joined = [(_join(lines, group), group) for group in groups]
+    titles = [(text, group) for text, group in joined if _TITLE_WORDS.search(fold(text))]
+    if not titles:
+        titles = [(text, group) for text, group in joined
+                  if _WEAK_TITLE_WORDS.search(fold(text))]
+    plan_titles = [(t, g) for t, g in titles if not _NOTICE.match(t) and not t.endswith("通知")]
+    chosen = (plan_titles or titles or [(None, [])])[-1]
+    title, group = chosen
+    if title is not None and (notice := _NOTICE.match(title)) and not plan_titles:
+        title = notice[1].strip().strip("《》")
+    jurisdiction, where = None, None
+    if title:
+        jurisdiction = place_in_title(title)
+        where = "title" if jurisdiction else None
+    if jurisdiction is None:
+        for index, kind in enumerate(kinds):
+            if kind in ("issuer", "metadata", "title"):
+                found = issuer_place(lines[index], metadata=kind == "metadata")
+                if found:
+                    jurisdiction, where = found, f"{kind} (line {index + 1})"
+                    break
+    if jurisdiction is None:
+        for line in after:
+            if _classify(line) == "issuer" and (found := issuer_place(line)):
+                jurisdiction, where = found, "signature"
+                break
+    year = _plan_year(title, lines, after)
+    return Heading(title, tuple(i + 1 for i in group), jurisdiction,
+                   level_of(jurisdiction) if jurisdiction else None, where, year)
+
+
+def _previous_filled(kinds: list[str], index: int) -> int:
+    for back in range(index - 1, -1, -1):
+        if kinds[back] != "blank":
+            return back
+    return -1
+
+
+def _join(lines: Sequence[str], group: list[int]) -> str:
+    text = "".join(lines[i].strip() for i in group)
+    # Stray blanks between Chinese characters are extraction debris: 任务分解 和责任.
+    return re.sub(r"(?<=[\u4e00-\u9fff》《“”])\s+(?=[\u4e00-\u9fff《》“”])", "", text)
+
+
+def _classify(line: str) -> str:
+    text = line.strip()
+    if not text:
+        return "blank"
+    folded = fold(text)
+    if _METADATA.search(folded):
+        return "metadata"
+    if _DOC_NUMBER.search(folded) and len(text) <= 30:
+        return "number"
+    if _DATE.match(folded):
+        return "date"
+    if text.startswith(("（", "(")) and text.endswith(("）", ")")):
+        return "aside"  # （此件公开发布）
+    if folded.endswith(("：", ":")):
+        return "addressee"
+    if _ISSUER_END.search(re.sub(r"\s+", "", folded)) and len(text) <= 30 \
+            and "关于" not in folded:
+        return "issuer"
+    if len(text) > 60 or re.search(r"[。；;]$", text) or text.count("，") >= 2:
+        return "paragraph"
+    return "title"
+
+
+def place_in_title(title: str) -> str | None:
+    """The jurisdiction a title starts with: 福州市…, 国务院关于…, 立山区政府…; None when the title
+    names no place first (2023年区《政府工作报告》…).
+
+    >>> place_in_title("福州市国家知识产权强市建设示范城市工作方案重点任务分解表")
+    '福州市'
+    >>> place_in_title("国务院办公厅关于对真抓实干成效明显地方进一步加大激励支持力度的通知")
+    '国务院'
+    """
+    text = re.sub(r"^(?:附件\s*\d*\s*[:：]?\s*)?(?:关于印发|关于|印发|中共)?", "", title.strip())
+    if fold(text).startswith("国务院"):
+        return "国务院"
+    return _innermost_place(text)
+
+
+def issuer_place(line: str, *, metadata: bool = False) -> str | None:
+    """The jurisdiction an issuer line names: 鞍山市立山区人民政府文件 -> 立山区,
+    发布机构: 下陆区政府办公室 -> 下陆区, 国务院办公厅 -> 国务院."""
+    text = line.strip()
+    if metadata:
+        match = re.search(r"发\s*布\s*(?:机\s*构|单\s*位)\s*[:：|]?\s*([^\s|:：]+)", text)
+        if match is None:
+            return None
+        text = match[1]
+    for part in re.split(r"[\s　]+", text):
+        folded = fold(part)
+        if folded.startswith(("国务院", "中共中央")):
+            return "国务院"
+        found = _innermost_place(re.sub(r"^中共", "", part))
+        if found:
+            return found
+    return None
+
+
+def _real_place(place: str) -> bool:
+    # 区政府, 市人民政府: a level word alone is not a place; nor are 政府…/关于… fragments.
+    return len(place) >= 2 and not re.match(r"^(?:区|市|县|省|本|全|我|各|该|本级)", place) \
+        and "关于" not in place and "政府" not in place
+
+
+def _innermost_place(text: str) -> str | None:
+    """The innermost of the places ``text`` starts with: 鞍山市立山区人民政府 -> 立山区,
+    中共广州市委 -> 广州市 (not 广州: a level word right after a place belongs to it)."""
+    folded = fold(text)
+    position, found = 0, None
+    while (match := _PLACE.match(folded, position)) is not None:
+        end = match.end()
+        while end < len(folded) and folded[end] in "省市区县州" and end - position < 8:
+            end += 1
+        segment = folded[position:end]
+        if not _real_place(segment) or (found is not None and len(segment) > 4
+                                        and not segment.endswith(("开发区", "新区", "实验区"))):
+            break  # 厦门市知识产权强市: a district or county name is short
+        found, position = text[position:end], end
+    return found
+
+
+@cache
+def _prefectures() -> dict[str, str]:
+    text = resources.files("ipplan.graph").joinpath("jurisdictions.csv").read_text("utf-8")
+    return {row["name"]: row["level"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def level_of(jurisdiction: str) -> str | None:
+    """national, province, prefecture, district, county or special-zone.
+
+    >>> [level_of(p) for p in ("国务院", "广东省", "广州市", "桐乡市", "立山区", "霍山县")]
+    ['national', 'province', 'prefecture', 'county', 'district', 'county']
+    """
+    folded = fold(jurisdiction)
+    if _NATIONAL.match(folded):
+        return "national"
+    known = _prefectures().get(folded)
+    if known:
+        return {"municipality": "province", "autonomous-region": "province",
+                "sar": "province"}.get(known, known)
+    for suffix, level in _LEVEL_OF_SUFFIX:
+        if folded.endswith(suffix):
+            if suffix == "市":
+                return "county"  # a 市 that jurisdictions.csv does not list: county-level
+            return level
+    return None
+
+
+def _plan_year(title: str | None, lines: Sequence[str], after: Sequence[str]) -> int | None:
+    """The plan's year: the title's (2023年…), else the document number's (〔2020〕), else
+    the date the plan was signed."""
+    if title and (match := _YEAR.search(title)):
+        return int(match[1])
+    for line in lines:
+        if (match := _DOC_NUMBER.search(fold(line))) is not None:
+            return int(match[1])
+    for line in list(lines) + list(after):
+        if (match := _DATE.match(fold(line.strip()))) is not None:
+            return int(match[1])
+    return None
