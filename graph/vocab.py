@@ -52,6 +52,7 @@ DEADLINE_KINDS: dict[DeadlineKind, URIRef] = {
     DeadlineKind.RECURRING: IPP.RecurringDeadline,
     DeadlineKind.ONGOING: IPP.OngoingDeadline,
     DeadlineKind.UNREAD: IPP.UnreadDeadline,
+    DeadlineKind.NONE: IPP.NoDeadline,
 }
 
 # IRI characters: everything but ASCII outside the unreserved set is kept as written, so

@@ -17,6 +17,7 @@ from .assemble import PlanBuilder
 from .delimited import read_delimited
 from .excel import read_excel
 from .grid import read_grid
+from .html import read_html
 from .prose import looks_like_prose_plan, read_prose
 from .reading import decode_text, read_bytes
 from .text import read_table_text
@@ -26,7 +27,9 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
 WORD_SUFFIXES = frozenset({".docx", ".docm"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 DELIMITED_SUFFIXES = frozenset({".csv", ".tsv"})
-DOCUMENT_SUFFIXES = TEXT_SUFFIXES | WORD_SUFFIXES | EXCEL_SUFFIXES | DELIMITED_SUFFIXES
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+DOCUMENT_SUFFIXES = (TEXT_SUFFIXES | WORD_SUFFIXES | EXCEL_SUFFIXES | DELIMITED_SUFFIXES
+                     | HTML_SUFFIXES)
 # Old binary Office formats: name the fix rather than fail on their bytes.
 _OLD_FORMATS = {".doc": ".docx", ".xls": ".xlsx", ".wps": ".docx", ".et": ".xlsx"}
 
@@ -81,11 +84,15 @@ def load_document(
         elif suffix in EXCEL_SUFFIXES:
             read_bytes(path)
             above, rows = read_excel(path, sheet)
+        elif suffix in HTML_SUFFIXES:
+            above, rows = read_html(path)
         else:
             above, rows, _encoding = read_delimited(path)
         preamble = above + read_grid(rows, builder, where=str(path))
     title = plan_title(preamble) or path.stem
-    where = jurisdiction or jurisdiction_from_title(title)
+    # A district's table (静安区…清单) names its city only in the page's heading above it.
+    where = jurisdiction or jurisdiction_from_title(title) or next(
+        (found for line in preamble if (found := jurisdiction_from_title(line))), None)
     if not where:
         raise InputError(
             f"cannot tell which city or county the plan belongs to from its title {title!r}; "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ipplan.model import (
     Assignment,
+    Deadline,
     DeadlineKind,
     LoadWarning,
     Location,
@@ -97,7 +98,7 @@ class _RawTask:
 class _RawMeasure:
     text: str
     assignments: tuple[Assignment, ...]
-    deadline_text: str
+    deadline_text: str | None  # None: the table has no deadline column
     location: Location
 
 
@@ -187,10 +188,11 @@ class PlanBuilder:
         text: str,
         lead: str,
         support: str,
-        deadline: str,
+        deadline: str | None,
         location: Location,
     ) -> None:
-        """A measure row: its text and the lead, support and deadline cells as written."""
+        """A measure row: its text and the lead, support and deadline cells as written
+        (``deadline`` None when the table has no deadline column at all)."""
         self._settle_pending()
         task = self.current_task
         if task is None:
@@ -237,7 +239,10 @@ class PlanBuilder:
             if not raw.measures:
                 self.warnings.append(LoadWarning(raw.location, f"task {key} has no measures"))
             for index, item in enumerate(raw.measures, start=1):
-                deadline = parse_deadline(item.deadline_text)
+                if item.deadline_text is None:
+                    deadline = Deadline("", DeadlineKind.NONE)
+                else:
+                    deadline = parse_deadline(item.deadline_text)
                 if deadline.kind is DeadlineKind.UNREAD:
                     self.warnings.append(LoadWarning(
                         item.location,

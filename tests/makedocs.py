@@ -382,3 +382,61 @@ def write_csv(plan: Plan, path: str | Path, *, encoding: str = "utf-8-sig",
                                      measure.deadline.text])
                     theme = ""
     return path
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+def write_html(plan: Plan, path: str | Path, *, encoding: str = "utf-8") -> Path:
+    """Write ``plan`` as a web page saved from a government site: navigation, a metadata table
+    (发文字号 …), the notice with the title in ``<h1>``, then the task table
+    ``重点任务 | 具体内容 | 牵头单位 | 责任单位 | 完成时限``. Theme rows are one cell with
+    ``colspan``; a task's cell is written once with ``rowspan`` over its measures; every cell
+    holds its text in a ``<p>``; the first supporting cell of several units puts one unit per
+    line with ``<br>``; blank cells hold ``&nbsp;``; the page declares ``encoding`` in its
+    ``<meta>``.
+    """
+    from html import escape
+
+    split = next((m.id for m in plan.measures if len(m.support_units) > 1), None)
+    out = [f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" '
+           f'content="text/html; charset={encoding}">',
+           f"<title>{escape(plan.title)}_政府门户网站</title>",
+           "<script>var site = '<table><tr><td>牵头单位</td></tr></table>';</script></head><body>",
+           '<div class="nav"><a href="#">首页</a> &gt; <a href="#">政府文件</a></div>',
+           '<table class="meta"><tr><td>发文字号：</td><td>&nbsp;</td><td>发布日期：</td>'
+           "<td>2022-09-01</td></tr></table>",
+           f"<h1>关于印发{escape(plan.title)}的通知</h1>",
+           "<p>各有关单位：现将任务分解表印发给你们，请认真贯彻落实。</p>",
+           f'<p align="center"><b>{escape(plan.title)}</b></p>',
+           '<table border="1"><tbody><tr>'
+           + "".join(f"<th>{h}</th>" for h in HEADER) + "</tr>"]
+
+    def cell(text: str) -> str:
+        return f"<td><p>{escape(text)}</p></td>" if text else "<td>&nbsp;</td>"
+
+    for group in _outline(plan):
+        if group.theme is not None:
+            out.append(f'<tr><td colspan="{len(HEADER)}"><p><strong>'
+                       f"{escape(theme_heading(group.theme))}</strong></p></td></tr>")
+        for task, measures in group.tasks:
+            for index, measure in enumerate(measures):
+                row = ["<tr>"]
+                if index == 0:
+                    span = f' rowspan="{len(measures)}"' if len(measures) > 1 else ""
+                    row.append(f"<td{span}><p>{escape(task_heading(task))}</p></td>")
+                row.append(cell(measure.text))
+                row.append(cell(lead_cell(measure)))
+                if measure.id == split:
+                    row.append("<td>" + "<br>".join(escape(u) for u in measure.support_units)
+                               + "</td>")
+                else:
+                    row.append(cell(support_cell(measure)))
+                row.append(cell(measure.deadline.text))
+                out.append("".join(row) + "</tr>")
+    out.append("</tbody></table><div class=\"footer\">主办：市人民政府办公厅&nbsp;&copy; 版权所有"
+               "</div></body></html>")
+    path = _prepare(path)
+    # Pages that declare gb2312 are written by tools that emit GBK (a superset), as here.
+    legacy = encoding.lower() in ("gb2312", "gbk")
+    path.write_bytes("\n".join(out).encode("gb18030" if legacy else encoding))
+    return path

@@ -51,6 +51,7 @@ class DeadlineKind(str, enum.Enum):
     RECURRING = "recurring"  # 每年 (every year)
     ONGOING = "ongoing"  # 长期坚持, 持续推进 (no end date)
     UNREAD = "unread"  # kept verbatim, reported
+    NONE = "none"  # the table has no deadline column: nothing was printed to read
 
 
 @dataclass(frozen=True)
