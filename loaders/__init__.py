@@ -18,6 +18,8 @@ from .delimited import read_delimited
 from .excel import read_excel
 from .grid import read_grid
 from .html import read_html
+from .legacy import CONVERTED, read_legacy
+from .pdf import read_pdf
 from .prose import looks_like_prose_plan, read_prose
 from .reading import decode_text, read_bytes
 from .text import read_table_text
@@ -28,10 +30,11 @@ WORD_SUFFIXES = frozenset({".docx", ".docm"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 DELIMITED_SUFFIXES = frozenset({".csv", ".tsv"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+PDF_SUFFIXES = frozenset({".pdf"})
+# Old binary Office and WPS formats, converted by LibreOffice (loaders/legacy.py).
+LEGACY_SUFFIXES = frozenset(CONVERTED)
 DOCUMENT_SUFFIXES = (TEXT_SUFFIXES | WORD_SUFFIXES | EXCEL_SUFFIXES | DELIMITED_SUFFIXES
-                     | HTML_SUFFIXES)
-# Old binary Office formats: name the fix rather than fail on their bytes.
-_OLD_FORMATS = {".doc": ".docx", ".xls": ".xlsx", ".wps": ".docx", ".et": ".xlsx"}
+                     | HTML_SUFFIXES | PDF_SUFFIXES | LEGACY_SUFFIXES)
 
 # Words that name a plan document, used to pick its title from the lines above the table.
 _TITLE_WORDS = re.compile(r"方案|规划|计划|分解表|任务表|清单|台账|要点|意见")
@@ -41,7 +44,7 @@ _JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治州|自治区|特�
 
 def is_document(path: Path) -> bool:
     """Whether ipplan reads this file as a plan document (rather than as a graph)."""
-    return path.suffix.lower() in DOCUMENT_SUFFIXES | set(_OLD_FORMATS)
+    return path.suffix.lower() in DOCUMENT_SUFFIXES
 
 
 def load_document(
@@ -63,16 +66,15 @@ def load_document(
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in _OLD_FORMATS:
-        raise InputError(f"is an old binary Office file; save it as {_OLD_FORMATS[suffix]} "
-                         "and load that", where=path)
     if suffix not in DOCUMENT_SUFFIXES:
         raise InputError(
             f"unsupported document type {path.suffix!r} (ipplan reads: "
             f"{', '.join(sorted(s for s in DOCUMENT_SUFFIXES if s))})", where=path)
-    if table is not None and suffix not in WORD_SUFFIXES:
+    word = WORD_SUFFIXES | {s for s, t in CONVERTED.items() if t == "docx"}
+    excel = EXCEL_SUFFIXES | {s for s, t in CONVERTED.items() if t == "xlsx"}
+    if table is not None and suffix not in word:
         raise InputError("--table applies to Word documents only", where=path)
-    if sheet is not None and suffix not in EXCEL_SUFFIXES:
+    if sheet is not None and suffix not in excel:
         raise InputError("--sheet applies to Excel workbooks only", where=path)
     builder = PlanBuilder()
     if suffix in TEXT_SUFFIXES:
@@ -86,6 +88,12 @@ def load_document(
             above, rows = read_excel(path, sheet)
         elif suffix in HTML_SUFFIXES:
             above, rows = read_html(path)
+        elif suffix in PDF_SUFFIXES:
+            above, rows = read_pdf(path)
+        elif suffix in LEGACY_SUFFIXES:
+            read_bytes(path)
+            above, rows = read_legacy(path, read_word if suffix in word else read_excel,
+                                      table if suffix in word else sheet)
         else:
             above, rows, _encoding = read_delimited(path)
         preamble = above + read_grid(rows, builder, where=str(path))

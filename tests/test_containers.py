@@ -1,0 +1,144 @@
+"""Refusals of the containers offices publish tables in (web pages, PDFs, old Office and
+WPS files): one line naming the file, the container and what was found; LibreOffice's
+conversion with its time limit and its temporary folder removed."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import run_ipplan
+from makedocs import libreoffice_convert, write_docx
+
+PAGE = """<html><head><meta charset="utf-8"><title>福州市某工作方案</title></head><body>
+<h1>福州市某工作方案</h1>{body}</body></html>"""
+
+
+def _one_line_refusal(result, path: Path) -> str:
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) == 1, result.err
+    assert result.err.startswith(f"ipplan: error: {path}")
+    return result.err
+
+
+def test_web_page_without_a_table(tmp_path):
+    path = tmp_path / "notice.html"
+    path.write_text(PAGE.format(body="<p>各单位：请认真贯彻落实。</p>"), "utf-8")
+    err = _one_line_refusal(run_ipplan("stats", path), path)
+    assert "the web page has no <table>" in err
+
+
+def test_web_page_whose_tables_have_no_task_header_says_what_it_found(tmp_path):
+    path = tmp_path / "notice.html"
+    path.write_text(PAGE.format(body=(
+        "<table><tr><td>发文字号：</td><td>榕政办〔2022〕1号</td></tr></table>"
+        "<table><tr><td>重点任务</td><td>完成时限</td><td>备注</td></tr>"
+        "<tr><td>1.任务</td><td>2023年</td><td>无</td></tr></table>")), "utf-8")
+    err = _one_line_refusal(run_ipplan("stats", path), path)
+    # The second table has a header: what it lacks is named, with the row.
+    assert "table 2, row 1: the table header lacks columns we need" in err
+    assert "missing: lead" in err
+    path.write_text(PAGE.format(body=(
+        "<table><tr><td>发文字号：</td><td>榕政办〔2022〕1号</td></tr></table>")), "utf-8")
+    err = _one_line_refusal(run_ipplan("stats", path), path)
+    assert "none of the page's 1 <table>(s) has a header row" in err
+    assert "first rows: 发文字号： | 榕政办〔2022〕1号" in err
+
+
+def test_web_page_declaring_an_encoding_it_is_not_in(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_bytes('<html><head><meta charset="utf-8"></head><body><p>牵头单位</p>'
+                     "</body></html>".encode("gb18030"))
+    err = _one_line_refusal(run_ipplan("stats", path), path)
+    assert "declares utf-8 in its <meta> but byte" in err
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    """A scanned PDF (a picture of a page, no text layer) and a PDF of a memo with a table
+    that is not a task table, both made by LibreOffice from Word files."""
+    import docx
+    from docx.shared import Cm
+    from PIL import Image, ImageDraw
+
+    folder = tmp_path_factory.mktemp("pdfs")
+    picture = folder / "scan.png"
+    image = Image.new("RGB", (800, 400), "white")
+    ImageDraw.Draw(image).rectangle((40, 40, 760, 360), outline="black", width=3)
+    image.save(picture)
+    scanned = docx.Document()
+    scanned.add_picture(str(picture), width=Cm(15))
+    scanned.save(folder / "scanned.docx")
+    memo = docx.Document()
+    memo.add_paragraph("关于报送材料的通知")
+    table = memo.add_table(rows=2, cols=2)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells + table.rows[1].cells,
+                          ("材料名称", "报送时间", "年度总结", "12月底")):
+        cell.text = text
+    memo.save(folder / "memo.docx")
+    return dict(zip(("scanned", "memo"), libreoffice_convert(
+        [folder / "scanned.docx", folder / "memo.docx"], "pdf", folder / "out")))
+
+
+def test_scanned_pdf_is_refused_as_such(pdfs):
+    err = _one_line_refusal(run_ipplan("stats", pdfs["scanned"]), pdfs["scanned"])
+    assert "has no text layer (a scanned PDF?)" in err
+
+
+def test_pdf_without_a_task_table_says_what_it_found(pdfs):
+    err = _one_line_refusal(run_ipplan("stats", pdfs["memo"]), pdfs["memo"])
+    assert "not a task table: 1 table(s) with ruling lines on 1 page(s)" in err
+
+
+def test_broken_pdf_is_one_line(tmp_path):
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj\n<<")
+    err = _one_line_refusal(run_ipplan("stats", path), path)
+    assert "is not a readable PDF" in err
+
+
+def _env(**changes: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(changes)
+    return env
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".wps", ".xls", ".et"])
+def test_old_formats_without_libreoffice_say_how_to_install_it(tmp_path, suffix):
+    path = tmp_path / f"plan{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    # A PATH with Python only: no soffice on it.
+    result = run_ipplan("stats", path, env=_env(PATH=str(Path(sys.executable).parent)))
+    err = _one_line_refusal(result, path)
+    assert f"reading {suffix} files needs LibreOffice" in err
+    assert "apt-get install libreoffice-writer-nogui libreoffice-calc-nogui" in err
+    assert "save the file as .docx/.xlsx" in err
+
+
+def test_conversion_past_its_time_limit_is_reported_and_cleaned_up(tmp_path, seed_plan):
+    source = write_docx(seed_plan, tmp_path / "src" / "plan.docx")
+    (odt,) = libreoffice_convert([source], "odt", tmp_path / "odt")
+    (doc,) = libreoffice_convert([odt], "doc", tmp_path / "doc")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    result = run_ipplan("stats", doc, env=_env(TMPDIR=str(temp),
+                                               IPPLAN_SOFFICE_TIMEOUT="0.05"))
+    err = _one_line_refusal(result, doc)
+    assert "LibreOffice did not convert the file within 0.05 s" in err
+    assert list(temp.iterdir()) == []
+    # With time enough the same file reads, and nothing is left behind either.
+    result = run_ipplan("stats", doc, env=_env(TMPDIR=str(temp)))
+    assert result.code == 0, result.err
+    assert list(temp.iterdir()) == []
+
+
+def test_damaged_old_file_is_one_line(tmp_path):
+    path = tmp_path / "plan.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\xff" * 600)
+    err = _one_line_refusal(run_ipplan("stats", path), path)
+    assert "(read as the .docx LibreOffice made of this .doc file)" in err
