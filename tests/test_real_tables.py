@@ -11,6 +11,7 @@ import pytest
 from lxml import html as lxml_html
 
 from ipplan.loaders import load_document
+from makedocs import libreoffice_convert
 from real_corpus import documents, score_document
 
 CORPUS = Path(__file__).parent / "fixtures" / "real-tables"
@@ -18,6 +19,7 @@ CORPUS = Path(__file__).parent / "fixtures" / "real-tables"
 # --jurisdiction; the places are those INDEX.md gives.
 JURISDICTIONS = {"liaocheng-fengong-2020": "聊城市", "erlianhaote-fengong-2024": "二连浩特市"}
 PAGES = [(doc, table) for doc, table in documents(CORPUS) if doc.suffix == ".html"]
+ATTACHMENTS = [(doc, table) for doc, table in documents(CORPUS) if doc.suffix == ".docx"]
 
 
 def _load(path: Path, slug: str):
@@ -55,3 +57,36 @@ def test_every_row_of_the_page_table_is_accounted_for(page, table):
               if tr.text_content().replace("\xa0", " ").strip()}
     header = min(filled)
     assert filled - {header} <= _accounted_rows(plan)
+
+
+@pytest.fixture(scope="module")
+def attachment_pdfs(tmp_path_factory):
+    """The Word attachments as the PDFs offices publish, made by LibreOffice."""
+    folder = tmp_path_factory.mktemp("real-pdf")
+    made = libreoffice_convert([doc for doc, _ in ATTACHMENTS], "pdf", folder)
+    return {pdf.stem: pdf for pdf in made}
+
+
+@pytest.mark.parametrize("attachment, table", ATTACHMENTS, ids=[p.stem for p, _ in ATTACHMENTS])
+def test_pdf_attachment_reads_as_its_table(attachment_pdfs, attachment, table):
+    pdf = attachment_pdfs[attachment.stem]
+    _exact(score_document(pdf, table, lambda p: _load(p, attachment.stem)))
+
+
+@pytest.mark.parametrize("attachment, table", ATTACHMENTS, ids=[p.stem for p, _ in ATTACHMENTS])
+def test_every_row_of_the_word_table_is_accounted_for(attachment, table):
+    """Counted in the container itself: each <w:tr> of the Word table with text is a header
+    row, a section row, a measure or a warning (read from the .docx directly)."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    body = etree.fromstring(zipfile.ZipFile(attachment).read("word/document.xml"))
+    (tbl,) = [t for t in body.iter(f"{w}tbl")]
+    rows = [tr for tr in tbl.iter(f"{w}tr")]
+    filled = {n for n, tr in enumerate(rows, start=1)
+              if "".join(t.text or "" for t in tr.iter(f"{w}t")).strip()}
+    headers = {n for n, tr in enumerate(rows, start=1) if tr.find(f"{w}trPr/{w}tblHeader") is not None}
+    plan = _load(attachment, attachment.stem)
+    assert filled - headers <= _accounted_rows(plan)
