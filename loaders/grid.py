@@ -39,6 +39,9 @@ class GridRow:
 
     cells: tuple[str, ...]
     location: Location
+    # What the format's reader could not read as it is (a nested table, a hidden sheet),
+    # reported as a warning at this row.
+    warning: str | None = None
 
 
 def section_heading(text: str) -> tuple[int, str] | None:
@@ -90,6 +93,8 @@ class _GridReader:
         self._implicit_title = ""
 
     def row(self, row: GridRow) -> None:
+        if row.warning:
+            self.builder.skipped(row.location, row.warning)
         cells = [" ".join(cell.split()) if "\n" not in cell else cell.strip()
                  for cell in row.cells]
         filled = [cell for cell in cells if cell]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_ipplan
+from ipplan.loaders import load_document
 from makedocs import libreoffice_convert, write_docx
 
 PAGE = """<html><head><meta charset="utf-8"><title>福州市某工作方案</title></head><body>
@@ -142,3 +143,104 @@ def test_damaged_old_file_is_one_line(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\xff" * 600)
     err = _one_line_refusal(run_ipplan("stats", path), path)
     assert "(read as the .docx LibreOffice made of this .doc file)" in err
+
+
+# --- Nothing a container holds is skipped without a word (issue 19) -------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _wrap_in_content_control(element, first: int, last: int | None = None) -> None:
+    """Move children first..last of ``element`` into a content control (w:sdt), as Word
+    templates hold repeating rows and whole tables."""
+    from docx.oxml import OxmlElement
+
+    children = list(element)[first:last]
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    sdt.append(OxmlElement("w:sdtPr"))
+    sdt.append(content)
+    children[0].addprevious(sdt)
+    for child in children:
+        content.append(child)
+
+
+def _measure_like_rows(path: Path) -> int:
+    """Rows of the Word file's tables, counted in its XML, that have a lead-unit cell: the
+    table's header, theme and measure rows minus header and theme rows."""
+    import zipfile
+
+    from lxml import etree
+
+    body = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
+    count = 0
+    for tr in body.iter(f"{W}tr"):
+        cells = ["".join(t.text or "" for t in tc.iter(f"{W}t")) for tc in tr.iter(f"{W}tc")]
+        if len(cells) == 5 and cells[2] and cells[2] != "牵头单位":
+            count += 1
+    return count
+
+
+def test_word_rows_and_tables_inside_content_controls_are_read(tmp_path, seed_plan):
+    import docx
+
+    path = write_docx(seed_plan, tmp_path / "plan.docx")
+    document = docx.Document(str(path))
+    table = document.tables[0]._tbl
+    rows = table.findall(f"{W}tr")
+    # Rows 3..6 (measures of task 1 and 2) in one content control.
+    _wrap_in_content_control(table, list(table).index(rows[2]), list(table).index(rows[6]))
+    document.save(str(path))
+    plan = load_document(path)
+    assert len(plan.measures) == _measure_like_rows(path) == 60
+    assert plan.warnings == ()
+    # The whole table inside a content control of the body.
+    document = docx.Document(str(path))
+    body = document.element.body
+    index = list(body).index(document.tables[0]._tbl)
+    _wrap_in_content_control(body, index, index + 1)
+    document.save(str(path))
+    assert len(load_document(path).measures) == 60
+
+
+def test_word_nested_table_is_read_as_the_cell_text_with_a_warning(tmp_path, seed_plan):
+    import docx
+
+    path = write_docx(seed_plan, tmp_path / "plan.docx")
+    document = docx.Document(str(path))
+    cell = document.tables[0].rows[3].cells[3]
+    inner = cell.add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = "市统计局"
+    document.save(str(path))
+    plan = load_document(path)
+    assert len(plan.measures) == 60
+    (warning,) = plan.warnings
+    assert (warning.location.row, warning.message) == (
+        4, "a table nested in a cell of this row is read as that cell's text")
+    assert "市统计局" in plan.measures[1].support_units  # row 4: measure 1.2
+
+
+def test_excel_hidden_sheet_is_not_chosen_over_the_visible_one(tmp_path, seed_plan):
+    from openpyxl import load_workbook
+
+    from makedocs import write_xlsx
+
+    path = write_xlsx(seed_plan, tmp_path / "plan.xlsx", extra_sheet_first=False)
+    book = load_workbook(path)
+    old = book.copy_worksheet(book.active)
+    old.title = "旧版"
+    old.delete_rows(5, 40)  # an old, shorter copy of the table, hidden, placed first
+    old.sheet_state = "hidden"
+    book.move_sheet(old, offset=-1)
+    book.save(path)
+    assert load_workbook(path).sheetnames[0] == "旧版"
+    plan = load_document(path)
+    assert len(plan.measures) == 60 and plan.warnings == ()
+    assert plan.measures[0].location.part == "sheet 重点任务分解表"
+    # When the hidden sheet is the only one with a table, it is read, with a warning.
+    book = load_workbook(path)
+    del book["重点任务分解表"]
+    book.create_sheet("说明")["A1"] = "说明"
+    book.save(path)
+    plan = load_document(path)
+    assert plan.measures[0].location.part == "sheet 旧版"
+    assert any("hidden sheet ('旧版')" in w.message for w in plan.warnings)
