@@ -16,6 +16,7 @@ from ipplan.model import Location, Plan
 from .assemble import PlanBuilder
 from .delimited import read_delimited
 from .excel import read_excel
+from .flattened import read_flattened
 from .grid import read_grid
 from .html import read_html
 from .legacy import CONVERTED, read_legacy
@@ -26,6 +27,8 @@ from .text import read_table_text
 from .word import read_word
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
+# Markdown files hold pipe tables (loaders/flattened.py); read as text documents.
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 WORD_SUFFIXES = frozenset({".docx", ".docm"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 DELIMITED_SUFFIXES = frozenset({".csv", ".tsv"})
@@ -33,7 +36,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 PDF_SUFFIXES = frozenset({".pdf"})
 # Old binary Office and WPS formats, converted by LibreOffice (loaders/legacy.py).
 LEGACY_SUFFIXES = frozenset(CONVERTED)
-DOCUMENT_SUFFIXES = (TEXT_SUFFIXES | WORD_SUFFIXES | EXCEL_SUFFIXES | DELIMITED_SUFFIXES
+DOCUMENT_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | WORD_SUFFIXES | EXCEL_SUFFIXES | DELIMITED_SUFFIXES
                      | HTML_SUFFIXES | PDF_SUFFIXES | LEGACY_SUFFIXES)
 
 # Words that name a plan document, used to pick its title from the lines above the table.
@@ -77,7 +80,7 @@ def load_document(
     if sheet is not None and suffix not in excel:
         raise InputError("--sheet applies to Excel workbooks only", where=path)
     builder = PlanBuilder()
-    if suffix in TEXT_SUFFIXES:
+    if suffix in TEXT_SUFFIXES | MARKDOWN_SUFFIXES:
         preamble = _read_text(path, builder)
     else:
         if suffix in WORD_SUFFIXES:
@@ -114,7 +117,8 @@ def load_document(
 
 
 def _read_text(path: Path, builder: PlanBuilder) -> list[str]:
-    """A text document: a table extracted as text, else a prose plan with inline units."""
+    """A text document: a table extracted as text, else a table flattened into text, else a
+    prose plan with inline units."""
     text, encoding = decode_text(read_bytes(path), path)
     if encoding.endswith("+truncated"):
         builder.skipped(Location(str(path), text.count("\n") + 1),
@@ -122,11 +126,16 @@ def _read_text(path: Path, builder: PlanBuilder) -> list[str]:
     try:
         return read_table_text(text, path, builder)
     except NotATableError:
-        if not looks_like_prose_plan(text):
-            raise NotATableError(
-                "not a task table: no header row naming the measure and lead-unit columns "
-                "(具体内容, 牵头单位, …), and no numbered items naming their units "
-                "(……（市科技局牵头，…）or 牵头单位：…)", where=path) from None
+        pass
+    # A table flattened into text (Markdown, one cell per line, cells between blanks).
+    flattened = read_flattened(text, path, builder)
+    if flattened is not None:
+        return flattened
+    if not looks_like_prose_plan(text):
+        raise NotATableError(
+            "not a task table: no header row naming the measure and lead-unit columns "
+            "(具体内容, 牵头单位, …), and no numbered items naming their units "
+            "(……（市科技局牵头，…）or 牵头单位：…)", where=path)
     return read_prose(text, str(path), builder)
 
 

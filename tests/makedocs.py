@@ -471,3 +471,42 @@ def libreoffice_convert(sources: Sequence[Path], target: str, folder: Path) -> l
     if missing:
         raise RuntimeError(f"LibreOffice did not write {', '.join(missing)}")
     return made
+
+
+# --- Tables flattened into text ---------------------------------------------------------------
+
+def write_flattened(plan: Plan, path: str | Path, *, style: str = "cells",
+                    mark: str = "|") -> Path:
+    """Write ``plan`` as its table flattened into text, the way a web table pasted into a
+    text box looks: the title, a note, then the table.
+
+    ``style="cells"``: one cell per line ending in ``mark`` (| or ｜), in reading order: the
+    five header cells, a theme as one line, a task's cell only in its first row (it was
+    merged down), an empty cell as a bare mark. ``style="markdown"``: a Markdown pipe table
+    with a ``|---|`` rule; a theme row has its text in the first cell and the others empty,
+    a task cell is blank below its first row.
+    """
+    if style not in ("cells", "markdown"):
+        raise ValueError("style is 'cells' or 'markdown'")
+    out = [plan.title, "（网页表格复制）", ""]
+    if style == "markdown":
+        out[0] = f"# {plan.title}"
+        out += ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    else:
+        out += [f"{name}{mark}" for name in HEADER]
+    for group in _outline(plan):
+        if group.theme is not None:
+            heading = theme_heading(group.theme)
+            out.append(f"| {heading} |" + " |" * (len(HEADER) - 1) if style == "markdown"
+                       else f"{heading}{mark}")
+        for task, measures in group.tasks:
+            for index, measure in enumerate(measures):
+                cells = [task_heading(task) if index == 0 else "", measure.text,
+                         lead_cell(measure), support_cell(measure), measure.deadline.text]
+                if style == "markdown":
+                    out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+                else:
+                    out += [f"{cell}{mark}" for cell in (cells if index == 0 else cells[1:])]
+    path = _prepare(path)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path

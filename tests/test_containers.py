@@ -244,3 +244,52 @@ def test_excel_hidden_sheet_is_not_chosen_over_the_visible_one(tmp_path, seed_pl
     plan = load_document(path)
     assert plan.measures[0].location.part == "sheet 旧版"
     assert any("hidden sheet ('旧版')" in w.message for w in plan.warnings)
+
+
+# --- Tables flattened into text ---------------------------------------------------------------
+
+SPACED = """福州市知识产权工作方案重点任务分解表
+
+重点任务        具体内容                      牵头单位      责任单位            完成时限
+一、推动知识产权创造
+1.强化创新导向。  修订资助办法，加大支持。      市市场监管局  市财政局            2022年12月
+                  开展专利导航。                市工信局      市科技局、市财政局  2023年6月
+2.培育优势企业。  培育示范企业20家。            市科技局      市工信局            长期坚持
+"""
+
+
+def test_rows_separated_by_blanks_are_read_with_merged_cells_left_out(tmp_path):
+    path = tmp_path / "spaced.txt"
+    path.write_text(SPACED, "utf-8")
+    plan = load_document(path)
+    assert [(m.id, m.lead_units, m.support_units, str(m.deadline)) for m in plan.measures] == [
+        ("1.1", ("市市场监管局",), ("市财政局",), "2022-12"),
+        ("1.2", ("市工信局",), ("市科技局", "市财政局"), "2023-06"),
+        ("2.1", ("市科技局",), ("市工信局",), "长期坚持")]
+    assert plan.warnings == () and plan.title == "福州市知识产权工作方案重点任务分解表"
+
+
+def test_flattened_cells_that_cannot_be_aligned_are_refused_with_what_was_found(tmp_path):
+    path = tmp_path / "cells.txt"
+    # The support cell of the first measure is missing: the deadline column would get the
+    # next measure's text.
+    path.write_text("福州市知识产权工作方案\n重点任务|\n具体内容|\n牵头单位|\n责任单位|\n完成时限|\n"
+                    "一、主题|\n1.任务。|\n修订资助办法。|\n市市场监管局|\n2022年12月|\n"
+                    "开展专利导航，加大支持力度。|\n市工信局|\n市科技局|\n2023年6月|\n", "utf-8")
+    err = _one_line_refusal(run_ipplan("stats", path), path)
+    assert "the cells cannot be aligned with the header" in err
+    assert f"{path}:12" in err and "开展专利导航" in err
+    spaced = tmp_path / "spaced.txt"
+    spaced.write_text(SPACED.replace("市市场监管局  市财政局", "市市场监管局  多出一格  市财政局"),
+                      "utf-8")
+    err = _one_line_refusal(run_ipplan("stats", spaced), spaced)
+    assert f"{spaced}:5: the row has 6 cells where the header has 5" in err
+
+
+def test_markdown_row_longer_than_its_header_is_refused(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text("# 福州市知识产权工作方案\n\n| 重点任务 | 具体内容 | 牵头单位 | 完成时限 |\n"
+                    "|---|---|---|---|\n| 一、主题 | | | |\n| 1.任务。 | 做一件事。 | 市科技局 | 2023年 | 多余 |\n",
+                    "utf-8")
+    err = _one_line_refusal(run_ipplan("stats", path), path)
+    assert f"{path}:6: the Markdown table row has 5 cells where the header has 4" in err

@@ -17,7 +17,14 @@ from ipplan.errors import InputError
 from ipplan.graph.build import build_graph
 from ipplan.graph.vocab import IPP
 from ipplan.loaders import load_document
-from makedocs import libreoffice_convert, write_csv, write_docx, write_html, write_xlsx
+from makedocs import (
+    libreoffice_convert,
+    write_csv,
+    write_docx,
+    write_flattened,
+    write_html,
+    write_xlsx,
+)
 
 PROVENANCE = (IPP.sourceFile, IPP.sourceLine, DCTERMS.source)
 
@@ -70,11 +77,17 @@ def documents(tmp_path_factory, seed_plan):
     (odt,) = libreoffice_convert([made["docx"]], "odt", folder / "odt")
     (made["doc"],) = libreoffice_convert([odt], "doc", folder / "doc")
     (made["xls"],) = libreoffice_convert([made["xlsx"]], "xls", folder / "xls")
+    # The table pasted from a web page into a text box (one cell per line ending in ｜),
+    # and as a Markdown table.
+    made["flattened"] = write_flattened(seed_plan, folder / "flat" / "fuzhou-ip-plan.txt",
+                                        mark="｜")
+    made["markdown"] = write_flattened(seed_plan, folder / "md" / "fuzhou-ip-plan.md",
+                                       style="markdown")
     return made
 
 
 FORMS = ["docx", "xlsx", "csv", "csv-utf-8", "csv-gb18030", "gb18030-text", "html",
-         "html-gb2312", "pdf", "doc", "xls"]
+         "html-gb2312", "pdf", "doc", "xls", "flattened", "markdown"]
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -88,7 +101,7 @@ def test_graph_is_isomorphic_to_the_texts(documents, reference, form):
 
 
 @pytest.mark.parametrize("form", ["docx", "xlsx", "csv-gb18030", "gb18030-text", "html",
-                                  "html-gb2312", "pdf", "doc", "xls"])
+                                  "html-gb2312", "pdf", "doc", "xls", "flattened", "markdown"])
 def test_export_table_is_identical(documents, form):
     expected = run_ipplan("export", SEED, "--format", "csv")
     got = run_ipplan("export", documents[form], "--format", "csv")
