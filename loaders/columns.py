@@ -50,6 +50,8 @@ _LOOKUP = {name: column for column, names in SYNONYMS.items() for name in names}
 # 重点任务（2024-2026）: a column name with its period in parentheses.
 _PERIOD = re.compile(r"[（(][^（）()]*\d[^（）()]*[）)]$")
 # 2024年工作项目, 2025年计划, 2025年工作计划, 2024年重点任务: one year's plan for the measure.
+# 2023年 | 2024年 under a 完成时限 spanning them: the row's deadline is in its year's cell.
+_YEAR = re.compile(r"^(\d{4})年(?:度)?$")
 _YEAR_PLAN = re.compile(r"^(\d{4})年(?:度)?(?:工作|重点)?(?:项目|计划|任务|目标|安排|工作计划|工作任务)$")
 
 
@@ -68,6 +70,8 @@ def column_of(cell: str) -> str | None:
         return _LOOKUP[key]
     if _YEAR_PLAN.match(key):
         return "year"
+    if _YEAR.match(key):
+        return "deadline-year"
     trimmed = _PERIOD.sub("", key)
     if trimmed != key and trimmed in _LOOKUP:
         return _LOOKUP[trimmed]
@@ -90,12 +94,16 @@ class Columns:
     implementers: tuple[int, ...] = ()
     # Year-plan columns as (index, year): a measure without a deadline column runs to the last.
     years: tuple[tuple[int, int], ...] = ()
+    # 完成时限 split into year columns (2023年 | 2024年) as (index, year): a row's deadline is
+    # its last filled year cell (12月底 → 2024年12月底; a tick → the end of that year).
+    deadline_years: tuple[tuple[int, int], ...] = ()
     # The lead column is the table's only unit column (责任单位): its first unit leads.
     first_leads: bool = False
 
     @property
     def found(self) -> list[str]:
-        return [name for name in _SINGLE if getattr(self, name) is not None]
+        found = [name for name in _SINGLE if getattr(self, name) is not None]
+        return found + (["deadline"] if self.deadline_years and "deadline" not in found else [])
 
     @property
     def missing(self) -> list[str]:
@@ -107,7 +115,13 @@ class Columns:
 
     def describe_missing(self) -> str:
         """One sentence saying which columns are found and which are missing."""
-        found = ", ".join(f"{name} ({self.cells[getattr(self, name)]})" for name in self.found)
+        def named(name: str) -> str:
+            index = getattr(self, name)
+            if index is None:  # the deadline split into year columns
+                return " | ".join(self.cells[i] for i, _ in self.deadline_years)
+            return self.cells[index]
+
+        found = ", ".join(f"{name} ({named(name)})" for name in self.found)
         missing = ", ".join(f"{name} ({'/'.join(SYNONYMS[name][:3])})" for name in self.missing)
         return f"found columns: {found or 'none'}; missing: {missing}"
 
@@ -121,6 +135,7 @@ def find_columns(cells: list[str] | tuple[str, ...]) -> Columns:
     tasks: list[int] = []
     implementers: list[int] = []
     years: list[tuple[int, int]] = []
+    deadline_years: list[tuple[int, int]] = []
     for index, cell in enumerate(cells):
         column = column_of(cell)
         if column == "task":
@@ -129,6 +144,8 @@ def find_columns(cells: list[str] | tuple[str, ...]) -> Columns:
             implementers.append(index)
         elif column == "year":
             years.append((index, int(_key(cell)[:4])))
+        elif column == "deadline-year":
+            deadline_years.append((index, int(_key(cell)[:4])))
         elif column in _SINGLE and column not in positions:
             positions[column] = index
     first_leads = False
@@ -142,8 +159,13 @@ def find_columns(cells: list[str] | tuple[str, ...]) -> Columns:
             and _key(cells[positions["support"]]) in GENERIC_UNIT_COLUMNS:
         positions["lead"] = positions.pop("support")
         first_leads = True
+    if deadline_years and "deadline" in positions \
+            and positions["deadline"] not in {i for i, _ in deadline_years}:
+        deadline_years = []  # a deadline column of its own: year columns are something else
+    if deadline_years:
+        positions.pop("deadline", None)
     return Columns(cells=tuple(cells), implementers=tuple(implementers), years=tuple(years),
-                   first_leads=first_leads, **positions)
+                   deadline_years=tuple(deadline_years), first_leads=first_leads, **positions)
 
 
 def is_header_row(cells: list[str] | tuple[str, ...]) -> bool:

@@ -44,6 +44,23 @@ class GridRow:
     warning: str | None = None
 
 
+# A cell that only marks its year column: the measure is due by the end of that year.
+_TICK = frozenset("√✓✔●○★▲■□☑xX×是完成")
+
+
+def _year_deadline(cells: Sequence[str], years: tuple[tuple[int, int], ...]) -> str:
+    """The deadline of a row whose 完成时限 is split into year columns: its last filled year
+    cell, read within that year (12月底 → 2024年12月底; a tick → 2024年底)."""
+    for index, year in reversed(years):
+        text = cells[index].strip() if index < len(cells) else ""
+        if not text:
+            continue
+        if all(char in _TICK for char in text.replace(" ", "")):
+            return f"{year}年底"
+        return text if text.startswith(str(year)) else f"{year}年{text}"
+    return ""
+
+
 def section_heading(text: str) -> tuple[int, str] | None:
     """(number, title) for a table's section row: 一、…, （一）…, 行动一：…
 
@@ -59,6 +76,17 @@ def section_heading(text: str) -> tuple[int, str] | None:
     if not match:
         return None
     return chinese_numeral(match[1] or match[2]), match[3].strip()
+
+
+def _sub_header(above: str, below: str) -> str:
+    """A column's name in a two-row header: the lower cell where it names a column by itself
+    or with the upper one (责任单位 over 牵头 → 责任单位（牵头）), else the upper cell."""
+    if not below or below == above:
+        return above
+    for name in (below, f"{above}（{below}）", f"{below}单位", f"{below}部门"):
+        if column_of(name):
+            return name
+    return below if not column_of(above) else above
 
 
 def read_grid(rows: Iterable[GridRow], builder: PlanBuilder, *, where: str) -> list[str]:
@@ -118,8 +146,7 @@ class _GridReader:
     def _header_row(self, cells: list[str], location: Location) -> None:
         if self._header is not None and len(self._header) == len(cells):
             # The second row of a two-row header: its names refine the ones above them.
-            cells = [below if below and below != above else above
-                     for above, below in zip(self._header, cells)]
+            cells = [_sub_header(above, below) for above, below in zip(self._header, cells)]
         else:
             self._header_location = location
         self._header = cells
@@ -216,7 +243,9 @@ class _GridReader:
         if self.columns.task is None and self._needs_task:
             self._open_task(location)
         deadline_cell: str | None = deadline
-        if self.columns.deadline is None:
+        if self.columns.deadline_years:
+            deadline_cell = _year_deadline(cells, self.columns.deadline_years)
+        elif self.columns.deadline is None:
             year = self.columns.last_plan_year
             # Year-plan columns: the measure runs to the end of the last planned year.
             deadline_cell = f"{year}年底" if year else None

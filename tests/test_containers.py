@@ -293,3 +293,42 @@ def test_markdown_row_longer_than_its_header_is_refused(tmp_path):
                     "utf-8")
     err = _one_line_refusal(run_ipplan("stats", path), path)
     assert f"{path}:6: the Markdown table row has 5 cells where the header has 4" in err
+
+
+# --- Headers as published tables have them ---------------------------------------------------
+
+@pytest.mark.parametrize("name, column", [
+    ("主要责任单位", "lead"), ("牵头单位（部门）", "lead"), ("责任单位（牵头）", "lead"),
+    ("协同配合单位", "support"), ("配合/责任单位", "support"), ("责任单位（配合）", "support"),
+    ("责任（配合）单位", "support"), ("工作要求", "measure"), ("重点工作", "measure"),
+    ("重点工作任务", "measure"), ("目标任务", "measure"), ("具体措施", "measure"),
+    ("工作举措", "measure"), ("完成期限", "deadline"), ("时间进度", "deadline"),
+    ("牵头领导", "people"), ("责任领导", "people"), ("责任人", "people"),
+])
+def test_published_header_names(name, column):
+    from ipplan.loaders.columns import column_of
+
+    assert column_of(name) == column
+
+
+def _page(rows: str) -> str:
+    return PAGE.format(body=f"<table border=1>{rows}</table>")
+
+
+def test_two_row_headers_and_people_columns_in_a_page(tmp_path):
+    path = tmp_path / "plan.html"
+    path.write_text(_page(
+        "<tr><th rowspan=2>序号</th><th rowspan=2>工作举措</th><th rowspan=2>牵头领导</th>"
+        "<th colspan=2>责任单位</th><th colspan=2>完成时限</th></tr>"
+        "<tr><th>牵头</th><th>配合</th><th>2023年</th><th>2024年</th></tr>"
+        "<tr><td colspan=7>一、主题</td></tr>"
+        "<tr><td>1</td><td>修订资助办法。</td><td>张三</td><td>市科技局</td><td>市财政局</td>"
+        "<td>6月底前</td><td></td></tr>"
+        "<tr><td>2</td><td>开展专项行动。</td><td>李四</td><td>&nbsp;</td><td>市公安局</td>"
+        "<td></td><td>√</td></tr>"), "utf-8")
+    plan = load_document(path)
+    assert [(m.lead_units, m.support_units, m.deadline.month) for m in plan.measures] == [
+        (("市科技局",), ("市财政局",), "2023-06"), ((), ("市公安局",), "2024-12")]
+    # The blank lead cell: kept blank, with a warning naming its row; no person as a unit.
+    assert [(w.location.row, w.message) for w in plan.warnings] == [
+        (5, "measure has no lead unit")]
