@@ -11,13 +11,13 @@ import re
 from pathlib import Path
 
 from ipplan.errors import InputError, NotATableError
-from ipplan.model import Location, Plan
+from ipplan.model import LoadWarning, Location, Plan
 
 from .assemble import PlanBuilder
 from .delimited import read_delimited
 from .excel import read_excel
 from .flattened import read_flattened
-from .grid import read_grid
+from .grid import FIRST_LISTED_LEADS, read_grid
 from .html import read_html
 from .legacy import CONVERTED, read_legacy
 from .pdf import read_pdf
@@ -40,8 +40,11 @@ DOCUMENT_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | WORD_SUFFIXES | EXCEL_S
                      | HTML_SUFFIXES | PDF_SUFFIXES | LEGACY_SUFFIXES)
 
 # Words that name a plan document, used to pick its title from the lines above the table.
-_TITLE_WORDS = re.compile(r"方案|规划|计划|分解表|任务表|清单|台账|要点|意见")
+_TITLE_WORDS = re.compile(r"方案|规划|计划|分解表|任务表|清单|台账|要点|意见|责任分解|任务分解|分工")
 _TITLE_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*)?(?:关于印发|关于|印发|中共)?")
+# A document's own rule for a single unit column: 列第一位的责任单位为牵头单位, 排在首位的为牵头单位.
+_FIRST_LISTED_RULE = re.compile(
+    r"(?:列|排)(?:在)?(?:第一位|首位)的?(?:责任)?(?:单位|部门)?(?:为|是)(?:牵头|主办)(?:单位|部门)[^。；]*")
 _JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治州|自治区|特别行政区|地区|市|盟|省|州|县))")
 
 
@@ -100,6 +103,9 @@ def load_document(
         else:
             above, rows, _encoding = read_delimited(path)
         preamble = above + read_grid(rows, builder, where=str(path))
+    _say_role_rule(builder, preamble)
+    if suffix in HTML_SUFFIXES:  # a page's notice paragraphs are there for its rules only
+        preamble = [line for line in preamble if len(line) <= 80 and not line.endswith("。")]
     title = plan_title(preamble) or path.stem
     # A district's table (静安区…清单) names its city only in the page's heading above it.
     where = jurisdiction or jurisdiction_from_title(title) or next(
@@ -137,6 +143,19 @@ def _read_text(path: Path, builder: PlanBuilder) -> list[str]:
             "(具体内容, 牵头单位, …), and no numbered items naming their units "
             "(……（市科技局牵头，…）or 牵头单位：…)", where=path)
     return read_prose(text, str(path), builder)
+
+
+def _say_role_rule(builder: PlanBuilder, preamble: list[str]) -> None:
+    """Complete the note on a single unit column with where its rule comes from: the
+    document's own sentence when it states one, else ipplan's default."""
+    prefix = FIRST_LISTED_LEADS.split("{")[0]
+    for index, note in enumerate(builder.notes):
+        if note.message.startswith(prefix):
+            stated = next((m[0] for line in preamble if (m := _FIRST_LISTED_RULE.search(line))),
+                          None)
+            source = (f"as the document states: {stated!r}" if stated else
+                      "ipplan's default: the document states no rule")
+            builder.notes[index] = LoadWarning(note.location, f"{note.message} ({source})")
 
 
 def plan_title(preamble: list[str]) -> str | None:

@@ -29,6 +29,9 @@ from .units import split_units
 _SECTION = re.compile(
     r"^(?:[（(]([一二三四五六七八九十百零〇两]+)[）)]|(?:行动|专题|第)([一二三四五六七八九十百零〇两]+)"
     r"(?:部分|方面|篇)?[：:、.．\s]?)\s*(\S.*)$", re.S)
+# Said once for a table whose only unit column lists the lead first (see load_document).
+FIRST_LISTED_LEADS = ("the table's only unit column ({column}) is read with its first unit "
+                      "as the lead and the others as supporting units")
 # Words after the last unit of a cell that say how it takes part (…团市委配合落实).
 _ROLE_TAIL = re.compile(r"(?:配合落实|共同落实|协助落实|配合|参与|落实)$")
 
@@ -119,6 +122,7 @@ class _GridReader:
         self._sections = False  # the table has full-width section rows
         self._needs_task = True  # no-task-column tables: the next measure opens a task
         self._implicit_title = ""
+        self._first_leads_said = False
 
     def row(self, row: GridRow) -> None:
         if row.warning:
@@ -235,6 +239,12 @@ class _GridReader:
                 support = f"{support}\n{extra}" if support else extra
         if self.columns.first_leads and lead:
             lead, support = self._first_leads(lead)
+            if not self._first_leads_said:
+                self._first_leads_said = True
+                column = self.columns.cells[self.columns.lead]  # type: ignore[index]
+                self.builder.notes.append(LoadWarning(
+                    self._header_location or location,
+                    FIRST_LISTED_LEADS.format(column=" ".join(column.split()))))
         if not measure and not lead and not support:
             if any(cells[i].strip() for i, _ in self.columns.years if i < len(cells)) or deadline:
                 self.builder.skipped(location, "row has a plan or a deadline but no measure "

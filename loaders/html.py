@@ -219,7 +219,8 @@ def _preamble(root: etree._Element, table: etree._Element) -> list[str]:
         if tag in ("p", "div", "td", "caption") and not any(
                 True for _ in element.iterchildren("p", "div", "table")):
             line = _clean(element.text_content())
-            if line and len(line) <= 80:
+            # A caption is short and is no sentence of the notice (those end in 。 or ：).
+            if line and len(line) <= 80 and not line.endswith(("。", "；", "：", ":")):
                 before.append(line)
     captions = [line for line in reversed(before[-6:])]
     for line in captions:
@@ -228,5 +229,12 @@ def _preamble(root: etree._Element, table: etree._Element) -> list[str]:
     for heading in root.iter(*_HEADINGS, "title"):
         line = _clean(heading.text_content())
         if line and line not in texts:
+            texts.append(line)
+    # Then the notice's paragraphs, where a rule such as 列第一位的为牵头单位 is stated.
+    for element in root.iter("p"):
+        if element is table or table in element.iterancestors():
+            break
+        line = _clean(element.text_content())
+        if line.endswith("。") and line not in texts:
             texts.append(line)
     return texts

@@ -90,3 +90,20 @@ def test_every_row_of_the_word_table_is_accounted_for(attachment, table):
     headers = {n for n, tr in enumerate(rows, start=1) if tr.find(f"{w}trPr/{w}tblHeader") is not None}
     plan = _load(attachment, attachment.stem)
     assert filled - headers <= _accounted_rows(plan)
+
+
+@pytest.mark.parametrize("slug, title, jurisdiction, rule", [
+    ("hangzhou-shizhengfu-zerenfenjie-2021", "2021年市政府工作报告重点工作责任分解", "杭州市",
+     "as the document states: '列第一位的责任单位为牵头单位或汇总单位'"),
+    ("sh-jingan-gengxin-2023", "静安区“卓越城区”城市更新行动重点任务清单（2023-2025年）", "上海市",
+     "ipplan's default: the document states no rule"),
+    ("dawa-renwufenjie-2021", "《政府工作报告》任务分解表", "盘锦市", None),
+])
+def test_page_title_place_and_role_rule(slug, title, jurisdiction, rule):
+    """The title is the table's caption (not the site's name or a sentence of the notice),
+    the place comes from the page heading when the caption names none, and a single unit
+    column says where its first-listed-leads rule comes from."""
+    plan = load_document(CORPUS / f"{slug}.html")
+    assert (plan.title, plan.jurisdiction) == (title, jurisdiction)
+    said = [n.message for n in plan.notes if "only unit column" in n.message]
+    assert said == ([] if rule is None else [said[0]]) and (rule is None or said[0].endswith(f"({rule})"))
