@@ -111,12 +111,12 @@ def _read_markdown(lines: list[str], path: Path, builder: PlanBuilder) -> list[s
         if not stripped:
             continue
         if in_table:
-            _loose_line(heading, Location(file, number), rows, width, builder)
+            _loose_line(heading, Location(file, number), rows, width)
         else:
             preamble.append(heading)
     if not in_table:
         return None
-    return preamble + _grid(rows, builder, file)
+    return preamble + read_grid(rows, builder, where=file)
 
 
 # --- One cell per line ------------------------------------------------------------------------
@@ -157,12 +157,12 @@ def _read_cell_lines(lines: list[str], path: Path, builder: PlanBuilder) -> list
     if columns is None:
         return None
     rows = [GridRow(tuple(c.text for c in header), Location(file, header[0].line))]
-    rows += _align_stream(cells, columns, loose, file, builder)
-    return preamble + _grid(rows, builder, file)
+    rows += _align_stream(cells, columns, loose, file)
+    return preamble + read_grid(rows, builder, where=file)
 
 
-def _align_stream(cells: list[_Cell], columns: Columns, loose: dict[int, str], file: str,
-                  builder: PlanBuilder) -> list[GridRow]:
+def _align_stream(cells: list[_Cell], columns: Columns, loose: dict[int, str],
+                  file: str) -> list[GridRow]:
     """Cut the cells, in reading order, into rows of the header's width."""
     width = len(columns.cells)
     rows: list[GridRow] = []
@@ -170,7 +170,7 @@ def _align_stream(cells: list[_Cell], columns: Columns, loose: dict[int, str], f
     while position < len(cells):
         cell = cells[position]
         if cell.line < 0:  # a line without the cell mark, inside the table
-            _loose_line(loose[-cell.line], Location(file, -cell.line), rows, width, builder)
+            _loose_line(loose[-cell.line], Location(file, -cell.line), rows, width)
             position += 1
             continue
         if _is_heading(cell.text, columns):
@@ -222,7 +222,7 @@ def _read_spaced(lines: list[str], path: Path, builder: PlanBuilder) -> list[str
             continue
         width = len(columns.cells)
         if len(cells) == 1:
-            _loose_line(cells[0], Location(file, number), rows, width, builder)
+            _loose_line(cells[0], Location(file, number), rows, width)
             continue
         if len(cells) > width:
             raise InputError(
@@ -251,14 +251,10 @@ def _read_spaced(lines: list[str], path: Path, builder: PlanBuilder) -> list[str
         rows.append(GridRow(tuple(row), Location(file, number)))
     if columns is None:
         return None
-    return preamble + _grid(rows, builder, file)
+    return preamble + read_grid(rows, builder, where=file)
 
 
 # --- Shared -----------------------------------------------------------------------------------
-
-def _grid(rows: list[GridRow], builder: PlanBuilder, file: str) -> list[str]:
-    return read_grid(rows, builder, where=file)
-
 
 def _optional(index: int, columns: Columns) -> bool:
     """Columns a row may leave out because their cell is merged down from the row above."""
@@ -309,8 +305,7 @@ def _check_row(row: list[str], cells: list[_Cell], start: int, columns: Columns,
             f"column ({columns.cells[lead]}) holds {row[lead][:30]!r}", where=where(lead))
 
 
-def _loose_line(text: str, location: Location, rows: list[GridRow], width: int,
-                builder: PlanBuilder) -> None:
+def _loose_line(text: str, location: Location, rows: list[GridRow], width: int) -> None:
     """A line inside the table that is no row: a heading becomes a full-width row, anything
     else is reported."""
     if theme_heading(text) or task_heading(text) or section_heading(text):

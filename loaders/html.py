@@ -4,8 +4,8 @@ A page saved from a government site holds the notice, a metadata table (索引�
 navigation and a footer around the task table. Every ``<table>`` is turned into a grid:
 ``rowspan``/``colspan`` cells fill every slot they cover, as a reader of the page sees them;
 ``<p>``, ``<div>`` and ``<br>`` inside a cell are paragraphs (lines); entities and ``&nbsp;``
-become plain blanks. The first table with a recognisable header is the task table, or every
-such table when the page splits one table into several. The text before it (page heading,
+become plain blanks. Every table with a recognisable header is read, in page order (pages
+split one long table into several; a layout table holding the task table is not itself read). The text before it (page heading,
 ``<title>``, notice) is the preamble where the plan's title is looked for.
 
 The encoding is the one the page declares (``<meta charset>`` or ``http-equiv``), else UTF-8,
@@ -168,10 +168,6 @@ def table_grid(table: etree._Element) -> list[list[str]]:
             fill_pending()
         grid.append(row)
     return grid
-
-
-def _nested(table: etree._Element) -> bool:
-    return any(True for _ in table.iterdescendants("table"))
 
 
 def read_html(path: Path) -> tuple[list[str], list[GridRow]]:

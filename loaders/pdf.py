@@ -56,14 +56,9 @@ def _bbox_chars(chars: Sequence[dict], bbox: tuple[float, float, float, float]) 
             if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
 
 
-def cell_text(chars: Sequence[dict], bbox: tuple[float, float, float, float]) -> str:
-    """The text in ``bbox``: wrapped lines joined, paragraphs on lines of their own."""
-    return _cell(chars, bbox)[0]
-
-
 def _cell(chars: Sequence[dict], bbox: tuple[float, float, float, float]) -> tuple[str, bool]:
-    """(the text, whether its last line runs to the right edge: the text may go on in the
-    next part of the cell, after a page break)."""
+    """The text in ``bbox`` — wrapped lines joined, paragraphs on lines of their own — and
+    whether its last line runs to the right edge (the text may go on after a page break)."""
     inside = sorted(_bbox_chars(chars, bbox), key=lambda c: (c["top"], c["x0"]))
     lines: list[list[dict]] = []
     for char in inside:
