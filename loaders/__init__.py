@@ -17,7 +17,11 @@ from ipplan.model import LoadWarning, Location, Plan
 from .assemble import PlanBuilder
 from .delimited import read_delimited
 from .excel import read_excel
-from .grid import read_grid
+from .flattened import read_flattened
+from .grid import FIRST_LISTED_LEADS, read_grid
+from .html import read_html
+from .legacy import CONVERTED, read_legacy
+from .pdf import read_pdf
 from .prose import ProseReading, read_prose
 from .reading import decode_text, read_bytes
 from .roles import RoleRule
@@ -26,16 +30,24 @@ from .titles import Heading, level_of, read_heading
 from .word import read_word
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
+# Markdown files hold pipe tables (loaders/flattened.py); read as text documents.
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 WORD_SUFFIXES = frozenset({".docx", ".docm"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 DELIMITED_SUFFIXES = frozenset({".csv", ".tsv"})
-DOCUMENT_SUFFIXES = TEXT_SUFFIXES | WORD_SUFFIXES | EXCEL_SUFFIXES | DELIMITED_SUFFIXES
-# Old binary Office formats: name the fix rather than fail on their bytes.
-_OLD_FORMATS = {".doc": ".docx", ".xls": ".xlsx", ".wps": ".docx", ".et": ".xlsx"}
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+PDF_SUFFIXES = frozenset({".pdf"})
+# Old binary Office and WPS formats, converted by LibreOffice (loaders/legacy.py).
+LEGACY_SUFFIXES = frozenset(CONVERTED)
+DOCUMENT_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | WORD_SUFFIXES | EXCEL_SUFFIXES | DELIMITED_SUFFIXES
+                     | HTML_SUFFIXES | PDF_SUFFIXES | LEGACY_SUFFIXES)
 
 # Words that name a plan document, used to pick its title from the lines above the table.
-_TITLE_WORDS = re.compile(r"方案|规划|计划|分解表|任务表|清单|台账|要点|意见")
+_TITLE_WORDS = re.compile(r"方案|规划|计划|分解表|任务表|清单|台账|要点|意见|责任分解|任务分解|分工")
 _TITLE_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*)?(?:关于印发|关于|印发|中共)?")
+# A document's own rule for a single unit column: 列第一位的责任单位为牵头单位, 排在首位的为牵头单位.
+_FIRST_LISTED_RULE = re.compile(
+    r"(?:列|排)(?:在)?(?:第一位|首位)的?(?:责任)?(?:单位|部门)?(?:为|是)(?:牵头|主办)(?:单位|部门)[^。；]*")
 _JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治州|自治区|特别行政区|地区|市|盟|省|州|县))")
 # The jurisdiction of a text plan that names no place (read, with a warning, not refused).
 UNKNOWN_JURISDICTION = "未知"
@@ -57,7 +69,7 @@ class Reading:
 
 def is_document(path: Path) -> bool:
     """Whether ipplan reads this file as a plan document (rather than as a graph)."""
-    return path.suffix.lower() in DOCUMENT_SUFFIXES | set(_OLD_FORMATS)
+    return path.suffix.lower() in DOCUMENT_SUFFIXES
 
 
 def load_document(
@@ -96,32 +108,39 @@ def read_document(
     """Read one plan document (as :func:`load_document`) and say how it was read."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in _OLD_FORMATS:
-        raise InputError(f"is an old binary Office file; save it as {_OLD_FORMATS[suffix]} "
-                         "and load that", where=path)
     if suffix not in DOCUMENT_SUFFIXES:
         raise InputError(
             f"unsupported document type {path.suffix!r} (ipplan reads: "
             f"{', '.join(sorted(s for s in DOCUMENT_SUFFIXES if s))})", where=path)
-    if table is not None and suffix not in WORD_SUFFIXES:
+    word = WORD_SUFFIXES | {s for s, t in CONVERTED.items() if t == "docx"}
+    excel = EXCEL_SUFFIXES | {s for s, t in CONVERTED.items() if t == "xlsx"}
+    if table is not None and suffix not in word:
         raise InputError("--table applies to Word documents only", where=path)
-    if sheet is not None and suffix not in EXCEL_SUFFIXES:
+    if sheet is not None and suffix not in excel:
         raise InputError("--sheet applies to Excel workbooks only", where=path)
     rule = _role_rule(roles, path)
     builder = PlanBuilder()
     encoding: str | None = None
-    if suffix in TEXT_SUFFIXES:
+    flattened_text = False
+    if suffix in TEXT_SUFFIXES | MARKDOWN_SUFFIXES:
         text, encoding = decode_text(read_bytes(path), path)
         if encoding.endswith("+truncated"):
             builder.skipped(Location(str(path), text.count("\n") + 1),
                             "the file ends in the middle of a character (cut off?)")
         try:
             preamble = read_table_text(text, path, builder, roles=rule)
+            layout = ("a table extracted as text (cells on tab-indented lines, rows end at a "
+                      "blank)")
         except NotATableError:
-            prose = read_prose(text, str(path), builder, roles=rule)
-            return _text_plan(path, builder, prose, encoding, plan_id=plan_id,
-                              jurisdiction=jurisdiction)
-        layout = "a table extracted as text (cells on tab-indented lines, rows end at a blank)"
+            # A table flattened into text (Markdown, one cell per line, cells between blanks),
+            # else a plan that names its units inline.
+            flattened = read_flattened(text, path, builder)
+            if flattened is None:
+                prose = read_prose(text, str(path), builder, roles=rule)
+                return _text_plan(path, builder, prose, encoding, plan_id=plan_id,
+                                  jurisdiction=jurisdiction)
+            preamble, flattened_text = flattened, True
+            layout = "a table flattened into text (Markdown, cell lines or spaced columns)"
     else:
         if suffix in WORD_SUFFIXES:
             read_bytes(path)  # missing or empty files are refused the same way everywhere
@@ -129,19 +148,37 @@ def read_document(
         elif suffix in EXCEL_SUFFIXES:
             read_bytes(path)
             above, rows = read_excel(path, sheet)
+        elif suffix in HTML_SUFFIXES:
+            above, rows = read_html(path)
+        elif suffix in PDF_SUFFIXES:
+            above, rows = read_pdf(path)
+        elif suffix in LEGACY_SUFFIXES:
+            read_bytes(path)
+            above, rows = read_legacy(path, read_word if suffix in word else read_excel,
+                                      table if suffix in word else sheet)
         else:
             above, rows, encoding = read_delimited(path)
         preamble = above + read_grid(rows, builder, where=str(path))
         layout = {".docx": "a Word table", ".docm": "a Word table", ".xlsx": "an Excel sheet",
-                  ".xlsm": "an Excel sheet"}.get(suffix, "a delimited table")
+                  ".xlsm": "an Excel sheet", ".pdf": "a PDF table (text layer)"}.get(
+            suffix, "a web page's table" if suffix in HTML_SUFFIXES
+            else f"a {suffix} file converted by LibreOffice" if suffix in LEGACY_SUFFIXES
+            else "a delimited table")
     if rule is not None and builder.role_rule is None:
         builder.notes.append(LoadWarning(Location(str(path)), "--roles applies to text plans "
                                          "whose units are named inline; a table's columns "
                                          "say who leads"))
+    _say_role_rule(builder, preamble)
+    if suffix in HTML_SUFFIXES:  # a page's notice paragraphs are there for its rules only
+        preamble = [line for line in preamble if len(line) <= 80 and not line.endswith("。")]
     title = plan_title(preamble) or path.stem
-    where = jurisdiction or jurisdiction_from_title(title)
-    if not where and suffix in TEXT_SUFFIXES:
+    # A district's table (静安区…清单) names its city only in the page's heading above it.
+    where = jurisdiction or jurisdiction_from_title(title) or next(
+        (found for line in preamble if (found := jurisdiction_from_title(line))), None)
+    if not where:
         where = read_heading(preamble).jurisdiction  # an issuer line above the table
+    if not where and flattened_text:
+        where = _unknown_place(builder, path, title)  # as for a text plan: read, not refused
     if not where:
         raise InputError(
             f"cannot tell which city or county the plan belongs to from its title {title!r}; "
@@ -227,13 +264,8 @@ def _text_plan(path: Path, builder: PlanBuilder, prose: ProseReading, encoding: 
     lines around its body; a place that cannot be read is a warning, not a refusal."""
     heading = read_heading(prose.preamble, prose.after)
     title = heading.title or path.stem
-    where = (jurisdiction or "").strip() or heading.jurisdiction
-    if not where:
-        where = UNKNOWN_JURISDICTION
-        builder.warnings.append(LoadWarning(Location(str(path)), (
-            f"cannot tell which place the plan belongs to: its title {title!r} and the lines "
-            f"around it name none; read as {UNKNOWN_JURISDICTION} (name it with "
-            "--jurisdiction, for example --jurisdiction 霍山县)")))
+    where = (jurisdiction or "").strip() or heading.jurisdiction or _unknown_place(
+        builder, path, title)
     level = level_of(where) if jurisdiction else heading.level
     rule = f"{prose.role_rule} ({prose.role_rule_source})"
     plan = builder.finish(
@@ -244,9 +276,31 @@ def _text_plan(path: Path, builder: PlanBuilder, prose: ProseReading, encoding: 
     return Reading(plan, prose.layout, encoding, heading, prose, ())
 
 
+def _unknown_place(builder: PlanBuilder, path: Path, title: str) -> str:
+    """The jurisdiction of a text plan that names no place, with the warning that says so."""
+    builder.warnings.append(LoadWarning(Location(str(path)), (
+        f"cannot tell which place the plan belongs to: its title {title!r} and the lines "
+        f"around it name none; read as {UNKNOWN_JURISDICTION} (name it with "
+        "--jurisdiction, for example --jurisdiction 霍山县)")))
+    return UNKNOWN_JURISDICTION
+
+
 def _year_of(title: str) -> int | None:
     match = re.search(r"((?:19|20)\d{2})\s*年", title)
     return int(match[1]) if match else None
+
+
+def _say_role_rule(builder: PlanBuilder, preamble: list[str]) -> None:
+    """Complete the note on a single unit column with where its rule comes from: the
+    document's own sentence when it states one, else ipplan's default."""
+    prefix = FIRST_LISTED_LEADS.split("{")[0]
+    for index, note in enumerate(builder.notes):
+        if note.message.startswith(prefix):
+            stated = next((m[0] for line in preamble if (m := _FIRST_LISTED_RULE.search(line))),
+                          None)
+            source = (f"as the document states: {stated!r}" if stated else
+                      "ipplan's default: the document states no rule")
+            builder.notes[index] = LoadWarning(note.location, f"{note.message} ({source})")
 
 
 def plan_title(preamble: list[str]) -> str | None:

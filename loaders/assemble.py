@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ipplan.model import (
     Assignment,
+    Deadline,
     DeadlineKind,
     LoadWarning,
     Location,
@@ -98,7 +99,7 @@ class _RawTask:
 class _RawMeasure:
     text: str
     assignments: tuple[Assignment, ...]
-    deadline_text: str
+    deadline_text: str | None  # None: the table has no deadline column
     location: Location
     contacts: tuple[str, ...] = ()
     open_ended: bool = False
@@ -117,6 +118,9 @@ class PlanBuilder:
         self.columns: list[tuple[str, str]] = []  # a table's columns: (column, header text)
         self.role_rule: str | None = None  # a table read by a role rule (no lead column)
         self._pending: tuple[str, Location] | None = None
+        # Tasks read before the first theme: debris when the plan has themes, and nothing to
+        # say when it has none (a flat table: 序号 | 重点任务 | 具体措施 | …).
+        self._before_theme: list[LoadWarning] = []
 
     # -- headings ---------------------------------------------------------------------------
 
@@ -170,7 +174,7 @@ class PlanBuilder:
                               f"kept the first: {current.title!r}"))
             return
         if theme is None and not self.flat:
-            self.warnings.append(LoadWarning(location, f"task {number} comes before any theme"))
+            self._before_theme.append(LoadWarning(location, f"task {number} comes before any theme"))
         self.tasks.append(_RawTask(number, title, theme, location))
 
     def _settle_pending(self, *, before_task: bool = False) -> None:
@@ -194,7 +198,7 @@ class PlanBuilder:
         text: str,
         lead: str | Sequence[str],
         support: str | Sequence[str],
-        deadline: str,
+        deadline: str | None,
         location: Location,
         *,
         contacts: tuple[str, ...] = (),
@@ -202,7 +206,8 @@ class PlanBuilder:
         deadline_expected: bool = True,
     ) -> None:
         """A measure row: its text and the lead, support and deadline cells as written (a
-        cell's text is split into units here; a list is taken as units already read).
+        cell's text is split into units here; a list is taken as units already read;
+        ``deadline`` None when the table has no deadline column at all).
         ``deadline_expected`` is false where the layout gives measures a deadline only when
         they have one (prose), so its absence is "no deadline", not a gap to report."""
         self._settle_pending()
@@ -248,6 +253,8 @@ class PlanBuilder:
         """The plan, with measure ids ``TASK.N`` and every warning collected on the way;
         ``year`` (the plan's) dates deadlines written without one (5月底前, 全年)."""
         self._settle_pending()
+        if self.themes:
+            self.warnings.extend(self._before_theme)
         numbers = [task.number for task in self.tasks]
         restarts = len(numbers) != len(set(numbers))
         tasks: list[Task] = []
@@ -258,12 +265,16 @@ class PlanBuilder:
             if not raw.measures:
                 self.warnings.append(LoadWarning(raw.location, f"task {key} has no measures"))
             for index, item in enumerate(raw.measures, start=1):
-                deadline = parse_deadline(item.deadline_text, year)
+                if item.deadline_text is None:
+                    deadline = Deadline("", DeadlineKind.NONE)
+                else:
+                    deadline = parse_deadline(item.deadline_text, year)
                 if deadline.kind is DeadlineKind.UNREAD:
                     self.warnings.append(LoadWarning(
                         item.location,
                         f"deadline {item.deadline_text.strip()!r} could not be read; kept verbatim"))
-                elif deadline.kind is DeadlineKind.NONE and item.deadline_expected:
+                elif (deadline.kind is DeadlineKind.NONE and item.deadline_expected
+                      and item.deadline_text is not None):  # None: no deadline column at all
                     self.warnings.append(LoadWarning(item.location, "measure has no deadline"))
                 measures.append(Measure(
                     id=f"{key}.{index}", task=key, number=index, text=item.text,

@@ -2,6 +2,16 @@
 
 >>> find_columns(["序号", "重点任务", "具体内容", "牵头单位", "责任单位", "完成时限"]).measure
 2
+
+Published tables name their columns in many ways (牵头单位（部门）, 责任（配合）单位, 内容,
+2024年工作计划 …). Beside the five columns every table needs or may have, a header may hold
+columns of people (牵头领导, 责任人: never units), a second supporting column (实施主体),
+year-plan columns (2024年工作项目 | 2025年计划: the measure runs to the last year) and
+columns ipplan reads nothing from (备注).
+
+>>> c = find_columns(["序号", "重点工作任务", "责任单位"])
+>>> (c.measure, c.lead, c.support, c.first_leads)
+(1, 2, None, True)
 """
 
 from __future__ import annotations
@@ -12,23 +22,60 @@ from dataclasses import dataclass
 # Column -> the names planners give it. Matched after removing blanks, so 牵 头 单 位 matches.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号"),
-    "theme": ("主题", "重点领域", "工作领域", "类别", "板块"),
-    "task": ("重点任务", "主要任务", "工作任务", "任务", "任务名称"),
+    "theme": ("主题", "重点领域", "工作领域", "类别", "板块", "任务分类", "任务类型"),
+    "task": ("重点任务", "主要任务", "工作任务", "任务", "任务名称", "主要方向"),
     "measure": ("具体内容", "工作措施", "具体措施", "主要内容", "工作内容", "任务内容", "具体举措",
-                "重点工作", "工作事项"),
-    "lead": ("牵头单位", "牵头部门", "主办单位", "牵头责任单位"),
-    "support": ("责任单位", "配合单位", "协办单位", "参与单位", "责任部门", "配合部门"),
-    "deadline": ("完成时限", "完成时间", "时间节点", "时限", "完成期限", "时间安排"),
+                "工作要求", "重点工作", "重点工作任务", "目标任务", "工作举措", "主要工作目标任务",
+                "工作目标任务", "工作事项", "内容"),
+    "lead": ("牵头单位", "牵头部门", "主办单位", "牵头责任单位", "主要责任单位", "牵头单位（部门）",
+             "责任单位（牵头）", "牵头单位(部门)", "责任单位(牵头)"),
+    "support": ("责任单位", "配合单位", "协办单位", "参与单位", "责任部门", "配合部门", "协同配合单位",
+                "配合/责任单位", "责任单位（配合）", "责任（配合）单位", "责任单位(配合)",
+                "责任(配合)单位", "推进单位", "实施单位"),
+    "deadline": ("完成时限", "完成时间", "时间节点", "时限", "完成期限", "时间安排", "时间进度"),
+    # Not read as units or text, but named so the header is recognised as one.
+    "people": ("牵头领导", "责任领导", "责任人", "分管领导", "联系领导", "牵头市领导", "责任市领导"),
+    "implementer": ("实施主体",),
+    "remark": ("备注", "说明"),
 }
 
 REQUIRED = ("measure", "lead")
+# A unit column that names no role: when it is the table's only unit column, the first unit
+# it lists leads (the usual rule, which documents state as 列第一位的为牵头单位).
+GENERIC_UNIT_COLUMNS = frozenset({"责任单位", "推进单位", "责任部门", "实施单位"})
+# The columns a row's cells are read from (people, implementers and remarks are kept apart).
+_SINGLE = ("number", "theme", "task", "measure", "lead", "support", "deadline")
 
 _LOOKUP = {name: column for column, names in SYNONYMS.items() for name in names}
+# 重点任务（2024-2026）: a column name with its period in parentheses.
+_PERIOD = re.compile(r"[（(][^（）()]*\d[^（）()]*[）)]$")
+# 2024年工作项目, 2025年计划, 2025年工作计划, 2024年重点任务: one year's plan for the measure.
+# 2023年 | 2024年 under a 完成时限 spanning them: the row's deadline is in its year's cell.
+_YEAR = re.compile(r"^(\d{4})年(?:度)?$")
+_YEAR_PLAN = re.compile(r"^(\d{4})年(?:度)?(?:工作|重点)?(?:项目|计划|任务|目标|安排|工作计划|工作任务)$")
+
+
+def _key(cell: str) -> str:
+    return re.sub(r"\s+", "", cell or "")
 
 
 def column_of(cell: str) -> str | None:
-    """The column a header cell names, or None."""
-    return _LOOKUP.get(re.sub(r"\s+", "", cell or ""))
+    """The column a header cell names, or None.
+
+    >>> column_of("重点任务（2024-2026）"), column_of("2025年计划"), column_of("牵 头\\n部门")
+    ('task', 'year', 'lead')
+    """
+    key = _key(cell)
+    if key in _LOOKUP:
+        return _LOOKUP[key]
+    if _YEAR_PLAN.match(key):
+        return "year"
+    if _YEAR.match(key):
+        return "deadline-year"
+    trimmed = _PERIOD.sub("", key)
+    if trimmed != key and trimmed in _LOOKUP:
+        return _LOOKUP[trimmed]
+    return None
 
 
 @dataclass(frozen=True)
@@ -43,30 +90,82 @@ class Columns:
     lead: int | None = None
     support: int | None = None
     deadline: int | None = None
+    # More supporting units (实施主体), listed after the support column's.
+    implementers: tuple[int, ...] = ()
+    # Year-plan columns as (index, year): a measure without a deadline column runs to the last.
+    years: tuple[tuple[int, int], ...] = ()
+    # 完成时限 split into year columns (2023年 | 2024年) as (index, year): a row's deadline is
+    # its last filled year cell (12月底 → 2024年12月底; a tick → the end of that year).
+    deadline_years: tuple[tuple[int, int], ...] = ()
+    # The lead column is the table's only unit column (责任单位): its first unit leads.
+    first_leads: bool = False
 
     @property
     def found(self) -> list[str]:
-        return [name for name in SYNONYMS if getattr(self, name) is not None]
+        found = [name for name in _SINGLE if getattr(self, name) is not None]
+        return found + (["deadline"] if self.deadline_years and "deadline" not in found else [])
 
     @property
     def missing(self) -> list[str]:
         return [name for name in REQUIRED if getattr(self, name) is None]
 
+    @property
+    def last_plan_year(self) -> int | None:
+        return max((year for _, year in self.years), default=None)
+
     def describe_missing(self) -> str:
         """One sentence saying which columns are found and which are missing."""
-        found = ", ".join(f"{name} ({self.cells[getattr(self, name)]})" for name in self.found)
+        def named(name: str) -> str:
+            index = getattr(self, name)
+            if index is None:  # the deadline split into year columns
+                return " | ".join(self.cells[i] for i, _ in self.deadline_years)
+            return self.cells[index]
+
+        found = ", ".join(f"{name} ({named(name)})" for name in self.found)
         missing = ", ".join(f"{name} ({'/'.join(SYNONYMS[name][:3])})" for name in self.missing)
         return f"found columns: {found or 'none'}; missing: {missing}"
 
 
 def find_columns(cells: list[str] | tuple[str, ...]) -> Columns:
-    """Map a row's cells to columns. The first cell naming a column wins."""
+    """Map a row's cells to columns. The first cell naming a column wins, except that a table
+    whose task-like columns are its only text columns (工作任务 with no 具体内容) reads its
+    measures from the last of them, and a lone 责任单位 column is the lead column with its
+    first unit leading."""
     positions: dict[str, int] = {}
+    tasks: list[int] = []
+    implementers: list[int] = []
+    years: list[tuple[int, int]] = []
+    deadline_years: list[tuple[int, int]] = []
     for index, cell in enumerate(cells):
         column = column_of(cell)
-        if column and column not in positions:
+        if column == "task":
+            tasks.append(index)
+        if column == "implementer":
+            implementers.append(index)
+        elif column == "year":
+            years.append((index, int(_key(cell)[:4])))
+        elif column == "deadline-year":
+            deadline_years.append((index, int(_key(cell)[:4])))
+        elif column in _SINGLE and column not in positions:
             positions[column] = index
-    return Columns(cells=tuple(cells), **positions)
+    first_leads = False
+    if "measure" not in positions and tasks:
+        positions["measure"] = tasks[-1]
+        if len(tasks) > 1:
+            positions["task"] = tasks[0]
+        else:
+            positions.pop("task", None)
+    if "lead" not in positions and "support" in positions \
+            and _key(cells[positions["support"]]) in GENERIC_UNIT_COLUMNS:
+        positions["lead"] = positions.pop("support")
+        first_leads = True
+    if deadline_years and "deadline" in positions \
+            and positions["deadline"] not in {i for i, _ in deadline_years}:
+        deadline_years = []  # a deadline column of its own: year columns are something else
+    if deadline_years:
+        positions.pop("deadline", None)
+    return Columns(cells=tuple(cells), implementers=tuple(implementers), years=tuple(years),
+                   deadline_years=tuple(deadline_years), first_leads=first_leads, **positions)
 
 
 def is_header_row(cells: list[str] | tuple[str, ...]) -> bool:

@@ -33,6 +33,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], object], ...] = (
      lambda m: (m[1], "12")),
     # 2022年12月, 2022年12月底, 2023年6月前
     (re.compile(rf"^(\d{{4}})\s*年\s*(\d{{1,2}})\s*月{_TAIL}$"), lambda m: (m[1], m[2])),
+    # 2024年9月30日前: the day's month
+    (re.compile(rf"^(\d{{4}})\s*年\s*(\d{{1,2}})\s*月\s*\d{{1,2}}\s*日{_TAIL}$"),
+     lambda m: (m[1], m[2])),
+    # 2024年—2025年, 2024-2025年: the end of the last year
+    (re.compile(rf"^\d{{4}}\s*年?\s*[—–\-~～至到]+\s*(\d{{4}})\s*年(?:底|末)?{_TAIL}$"),
+     lambda m: (m[1], "12")),
     # 2023.06, 2023-06, 2023/6, 2023.6月
     (re.compile(rf"^(\d{{4}})\s*[.\-/／]\s*(\d{{1,2}})\s*月?{_TAIL}$"), lambda m: (m[1], m[2])),
     # 2023年上半年 -> June; 2023年下半年 -> December

@@ -3,6 +3,8 @@
 Merged ranges hold their value in the top-left cell only; the grid fills the value into every
 cell of the range, as the printed sheet shows it. Title rows above the header are kept for the
 plan's title; blank rows are skipped. A date cell in the deadline column becomes YYYY-MM.
+Hidden sheets are looked at only when no visible sheet has a task table, and reading one is
+a warning.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ def _text(value: object) -> str:
 
 def read_excel(path: Path, sheet: str | None = None) -> tuple[list[str], list[GridRow]]:
     """(texts above the header, the rows) of the chosen sheet: ``sheet`` by name, else the
-    first sheet with a recognisable header row in its first rows."""
+    first visible sheet with a recognisable header row in its first rows, else the first
+    hidden one (with a warning)."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -51,12 +54,16 @@ def read_excel(path: Path, sheet: str | None = None) -> tuple[list[str], list[Gr
                              where=path)
         names = [sheet]
     else:
-        names = list(book.sheetnames)
+        # Visible sheets first: a hidden one (an old copy, a lookup list) is not the table.
+        names = sorted(book.sheetnames, key=lambda n: book[n].sheet_state != "visible")
     for name in names:
         grid = _grid(book[name])
         grids[name] = grid
         if sheet is not None or any(is_header_row(row) for row in grid[:_HEADER_SEARCH_ROWS]):
-            rows = [GridRow(tuple(cells), Location(str(path), row=index, part=f"sheet {name}"))
+            hidden = sheet is None and book[name].sheet_state != "visible"
+            rows = [GridRow(tuple(cells), Location(str(path), row=index, part=f"sheet {name}"),
+                            f"the task table is on a hidden sheet ({name!r}); no visible "
+                            "sheet has one" if hidden and index == 1 else None)
                     for index, cells in enumerate(grid, start=1)]
             return [], rows
     raise InputError("not a task table: no sheet has a header row naming the measure and "

@@ -9,7 +9,7 @@ task cell was merged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ipplan.errors import InputError, NotATableError
@@ -85,9 +85,8 @@ def read_table_text(text: str, path: Path, builder: PlanBuilder,
         texts = [cell.text for cell in event.cells]
         if is_header_row(texts):
             found = find_columns(texts)
-            if columns is None and found.missing == ["lead"] and found.support is not None:
+            if columns is None and found.first_leads:
                 # 序号 | 重点工作 | 责任单位 | 完成时限: one list per measure, read by a role rule.
-                found = replace(found, lead=found.support, support=None)
                 single_list = roles or DEFAULT_RULE
             if found.missing:
                 raise InputError(

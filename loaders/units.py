@@ -8,9 +8,13 @@ of the name.
 (['市财政局', '各县（市）区政府', '高新区管委会'], None)
 >>> split_units("各县（市、区）政府")
 (['各县（市、区）政府'], None)
+>>> split_units("市商务局，各区、县（市）政府（管委会）")
+(['市商务局', '各区、县（市）政府（管委会）'], None)
 """
 
 from __future__ import annotations
+
+import re
 
 _SEPARATORS = frozenset("、，,；;／/\n")
 _OPEN = "（(【[〔"
@@ -20,6 +24,9 @@ _TRAILING = "。.，,、；;：:！!　 \t"
 # A cell that says "none" in one of the usual ways. (和/及 are not separators: they occur inside
 # names such as 市人力资源和社会保障局.)
 _EMPTY_CELL = frozenset({"", "无", "/", "—", "-", "——", "／"})
+# 各区、县（市）政府: a collective unit listing kinds of division before its organ; the bare
+# division (各区) is not a unit of its own.
+_BARE_DIVISION = re.compile(r"^各?(?:区|县|市|镇|乡|街道|旗)(?:[（(][^）)]*[）)])?$")
 
 
 def split_units(cell: str) -> tuple[list[str], str | None]:
@@ -43,7 +50,11 @@ def split_units(cell: str) -> tuple[list[str], str | None]:
             if depth < 0:
                 return [clean_unit_name(text)], "a closing parenthesis has no opening one"
         if char in _SEPARATORS and depth == 0:
-            names.append("".join(current))
+            piece = "".join(current)
+            if char == "、" and piece.strip().startswith("各") and _BARE_DIVISION.match(piece.strip()):
+                current.append(char)
+                continue
+            names.append(piece)
             current = []
         else:
             current.append(char)

@@ -1,5 +1,9 @@
 """Word (.docx) task tables, read with python-docx.
 
+Rows and tables inside content controls (``w:sdt``, common in templates) and other wrappers
+(``w:customXml``) are read like any other. A table nested in a cell is read as the cell's text,
+with a warning naming the row.
+
 The grid is built from the table's XML directly, in one pass: a cell spanning several grid
 columns (``gridSpan``) fills each of them, and a vertically merged cell (``vMerge``) repeats
 the text of the cell above, as a reader of the printed table sees it. (python-docx's own
@@ -25,6 +29,21 @@ except ImportError:  # pragma: no cover - reported by the dispatcher
     docx = None
 
 
+# Elements that only wrap content: their children are read in their place.
+_WRAPPERS = ("w:sdt", "w:sdtContent", "w:customXml", "w:smartTag")
+
+
+def _children(element: object, *tags: str) -> Iterator[object]:
+    """The children of ``element`` with one of ``tags``, looking through content controls."""
+    wanted = {qn(tag) for tag in tags}
+    wrappers = {qn(tag) for tag in _WRAPPERS}
+    for child in element.iterchildren():  # type: ignore[attr-defined]
+        if child.tag in wanted:
+            yield child
+        elif child.tag in wrappers:
+            yield from _children(child, *tags)
+
+
 def _text(element: object) -> str:
     """The text of a cell or paragraph: paragraphs joined by line breaks."""
     paragraphs = []
@@ -38,13 +57,14 @@ def _text(element: object) -> str:
 
 def _grid(table: object, name: str, path: Path) -> Iterator[GridRow]:
     above: list[str] = []
-    for index, tr in enumerate(table.iterchildren(qn("w:tr")), start=1):  # type: ignore[attr-defined]
+    for index, tr in enumerate(_children(table, "w:tr"), start=1):
         row: list[str] = []
+        nested = False
         props = tr.find(qn("w:trPr"))
         before = props.find(qn("w:gridBefore")) if props is not None else None
         if before is not None:
             row.extend([""] * int(before.get(qn("w:val"), "0")))
-        for tc in tr.iterchildren(qn("w:tc")):
+        for tc in _children(tr, "w:tc"):
             tc_props = tc.find(qn("w:tcPr"))
             span, merge = 1, None
             if tc_props is not None:
@@ -59,9 +79,12 @@ def _grid(table: object, name: str, path: Path) -> Iterator[GridRow]:
                 text = above[column] if column < len(above) else ""
             else:
                 text = _text(tc)
+                nested = nested or tc.find(".//" + qn("w:tbl")) is not None  # type: ignore[attr-defined]
             row.extend([text] * span)
         above = row
-        yield GridRow(tuple(row), Location(str(path), row=index, part=name))
+        yield GridRow(tuple(row), Location(str(path), row=index, part=name),
+                      "a table nested in a cell of this row is read as that cell's text"
+                      if nested else None)
 
 
 def read_word(path: Path, table: str | None = None) -> tuple[list[str], list[GridRow]]:
@@ -83,7 +106,7 @@ def read_word(path: Path, table: str | None = None) -> tuple[list[str], list[Gri
                          where=path) from None
     paragraphs: list[list[str]] = [[]]
     tables = []
-    for child in document.element.body.iterchildren():
+    for child in _children(document.element.body, "w:p", "w:tbl"):
         if child.tag == qn("w:p"):
             text = _text(child)
             if text:

@@ -174,7 +174,10 @@ def write_docx(plan: Plan, path: str | Path, *, repeat_header_every: int | None 
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    # Landscape A4 with 1.5 cm margins: the table (26.5 cm) fits the page when printed.
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
     if annex:
         document.add_paragraph(annex)
     title = document.add_paragraph()
@@ -381,4 +384,129 @@ def write_csv(plan: Plan, path: str | Path, *, encoding: str = "utf-8-sig",
                                      measure.text, lead_cell(measure), support_cell(measure),
                                      measure.deadline.text])
                     theme = ""
+    return path
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+def write_html(plan: Plan, path: str | Path, *, encoding: str = "utf-8") -> Path:
+    """Write ``plan`` as a web page saved from a government site: navigation, a metadata table
+    (发文字号 …), the notice with the title in ``<h1>``, then the task table
+    ``重点任务 | 具体内容 | 牵头单位 | 责任单位 | 完成时限``. Theme rows are one cell with
+    ``colspan``; a task's cell is written once with ``rowspan`` over its measures; every cell
+    holds its text in a ``<p>``; the first supporting cell of several units puts one unit per
+    line with ``<br>``; blank cells hold ``&nbsp;``; the page declares ``encoding`` in its
+    ``<meta>``.
+    """
+    from html import escape
+
+    split = next((m.id for m in plan.measures if len(m.support_units) > 1), None)
+    out = [f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" '
+           f'content="text/html; charset={encoding}">',
+           f"<title>{escape(plan.title)}_政府门户网站</title>",
+           "<script>var site = '<table><tr><td>牵头单位</td></tr></table>';</script></head><body>",
+           '<div class="nav"><a href="#">首页</a> &gt; <a href="#">政府文件</a></div>',
+           '<table class="meta"><tr><td>发文字号：</td><td>&nbsp;</td><td>发布日期：</td>'
+           "<td>2022-09-01</td></tr></table>",
+           f"<h1>关于印发{escape(plan.title)}的通知</h1>",
+           "<p>各有关单位：现将任务分解表印发给你们，请认真贯彻落实。</p>",
+           f'<p align="center"><b>{escape(plan.title)}</b></p>',
+           '<table border="1"><tbody><tr>'
+           + "".join(f"<th>{h}</th>" for h in HEADER) + "</tr>"]
+
+    def cell(text: str) -> str:
+        return f"<td><p>{escape(text)}</p></td>" if text else "<td>&nbsp;</td>"
+
+    for group in _outline(plan):
+        if group.theme is not None:
+            out.append(f'<tr><td colspan="{len(HEADER)}"><p><strong>'
+                       f"{escape(theme_heading(group.theme))}</strong></p></td></tr>")
+        for task, measures in group.tasks:
+            for index, measure in enumerate(measures):
+                row = ["<tr>"]
+                if index == 0:
+                    span = f' rowspan="{len(measures)}"' if len(measures) > 1 else ""
+                    row.append(f"<td{span}><p>{escape(task_heading(task))}</p></td>")
+                row.append(cell(measure.text))
+                row.append(cell(lead_cell(measure)))
+                if measure.id == split:
+                    row.append("<td>" + "<br>".join(escape(u) for u in measure.support_units)
+                               + "</td>")
+                else:
+                    row.append(cell(support_cell(measure)))
+                row.append(cell(measure.deadline.text))
+                out.append("".join(row) + "</tr>")
+    out.append("</tbody></table><div class=\"footer\">主办：市人民政府办公厅&nbsp;&copy; 版权所有"
+               "</div></body></html>")
+    path = _prepare(path)
+    # Pages that declare gb2312 are written by tools that emit GBK (a superset), as here.
+    legacy = encoding.lower() in ("gb2312", "gbk")
+    path.write_bytes("\n".join(out).encode("gb18030" if legacy else encoding))
+    return path
+
+
+# --- LibreOffice ------------------------------------------------------------------------------
+
+def libreoffice_convert(sources: Sequence[Path], target: str, folder: Path) -> list[Path]:
+    """Convert ``sources`` with Debian's LibreOffice (``soffice --headless --convert-to
+    target``) into ``folder``, in one run with a profile folder of its own; returns the
+    converted files in the order of ``sources``. (A real converter, as offices use: the PDF
+    attachments they publish are made so from Word files.)"""
+    import shutil
+    import subprocess
+    import tempfile
+
+    program = shutil.which("soffice")
+    if program is None:
+        raise RuntimeError("LibreOffice is not installed: apt-get install "
+                           "libreoffice-writer-nogui libreoffice-calc-nogui")
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="makedocs-soffice-") as profile:
+        subprocess.run([program, f"-env:UserInstallation={Path(profile).as_uri()}",
+                        "--headless", "--norestore", "--convert-to", target,
+                        "--outdir", str(folder), *map(str, sources)],
+                       check=True, capture_output=True, timeout=300, stdin=subprocess.DEVNULL)
+    made = [folder / f"{Path(source).stem}.{target.split(':')[0]}" for source in sources]
+    missing = [p.name for p in made if not p.exists()]
+    if missing:
+        raise RuntimeError(f"LibreOffice did not write {', '.join(missing)}")
+    return made
+
+
+# --- Tables flattened into text ---------------------------------------------------------------
+
+def write_flattened(plan: Plan, path: str | Path, *, style: str = "cells",
+                    mark: str = "|") -> Path:
+    """Write ``plan`` as its table flattened into text, the way a web table pasted into a
+    text box looks: the title, a note, then the table.
+
+    ``style="cells"``: one cell per line ending in ``mark`` (| or ｜), in reading order: the
+    five header cells, a theme as one line, a task's cell only in its first row (it was
+    merged down), an empty cell as a bare mark. ``style="markdown"``: a Markdown pipe table
+    with a ``|---|`` rule; a theme row has its text in the first cell and the others empty,
+    a task cell is blank below its first row.
+    """
+    if style not in ("cells", "markdown"):
+        raise ValueError("style is 'cells' or 'markdown'")
+    out = [plan.title, "（网页表格复制）", ""]
+    if style == "markdown":
+        out[0] = f"# {plan.title}"
+        out += ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    else:
+        out += [f"{name}{mark}" for name in HEADER]
+    for group in _outline(plan):
+        if group.theme is not None:
+            heading = theme_heading(group.theme)
+            out.append(f"| {heading} |" + " |" * (len(HEADER) - 1) if style == "markdown"
+                       else f"{heading}{mark}")
+        for task, measures in group.tasks:
+            for index, measure in enumerate(measures):
+                cells = [task_heading(task) if index == 0 else "", measure.text,
+                         lead_cell(measure), support_cell(measure), measure.deadline.text]
+                if style == "markdown":
+                    out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+                else:
+                    out += [f"{cell}{mark}" for cell in (cells if index == 0 else cells[1:])]
+    path = _prepare(path)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path

@@ -152,6 +152,7 @@ def _bad_inputs(tmp_path):
     (tmp_path / "broken.ttl").write_text("@prefix x: <y> .\n x:a x:b", "utf-8")
     (tmp_path / "other.ttl").write_text("<http://a> <http://b> <http://c> .\n", "utf-8")
     (tmp_path / "plan.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "plan.key").write_bytes(b"PK\x03\x04")
     return [
         (("stats", tmp_path / "missing.txt"), "missing.txt: no such file"),
         (("stats", tmp_path / "empty.txt"), "empty.txt: the file is empty"),
@@ -159,7 +160,8 @@ def _bad_inputs(tmp_path):
         (("units", tmp_path / "prose.txt"), "prose.txt: not a task table"),
         (("validate", tmp_path / "broken.ttl"), "broken.ttl: is not a readable turtle graph"),
         (("stats", tmp_path / "other.ttl"), "other.ttl: holds no ipplan plan"),
-        (("load", tmp_path / "plan.pdf"), "plan.pdf: unsupported file type '.pdf'"),
+        (("load", tmp_path / "plan.pdf"), "plan.pdf: is not a readable PDF"),
+        (("load", tmp_path / "plan.key"), "plan.key: unsupported file type '.key'"),
         (("stats", SEED, "--plan", "nope"), "no plan with id 'nope' (plans: fuzhou-ip-plan)"),
     ]
 

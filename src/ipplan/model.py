@@ -51,7 +51,7 @@ class DeadlineKind(str, enum.Enum):
     FIXED = "fixed"  # a month: 2022年12月 -> 2022-12
     RECURRING = "recurring"  # 每年, 每季度, 每月 (recurs)
     ONGOING = "ongoing"  # 长期坚持, 持续推进 (no end date)
-    NONE = "none"  # the plan gives the measure no deadline
+    NONE = "none"  # the plan gives the measure no deadline (or the table no deadline column)
     UNREAD = "unread"  # kept verbatim, reported
 
 

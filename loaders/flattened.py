@@ -1,0 +1,314 @@
+"""Task tables flattened into plain text (.txt, .md): what a table becomes when it is copied
+out of a web page or an editor into a text box.
+
+Three shapes are read, each told by its text:
+
+* **Markdown pipe tables**: ``| 重点任务 | 具体内容 | … |`` with a ``|---|`` line under the
+  header; a blank cell continues the cell above (a merged task cell), a row with one filled
+  cell is a heading.
+* **One cell per line ending in | or ｜** (a web table copied cell by cell): the header's
+  cells come first, one per line, which gives the column count; then the cells follow in
+  reading order, an empty cell as a bare ``|``, a merged cell (rowspan) only in its first
+  row, a full-width heading row as one line.
+* **Rows of cells separated by runs of spaces or tabs**, one row per line.
+
+The header row (its names and its column count) decides the layout. Cells are matched to
+columns by position, and where a row is shorter (merged cells left out) by what they hold: a
+theme or task heading, a row number, then one cell per remaining column. When the cells
+cannot be matched — a deadline column holding a sentence, a row longer than the header —
+the text is refused with the line and what was found there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipplan.errors import InputError
+from ipplan.model import Location
+
+from .assemble import PlanBuilder, is_row_number, task_heading, theme_heading
+from .columns import Columns, column_of, find_columns, is_header_row
+from .deadlines import looks_like_deadline
+from .grid import GridRow, read_grid, section_heading
+
+_CELL_LINE_END = ("|", "｜")
+_MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_SPACED = re.compile(r"\t+|[ \u3000]{2,}")
+# A text holds a flattened table when at least this many lines have its shape.
+_MIN_LINES = 3
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    line: int
+
+
+def read_flattened(text: str, path: Path, builder: PlanBuilder) -> list[str] | None:
+    """Feed the flattened table in ``text`` to ``builder`` and return the lines above it (the
+    title is there), or None when the text holds no flattened table with a recognisable
+    header. Raises InputError when a header is found but the cells cannot be aligned."""
+    lines = text.splitlines()
+    if sum(1 for line in lines if _MARKDOWN_RULE.match(line.strip())) \
+            and sum(1 for line in lines if line.strip().startswith(("|", "｜"))) >= _MIN_LINES:
+        return _read_markdown(lines, path, builder)
+    if sum(1 for line in lines if line.rstrip().endswith(_CELL_LINE_END)) >= _MIN_LINES:
+        found = _read_cell_lines(lines, path, builder)
+        if found is not None:
+            return found
+    return _read_spaced(lines, path, builder)
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+def _markdown_cells(line: str) -> list[str]:
+    body = line.strip().replace("｜", "|")
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
+    cells, current, escaped = [], [], False
+    for char in body:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "|":
+            cells.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    cells.append("".join(current))
+    # <br> is how Markdown tables write a line break inside a cell.
+    return [re.sub(r"<br\s*/?>", "\n", cell, flags=re.I).strip() for cell in cells]
+
+
+def _read_markdown(lines: list[str], path: Path, builder: PlanBuilder) -> list[str] | None:
+    rows: list[GridRow] = []
+    preamble: list[str] = []
+    file = str(path)
+    in_table = False
+    width = 0
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if _MARKDOWN_RULE.match(stripped):
+            continue
+        if stripped.startswith(("|", "｜")):
+            cells = _markdown_cells(stripped)
+            if not in_table and is_header_row(cells):
+                in_table, width = True, len(cells)
+            elif in_table and len(cells) != width and any(cells[width:]):
+                raise InputError(
+                    f"the Markdown table row has {len(cells)} cells where the header has "
+                    f"{width}; the cells cannot be aligned with the header", where=f"{file}:{number}")
+            if in_table:
+                rows.append(GridRow(tuple(cells[:width]), Location(file, number)))
+            else:
+                preamble.extend(cell for cell in cells if cell)
+            continue
+        heading = stripped.lstrip("#").strip()
+        if not stripped:
+            continue
+        if in_table:
+            _loose_line(heading, Location(file, number), rows, width)
+        else:
+            preamble.append(heading)
+    if not in_table:
+        return None
+    return preamble + read_grid(rows, builder, where=file)
+
+
+# --- One cell per line ------------------------------------------------------------------------
+
+def _read_cell_lines(lines: list[str], path: Path, builder: PlanBuilder) -> list[str] | None:
+    file = str(path)
+    preamble: list[str] = []
+    cells: list[_Cell] = []
+    header: list[_Cell] = []
+    columns: Columns | None = None
+    loose: dict[int, str] = {}  # lines inside the table without the cell mark
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.endswith(_CELL_LINE_END):
+            if columns is None:
+                preamble.append(stripped)
+            else:
+                loose[number] = stripped
+                cells.append(_Cell("", -number))  # keeps the loose line's place
+            continue
+        cell = _Cell(stripped[:-1].strip(), number)
+        if columns is None:
+            if column_of(cell.text):
+                header.append(cell)
+                continue
+            if len(header) >= 2 and is_header_row([c.text for c in header]):
+                columns = find_columns([c.text for c in header])
+            else:
+                preamble.extend(c.text for c in header)
+                header = []
+                preamble.append(cell.text)
+                continue
+        cells.append(cell)
+    if columns is None and len(header) >= 2 and is_header_row([c.text for c in header]):
+        columns = find_columns([c.text for c in header])
+    if columns is None:
+        return None
+    rows = [GridRow(tuple(c.text for c in header), Location(file, header[0].line))]
+    rows += _align_stream(cells, columns, loose, file)
+    return preamble + read_grid(rows, builder, where=file)
+
+
+def _align_stream(cells: list[_Cell], columns: Columns, loose: dict[int, str],
+                  file: str) -> list[GridRow]:
+    """Cut the cells, in reading order, into rows of the header's width."""
+    width = len(columns.cells)
+    rows: list[GridRow] = []
+    position = 0
+    while position < len(cells):
+        cell = cells[position]
+        if cell.line < 0:  # a line without the cell mark, inside the table
+            _loose_line(loose[-cell.line], Location(file, -cell.line), rows, width)
+            position += 1
+            continue
+        if _is_heading(cell.text, columns):
+            rows.append(GridRow(tuple([cell.text] * width), Location(file, cell.line)))
+            position += 1
+            continue
+        row = [""] * width
+        index = 0
+        # Leading columns merged down from the row above are left out of the stream.
+        while index < width and _optional(index, columns):
+            if position < len(cells) and cells[position].line > 0 \
+                    and _fits(cells[position].text, index, columns):
+                row[index] = cells[position].text
+                position += 1
+            index += 1
+        start = cells[position].line if position < len(cells) else cell.line
+        taken = [c for c in cells[position:position + width - index] if c.line > 0]
+        if len(taken) < width - index:
+            raise InputError(
+                f"the table ends inside a row: {width - index} cells were expected for "
+                f"{_names(columns, index)}, {len(taken)} found; the cells cannot be aligned "
+                "with the header", where=f"{file}:{start}")
+        for offset, item in enumerate(taken):
+            row[index + offset] = item.text
+        _check_row(row, taken, index, columns, file)
+        rows.append(GridRow(tuple(row), Location(file, start)))
+        position += width - index
+    return rows
+
+
+# --- Rows separated by blanks -----------------------------------------------------------------
+
+def _read_spaced(lines: list[str], path: Path, builder: PlanBuilder) -> list[str] | None:
+    file = str(path)
+    preamble: list[str] = []
+    rows: list[GridRow] = []
+    columns: Columns | None = None
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        cells = [c.strip() for c in _SPACED.split(stripped) if c.strip()]
+        if columns is None:
+            if len(cells) >= 2 and is_header_row(cells):
+                columns = find_columns(cells)
+                rows.append(GridRow(tuple(cells), Location(file, number)))
+            else:
+                preamble.append(stripped)
+            continue
+        width = len(columns.cells)
+        if len(cells) == 1:
+            _loose_line(cells[0], Location(file, number), rows, width)
+            continue
+        if len(cells) > width:
+            raise InputError(
+                f"the row has {len(cells)} cells where the header has {width} "
+                f"({', '.join(columns.cells)}); the cells cannot be aligned with the header",
+                where=f"{file}:{number}")
+        row = [""] * width
+        index, position = 0, 0
+        # Merged leading cells are left out: what the row's first cells hold says which.
+        missing = width - len(cells)
+        while missing and index < width and _optional(index, columns):
+            if _fits(cells[position], index, columns):
+                row[index] = cells[position]
+                position += 1
+            else:
+                missing -= 1
+            index += 1
+        if width - index != len(cells) - position:
+            raise InputError(
+                f"the row has {len(cells)} cells where the header has {width} "
+                f"({', '.join(columns.cells)}) and no merged cell explains the difference; "
+                "the cells cannot be aligned with the header", where=f"{file}:{number}")
+        for offset, text in enumerate(cells[position:]):
+            row[index + offset] = text
+        _check_row(row, [_Cell(t, number) for t in cells[position:]], index, columns, file)
+        rows.append(GridRow(tuple(row), Location(file, number)))
+    if columns is None:
+        return None
+    return preamble + read_grid(rows, builder, where=file)
+
+
+# --- Shared -----------------------------------------------------------------------------------
+
+def _optional(index: int, columns: Columns) -> bool:
+    """Columns a row may leave out because their cell is merged down from the row above."""
+    return index in (columns.theme, columns.task, columns.number)
+
+
+def _fits(text: str, index: int, columns: Columns) -> bool:
+    if index == columns.number:
+        return is_row_number(text)
+    if index == columns.task:
+        return task_heading(text) is not None and len(text) <= 60
+    if index == columns.theme:
+        return section_heading(text) is not None
+    return False
+
+
+def _is_heading(text: str, columns: Columns) -> bool:
+    """A full-width heading row: a theme heading (一、…) where no theme column could hold
+    it, or a section row of a table without a task column."""
+    if columns.theme is not None:
+        return False
+    if theme_heading(text) is not None:
+        return True
+    return columns.task is None and section_heading(text) is not None
+
+
+def _names(columns: Columns, start: int) -> str:
+    return " | ".join(columns.cells[start:])
+
+
+def _check_row(row: list[str], cells: list[_Cell], start: int, columns: Columns,
+               file: str) -> None:
+    """Refuse a row whose cells evidently sit in the wrong columns."""
+    def where(index: int) -> str:
+        offset = index - start
+        line = cells[offset].line if 0 <= offset < len(cells) else cells[0].line
+        return f"{file}:{line}"
+
+    deadline, lead = columns.deadline, columns.lead
+    if deadline is not None and row[deadline] and not looks_like_deadline(row[deadline]) \
+            and ("。" in row[deadline] or len(row[deadline]) > 30):
+        raise InputError(
+            f"the cells cannot be aligned with the header ({_names(columns, 0)}): the deadline "
+            f"column ({columns.cells[deadline]}) holds {row[deadline][:30]!r}", where=where(deadline))
+    if lead is not None and "。" in row[lead].strip().rstrip("。"):
+        raise InputError(
+            f"the cells cannot be aligned with the header ({_names(columns, 0)}): the lead "
+            f"column ({columns.cells[lead]}) holds {row[lead][:30]!r}", where=where(lead))
+
+
+def _loose_line(text: str, location: Location, rows: list[GridRow], width: int) -> None:
+    """A line inside the table that is no row: a heading becomes a full-width row, anything
+    else is reported."""
+    if theme_heading(text) or task_heading(text) or section_heading(text):
+        rows.append(GridRow(tuple([text] * width), location))
+    elif not column_of(text):
+        rows.append(GridRow((), location, f"line inside the table skipped: {text[:40]!r}"))

@@ -1,0 +1,236 @@
+"""Task tables in web pages (.html, .htm), read with lxml's HTML parser.
+
+A page saved from a government site holds the notice, a metadata table (索引号/发文字号…),
+navigation and a footer around the task table. Every ``<table>`` is turned into a grid:
+``rowspan``/``colspan`` cells fill every slot they cover, as a reader of the page sees them;
+``<p>``, ``<div>`` and ``<br>`` inside a cell are paragraphs (lines); entities and ``&nbsp;``
+become plain blanks. Every table with a recognisable header is read, in page order (pages
+split one long table into several; a layout table holding the task table is not itself read). The text before it (page heading,
+``<title>``, notice) is the preamble where the plan's title is looked for.
+
+The encoding is the one the page declares (``<meta charset>`` or ``http-equiv``), else UTF-8,
+else GB18030.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from ipplan.errors import InputError
+from ipplan.model import Location
+
+from .columns import column_of, is_header_row
+from .grid import GridRow
+from .reading import decode_text, read_bytes
+
+# Elements whose content starts a new line of a cell's text.
+_BLOCKS = frozenset({"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+                     "table", "section", "article", "blockquote", "center"})
+_SKIP = frozenset({"script", "style", "noscript", "template", "head"})
+_HEADINGS = ("h1", "h2", "h3")
+# Legacy Chinese encodings are read as their superset.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
+# How many rows of a table are searched for its header.
+_HEADER_SEARCH_ROWS = 10
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The charset the page's <meta> declares, read with the HTML parser (the bytes decoded as
+    Latin-1 only to find it: every byte maps to a character, markup is ASCII)."""
+    probe = lxml_html.document_fromstring(data[:65536].decode("latin-1") or "<html></html>")
+    for meta in probe.iter("meta"):
+        charset = meta.get("charset")
+        if not charset and (meta.get("http-equiv") or "").lower() == "content-type":
+            content = meta.get("content") or ""
+            for part in content.split(";"):
+                name, _, value = part.strip().partition("=")
+                if name.strip().lower() == "charset":
+                    charset = value
+        if charset:
+            return charset.strip().strip("'\"").lower()
+    return None
+
+
+def decode_page(data: bytes, path: Path) -> tuple[str, str]:
+    """The page's text and the encoding it was read in."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode_text(data, path)
+    declared = _declared_encoding(data)
+    if declared:
+        encoding = _SUPERSETS.get(declared, declared)
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"declares an unknown encoding {declared!r} in its <meta>",
+                             where=path) from None
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputError(
+                f"declares {declared} in its <meta> but byte {exc.start} (0x{data[exc.start]:02x}) "
+                f"is not {declared}", where=f"{path}:{line}") from None
+    return decode_text(data, path)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").replace("\u3000", " ").split())
+
+
+def cell_text(element: etree._Element) -> str:
+    """A cell's text: block elements and <br> start new lines; blanks within a line folded."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = _clean("".join(current))
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def walk(node: etree._Element) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _SKIP:
+            return
+        if tag == "br":
+            flush()
+        else:
+            block = tag in _BLOCKS
+            if block:
+                flush()
+            if node.text:
+                current.append(node.text)
+            for child in node:
+                walk(child)
+                if child.tail:
+                    current.append(child.tail)
+            if block:
+                flush()
+
+    if element.text:
+        current.append(element.text)
+    for child in element:
+        walk(child)
+        if child.tail:
+            current.append(child.tail)
+    flush()
+    return "\n".join(lines)
+
+
+def _span(cell: etree._Element, name: str) -> int:
+    try:
+        return max(1, min(int((cell.get(name) or "1").strip() or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def _own_rows(table: etree._Element) -> list[etree._Element]:
+    """The table's rows, not those of tables nested in its cells."""
+    return [tr for tr in table.iter("tr")
+            if next(tr.iterancestors("table"), None) is table]
+
+
+def table_grid(table: etree._Element) -> list[list[str]]:
+    """The table as rows of cell texts, merged cells filled into every slot they cover."""
+    grid: list[list[str]] = []
+    pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
+    for tr in _own_rows(table):
+        row: list[str] = []
+        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+
+        def fill_pending() -> None:
+            while len(row) in pending:
+                column = len(row)
+                text, left = pending[column]
+                row.append(text)
+                if left <= 1:
+                    del pending[column]
+                else:
+                    pending[column] = (text, left - 1)
+
+        for cell in cells:
+            fill_pending()
+            text = cell_text(cell)
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            for _ in range(colspan):
+                if rowspan > 1:
+                    pending[len(row)] = (text, rowspan - 1)
+                row.append(text)
+        fill_pending()
+        # Slots still owed by a rowspan to the right of this row's last cell.
+        for column in sorted(c for c in pending if c >= len(row)):
+            while len(row) < column:
+                row.append("")
+            fill_pending()
+        grid.append(row)
+    return grid
+
+
+def read_html(path: Path) -> tuple[list[str], list[GridRow]]:
+    """(the page's heading, title and the text before the table, the task table's rows)."""
+    data = read_bytes(path)
+    text, _encoding = decode_page(data, path)
+    try:
+        root = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"is not a readable web page ({exc})", where=path) from None
+    tables = list(root.iter("table"))
+    grids = [table_grid(table) for table in tables]
+    chosen = [i for i, grid in enumerate(grids)
+              if any(is_header_row(row) for row in grid[:_HEADER_SEARCH_ROWS])
+              and not any(is_header_row(row) for t in tables[i].iterdescendants("table")
+                          for row in table_grid(t)[:_HEADER_SEARCH_ROWS])]
+    if not chosen:
+        raise InputError(_no_table(tables, grids), where=path)
+    rows = [GridRow(tuple(cells), Location(str(path), row=number, part=f"table {i + 1}"))
+            for i in chosen for number, cells in enumerate(grids[i], start=1)]
+    return _preamble(root, tables[chosen[0]]), rows
+
+
+def _no_table(tables: list[etree._Element], grids: list[list[list[str]]]) -> str:
+    if not tables:
+        return "not a task table: the web page has no <table>"
+    named = sorted({cell.strip() for grid in grids for row in grid[:_HEADER_SEARCH_ROWS]
+                    for cell in row if column_of(cell)})
+    firsts = "; ".join(" | ".join(c.replace("\n", "") for c in grid[0][:6])
+                       for grid in grids[:3] if grid)
+    return (f"not a task table: none of the page's {len(tables)} <table>(s) has a header row "
+            f"naming the measure and lead-unit columns (具体内容, 牵头单位, …); column names "
+            f"found: {', '.join(named) or 'none'}; first rows: {firsts or 'empty'}")
+
+
+def _preamble(root: etree._Element, table: etree._Element) -> list[str]:
+    """Texts where the plan's title is: the page's headings and <title>, then the lines
+    between the last heading and the table (the table's own caption)."""
+    texts: list[str] = []
+    before: list[str] = []
+    for element in root.iter():
+        if element is table:
+            break
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("p", "div", "td", "caption") and not any(
+                True for _ in element.iterchildren("p", "div", "table")):
+            line = _clean(element.text_content())
+            # A caption is short and is no sentence of the notice (those end in 。 or ：).
+            if line and len(line) <= 80 and not line.endswith(("。", "；", "：", ":")):
+                before.append(line)
+    captions = [line for line in reversed(before[-6:])]
+    for line in captions:
+        if line not in texts:
+            texts.append(line)
+    for heading in root.iter(*_HEADINGS, "title"):
+        line = _clean(heading.text_content())
+        if line and line not in texts:
+            texts.append(line)
+    # Then the notice's paragraphs, where a rule such as 列第一位的为牵头单位 is stated.
+    for element in root.iter("p"):
+        if element is table or table in element.iterancestors():
+            break
+        line = _clean(element.text_content())
+        if line.endswith("。") and line not in texts:
+            texts.append(line)
+    return texts
