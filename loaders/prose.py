@@ -126,6 +126,7 @@ class _Reader:
         """One pass over the lines: items, their clauses and key-value lines, paragraphs."""
         item: _Item | None = None
         wrapped: list[int] = []  # plain lines since an item that named nothing yet
+        awaiting: tuple[str, str] | None = None  # a label whose value is on the next line
         for index, raw in enumerate(self.lines, start=1):
             line = raw.strip().lstrip("\ufeff")
             if not line:
@@ -149,8 +150,20 @@ class _Reader:
                 self.items.append(item)
                 continue
             pair = key_value(line)
+            if awaiting is not None and pair is None and item is not None \
+                    and closing_clause(line) is None:
+                # 牵头单位： on a line of its own, its value on the next line.
+                clause = UnitClause()
+                read_labelled(awaiting[0], awaiting[1], line, clause)
+                item.add(clause, index)
+                awaiting = None
+                continue
+            awaiting = None
             if pair is not None and item is not None and (pair[1] is not None
                                                           or len(pair[0]) <= 6):
+                if not pair[2] and pair[1] in ("lead", "support", "responsible", "deadline",
+                                               "division", "people"):
+                    awaiting = (pair[0], pair[1])
                 label, kind, value = pair
                 clause = UnitClause()
                 if kind is None:
@@ -453,6 +466,30 @@ def _cell_items(lines: list[str]) -> list[_Item] | None:
             if len(rows) >= 2:
                 return _table_items(row, rows)
             return None
+    return _bare_cell_items([(index, raw.strip()) for index, raw in enumerate(lines, start=1)
+                             if raw.strip()])
+
+
+def _bare_cell_items(filled: list[tuple[int, str]]) -> list[_Item] | None:
+    """A table copied from a web page one cell per line with nothing to mark the cells:
+    a run of header names (序号 / 重点任务 / 牵头单位 / 完成时限), then rows of as many lines,
+    each starting with its number. None unless every line after the header fits."""
+    for position in range(len(filled)):
+        width = 0
+        while position + width < len(filled) and _column_name(filled[position + width][1]):
+            width += 1
+        if width < 3:
+            continue
+        header = [text for _, text in filled[position: position + width]]
+        kinds = [_column_name(text) for text in header]
+        body = filled[position + width:]
+        if "text" not in kinds or not body or len(body) % width:
+            return None
+        rows = [body[offset: offset + width] for offset in range(0, len(body), width)]
+        if "number" in kinds and not all(row[kinds.index("number")][1].isdigit()
+                                         for row in rows):
+            return None
+        return _table_items(header, rows)
     return None
 
 
