@@ -66,6 +66,7 @@ class _Item:
     clause_lines: list[int] = field(default_factory=list)
     placements: set[str] = field(default_factory=set)  # where its units were named
     task_title: str | None = None  # a table's task cell (blank: the task of the row above)
+    incomplete: int = 0  # a table row with only this many cells (the document ends)
 
     @property
     def names_units(self) -> bool:
@@ -282,6 +283,10 @@ class _Reader:
                     builder.notes.append(LoadWarning(
                         location, f"heading {item.number.label} between task and measure "
                                   f"levels kept in no record: {_clip(item.body)!r}"))
+            elif item.incomplete:
+                why = f"the table's last row has {item.incomplete} cell(s), fewer than its header"
+                skipped.append((item.line, why))
+                builder.skipped(location, f"{why} (cut off?); row skipped")
             else:
                 why = ("heading holds no measure" if style in heading_styles
                        else "numbered item names no unit")
@@ -454,7 +459,7 @@ def _cell_items(lines: list[str]) -> list[_Item] | None:
             return None
         start = next(i for i, (_, text) in enumerate(cells) if text == header[-1]) + 1
         rows = [cells[offset: offset + len(header)]
-                for offset in range(start, len(cells) - len(header) + 1, len(header))]
+                for offset in range(start, len(cells), len(header))]
         return _table_items(header, rows)
     split_rows = [(index, _split_row(raw)) for index, raw in enumerate(lines, start=1)]
     split_rows = [(index, row) for index, row in split_rows if row is not None]
@@ -526,6 +531,11 @@ def _table_items(header: list[str], rows: list[list[tuple[int, str]]]) -> list[_
     items: list[_Item] = []
     task_title = ""
     for row in rows:
+        if len(row) < len(header):
+            # The cells end before the row does (cut off?): reported, not dropped.
+            items.append(_Item(row[0][0], Numbered("序号", len(items) + 1, "", ""), "",
+                               incomplete=len(row)))
+            continue
         number_text = row[kinds.index("number")][1] if "number" in kinds else ""
         number = int(number_text) if number_text.isdigit() else len(items) + 1
         body = re.sub(r"(?<=[\u4e00-\u9fff，、“”])\s+(?=[\u4e00-\u9fff，、“”])", "",

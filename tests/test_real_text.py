@@ -534,3 +534,11 @@ def test_a_web_table_copied_one_bare_cell_per_line(tmp_path):
     assert [(m.text, m.lead_units, str(m.deadline)) for m in plan.measures] == [
         ("推进项目建设", ("县发改局",), "2024-12"),
         ("优化环境", ("县数据资源局", "县财政局"), "2024-12")]
+
+
+def test_a_cell_table_cut_off_inside_a_row_reports_the_row(tmp_path):
+    lines = DOCUMENTS["huoshan-devzone-cell-lines"][0].read_text("utf-8").splitlines()[:24]
+    plan = _plan(tmp_path, "\n".join(lines) + "\n")
+    assert len(plan.measures) == 3
+    assert any(w.location.line == 22 and "fewer than its header (cut off?)" in w.message
+               for w in plan.warnings)
