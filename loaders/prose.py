@@ -66,6 +66,7 @@ class _Item:
     clause_lines: list[int] = field(default_factory=list)
     placements: set[str] = field(default_factory=set)  # where its units were named
     task_title: str | None = None  # a table's task cell (blank: the task of the row above)
+    incomplete: int = 0  # a table row with only this many cells (the document ends)
 
     @property
     def names_units(self) -> bool:
@@ -126,6 +127,7 @@ class _Reader:
         """One pass over the lines: items, their clauses and key-value lines, paragraphs."""
         item: _Item | None = None
         wrapped: list[int] = []  # plain lines since an item that named nothing yet
+        awaiting: tuple[str, str] | None = None  # a label whose value is on the next line
         for index, raw in enumerate(self.lines, start=1):
             line = raw.strip().lstrip("\ufeff")
             if not line:
@@ -149,8 +151,20 @@ class _Reader:
                 self.items.append(item)
                 continue
             pair = key_value(line)
+            if awaiting is not None and pair is None and item is not None \
+                    and closing_clause(line) is None:
+                # 牵头单位： on a line of its own, its value on the next line.
+                clause = UnitClause()
+                read_labelled(awaiting[0], awaiting[1], line, clause)
+                item.add(clause, index)
+                awaiting = None
+                continue
+            awaiting = None
             if pair is not None and item is not None and (pair[1] is not None
                                                           or len(pair[0]) <= 6):
+                if not pair[2] and pair[1] in ("lead", "support", "responsible", "deadline",
+                                               "division", "people"):
+                    awaiting = (pair[0], pair[1])
                 label, kind, value = pair
                 clause = UnitClause()
                 if kind is None:
@@ -269,6 +283,10 @@ class _Reader:
                     builder.notes.append(LoadWarning(
                         location, f"heading {item.number.label} between task and measure "
                                   f"levels kept in no record: {_clip(item.body)!r}"))
+            elif item.incomplete:
+                why = f"the table's last row has {item.incomplete} cell(s), fewer than its header"
+                skipped.append((item.line, why))
+                builder.skipped(location, f"{why} (cut off?); row skipped")
             else:
                 why = ("heading holds no measure" if style in heading_styles
                        else "numbered item names no unit")
@@ -441,7 +459,7 @@ def _cell_items(lines: list[str]) -> list[_Item] | None:
             return None
         start = next(i for i, (_, text) in enumerate(cells) if text == header[-1]) + 1
         rows = [cells[offset: offset + len(header)]
-                for offset in range(start, len(cells) - len(header) + 1, len(header))]
+                for offset in range(start, len(cells), len(header))]
         return _table_items(header, rows)
     split_rows = [(index, _split_row(raw)) for index, raw in enumerate(lines, start=1)]
     split_rows = [(index, row) for index, row in split_rows if row is not None]
@@ -453,6 +471,30 @@ def _cell_items(lines: list[str]) -> list[_Item] | None:
             if len(rows) >= 2:
                 return _table_items(row, rows)
             return None
+    return _bare_cell_items([(index, raw.strip()) for index, raw in enumerate(lines, start=1)
+                             if raw.strip()])
+
+
+def _bare_cell_items(filled: list[tuple[int, str]]) -> list[_Item] | None:
+    """A table copied from a web page one cell per line with nothing to mark the cells:
+    a run of header names (序号 / 重点任务 / 牵头单位 / 完成时限), then rows of as many lines,
+    each starting with its number. None unless every line after the header fits."""
+    for position in range(len(filled)):
+        width = 0
+        while position + width < len(filled) and _column_name(filled[position + width][1]):
+            width += 1
+        if width < 3:
+            continue
+        header = [text for _, text in filled[position: position + width]]
+        kinds = [_column_name(text) for text in header]
+        body = filled[position + width:]
+        if "text" not in kinds or not body or len(body) % width:
+            return None
+        rows = [body[offset: offset + width] for offset in range(0, len(body), width)]
+        if "number" in kinds and not all(row[kinds.index("number")][1].isdigit()
+                                         for row in rows):
+            return None
+        return _table_items(header, rows)
     return None
 
 
@@ -489,6 +531,11 @@ def _table_items(header: list[str], rows: list[list[tuple[int, str]]]) -> list[_
     items: list[_Item] = []
     task_title = ""
     for row in rows:
+        if len(row) < len(header):
+            # The cells end before the row does (cut off?): reported, not dropped.
+            items.append(_Item(row[0][0], Numbered("序号", len(items) + 1, "", ""), "",
+                               incomplete=len(row)))
+            continue
         number_text = row[kinds.index("number")][1] if "number" in kinds else ""
         number = int(number_text) if number_text.isdigit() else len(items) + 1
         body = re.sub(r"(?<=[\u4e00-\u9fff，、“”])\s+(?=[\u4e00-\u9fff，、“”])", "",

@@ -11,7 +11,6 @@ from ipplan.errors import InputError
 
 # Text files planners send are UTF-8 (with or without BOM), GB18030/GBK, UTF-16 from Notepad
 # (with or without BOM), or Big5 (offices facing Taiwan and Hong Kong readers).
-ENCODINGS = ("UTF-8", "GB18030", "Big5", "UTF-16")
 # charset-normalizer chooses among these only: a plan is never read as Latin-1 or Shift-JIS.
 _CANDIDATES = ["utf_8", "gb18030", "big5", "utf_16_le", "utf_16_be"]
 _BOMS = (
@@ -73,7 +72,7 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
             return text, best.encoding.replace("_", "-")
     if has_nul:
         raise InputError("is a binary file, not a text document", where=path)
-    raise _undecodable(data, first_error, path, " or ".join(ENCODINGS))
+    raise _undecodable(data, first_error, path, "UTF-8 or GB18030 text, nor Big5 or UTF-16")
 
 
 def _reads_as_text(text: str) -> bool:

@@ -518,3 +518,27 @@ def test_text_wrapped_above_its_labels_and_short_labels(tmp_path):
         ("做一件事，继续做这件事。", ("市发改委",), ("市财政局",), "2024-06"),
         ("另一件事。", ("市科技局",), ("市教育局",), "")]
     assert not plan.warnings
+
+
+def test_label_with_its_value_on_the_next_line(tmp_path):
+    plan = _plan(tmp_path, "厦门市工作方案\n一、主题\n1.做一件事。\n牵头单位：\n市发改委\n责任单位：\n"
+                           "市财政局、市审计局\n2.另一件事。\n牵头单位：市科技局\n")
+    assert [(m.lead_units, m.support_units) for m in plan.measures] == [
+        (("市发改委",), ("市财政局", "市审计局")), (("市科技局",), ())]
+    assert not plan.warnings
+
+
+def test_a_web_table_copied_one_bare_cell_per_line(tmp_path):
+    plan = _plan(tmp_path, "某某县2024年重点工作清单\n\n序号\n重点任务\n牵头单位\n完成时限\n1\n推进项目建设\n"
+                           "县发改局\n2024年底\n2\n优化环境\n县数据资源局、县财政局\n全年\n")
+    assert [(m.text, m.lead_units, str(m.deadline)) for m in plan.measures] == [
+        ("推进项目建设", ("县发改局",), "2024-12"),
+        ("优化环境", ("县数据资源局", "县财政局"), "2024-12")]
+
+
+def test_a_cell_table_cut_off_inside_a_row_reports_the_row(tmp_path):
+    lines = DOCUMENTS["huoshan-devzone-cell-lines"][0].read_text("utf-8").splitlines()[:24]
+    plan = _plan(tmp_path, "\n".join(lines) + "\n")
+    assert len(plan.measures) == 3
+    assert any(w.location.line == 22 and "fewer than its header (cut off?)" in w.message
+               for w in plan.warnings)
