@@ -22,7 +22,7 @@ from ipplan.errors import InputError, NotATableError
 from ipplan.model import LoadWarning, Location
 
 from .assemble import PlanBuilder, chinese_numeral, task_heading, theme_heading
-from .columns import Columns, column_of, find_columns, is_header_row
+from .columns import Columns, column_of, find_columns, header_column, is_header_row
 from .units import split_units
 
 # Section rows of published tables: （一）…, 行动一：…, 第一部分 …
@@ -87,9 +87,9 @@ def _sub_header(above: str, below: str) -> str:
     if not below or below == above:
         return above
     for name in (below, f"{above}（{below}）", f"{below}单位", f"{below}部门"):
-        if column_of(name):
+        if header_column(name):
             return name
-    return below if not column_of(above) else above
+    return below if not header_column(above) else above
 
 
 def read_grid(rows: Iterable[GridRow], builder: PlanBuilder, *, where: str) -> list[str]:

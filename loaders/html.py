@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 from ipplan.errors import InputError
 from ipplan.model import Location
 
-from .columns import column_of, is_header_row
+from .columns import header_column, is_header_row
 from .grid import GridRow
 from .reading import decode_text, read_bytes
 
@@ -195,7 +195,7 @@ def _no_table(tables: list[etree._Element], grids: list[list[list[str]]]) -> str
     if not tables:
         return "not a task table: the web page has no <table>"
     named = sorted({cell.strip() for grid in grids for row in grid[:_HEADER_SEARCH_ROWS]
-                    for cell in row if column_of(cell)})
+                    for cell in row if header_column(cell)})
     firsts = "; ".join(" | ".join(c.replace("\n", "") for c in grid[0][:6])
                        for grid in grids[:3] if grid)
     return (f"not a task table: none of the page's {len(tables)} <table>(s) has a header row "

@@ -304,11 +304,14 @@ def test_markdown_row_longer_than_its_header_is_refused(tmp_path):
     ("重点工作任务", "measure"), ("目标任务", "measure"), ("具体措施", "measure"),
     ("工作举措", "measure"), ("完成期限", "deadline"), ("时间进度", "deadline"),
     ("牵头领导", "people"), ("责任领导", "people"), ("责任人", "people"),
+    ("牵头责任部门", "lead"), ("配合责任单位", "support"), ("完成时间节点", "deadline"),
+    ("分管市领导", "people"), ("工作内容及目标", "measure"),
 ])
 def test_published_header_names(name, column):
-    from ipplan.loaders.columns import column_of
+    """Names of the issue's list, and names told by their words (牵头责任部门 …)."""
+    from ipplan.loaders.columns import header_column
 
-    assert column_of(name) == column
+    assert header_column(name) == column
 
 
 def _page(rows: str) -> str:
