@@ -335,3 +335,13 @@ def test_two_row_headers_and_people_columns_in_a_page(tmp_path):
     # The blank lead cell: kept blank, with a warning naming its row; no person as a unit.
     assert [(w.location.row, w.message) for w in plan.warnings] == [
         (5, "measure has no lead unit")]
+
+
+def test_cells_in_reading_order_that_cannot_be_aligned_are_refused(tmp_path):
+    path = tmp_path / "pasted.txt"
+    path.write_text("福州市知识产权工作方案\n重点任务\n具体内容\n牵头单位\n责任单位\n完成时限\n"
+                    "一、主题\n1.任务。\n修订资助办法。\n市科技局\n市财政局\n2023年6月\n"
+                    "开展专利导航。\n另一段说明文字。\n", "utf-8")
+    err = _one_line_refusal(run_ipplan("stats", path), path)
+    assert f"{path}:13: the cells cannot be aligned with the header" in err
+    assert "no unit or deadline follows the text '开展专利导航。" in err
