@@ -345,3 +345,22 @@ def test_cells_in_reading_order_that_cannot_be_aligned_are_refused(tmp_path):
     err = _one_line_refusal(run_ipplan("stats", path), path)
     assert f"{path}:13: the cells cannot be aligned with the header" in err
     assert "no unit or deadline follows the text '开展专利导航。" in err
+
+
+def test_page_title_skips_numbered_sections_and_place_comes_from_the_issuer(tmp_path):
+    """The caption above the table is the title, not a numbered line of the notice; when
+    neither it nor the page's heading names a place, the office that issued the notice (the
+    metadata table's 发文机关, far above the table) does."""
+    path = tmp_path / "plan.html"
+    attachments = "".join(f"<p>附件{n}</p>" for n in range(1, 8))
+    path.write_text(
+        '<html><head><meta charset="utf-8"><title>政府文件</title></head><body>'
+        "<table><tr><td>发文机关：</td><td>泉州市人民政府办公室</td></tr></table>"
+        "<h1>关于印发重点工作任务分工方案的通知</h1><p>各有关单位：</p>"
+        f"<p>现将方案印发给你们，请认真贯彻执行。</p>{attachments}"
+        "<p>重点工作任务分工方案</p><p>一、年度计划</p>"
+        "<table><tr><td>序号</td><td>工作任务</td><td>牵头单位</td><td>完成时限</td></tr>"
+        "<tr><td>1</td><td>做一件事。</td><td>市科技局</td><td>2020年底</td></tr></table>"
+        "</body></html>", "utf-8")
+    plan = load_document(path)
+    assert (plan.title, plan.jurisdiction) == ("重点工作任务分工方案", "泉州市")
