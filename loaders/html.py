@@ -189,8 +189,15 @@ def read_html(path: Path) -> tuple[list[str], list[GridRow]]:
                           for row in table_grid(t)[:_HEADER_SEARCH_ROWS])]
     if not chosen:
         raise InputError(_no_table(tables, grids), where=path)
-    rows = [GridRow(tuple(cells), Location(str(path), row=number, part=f"table {i + 1}"))
-            for i in chosen for number, cells in enumerate(grids[i], start=1)]
+    rows = []
+    for i in chosen:
+        own = _own_rows(tables[i])
+        for number, cells in enumerate(grids[i], start=1):
+            nested = any(True for _ in own[number - 1].iterdescendants("table"))
+            rows.append(GridRow(tuple(cells), Location(str(path), row=number,
+                                                       part=f"table {i + 1}"),
+                                "a table nested in a cell of this row is read as that cell's "
+                                "text" if nested else None))
     return _preamble(root, tables[chosen[0]]), rows
 
 

@@ -364,3 +364,17 @@ def test_page_title_skips_numbered_sections_and_place_comes_from_the_issuer(tmp_
         "</body></html>", "utf-8")
     plan = load_document(path)
     assert (plan.title, plan.jurisdiction) == ("重点工作任务分工方案", "泉州市")
+
+
+def test_page_table_nested_in_a_cell_is_read_with_a_warning(tmp_path):
+    path = tmp_path / "plan.html"
+    path.write_text(_page(
+        "<tr><th>序号</th><th>工作举措</th><th>牵头单位</th><th>配合单位</th></tr>"
+        "<tr><td colspan=4>一、主题</td></tr>"
+        "<tr><td>1</td><td>修订资助办法。</td><td>市科技局</td>"
+        "<td><table><tr><td>市财政局</td></tr><tr><td>市统计局</td></tr></table></td></tr>"),
+        "utf-8")
+    plan = load_document(path)
+    assert plan.measures[0].support_units == ("市财政局", "市统计局")
+    assert [(w.location.row, w.message) for w in plan.warnings] == [
+        (3, "a table nested in a cell of this row is read as that cell's text")]
