@@ -81,6 +81,12 @@ def section_heading(text: str) -> tuple[int, str] | None:
     return chinese_numeral(match[1] or match[2]), match[3].strip()
 
 
+def _layout(columns: Columns) -> tuple:
+    return (columns.number, columns.theme, columns.task, columns.measure, columns.lead,
+            columns.support, columns.deadline, columns.implementers, columns.years,
+            columns.deadline_years, columns.first_leads)
+
+
 def _sub_header(above: str, below: str) -> str:
     """A column's name in a two-row header: the lower cell where it names a column by itself
     or with the upper one (责任单位 over 牵头 → 责任单位（牵头）), else the upper cell."""
@@ -156,6 +162,12 @@ class _GridReader:
         self._header = cells
         if not self._header_done:
             self.columns = find_columns(cells)
+        elif self.columns is not None:
+            # A header further down: the same columns repeated on a new page, or a table of
+            # another layout (a page holding two tables): then its columns hold from here.
+            found = find_columns(cells)
+            if not found.missing and _layout(found) != _layout(self.columns):
+                self.columns = found
 
     def check_header(self) -> None:
         """Once the header is complete: refuse it when it lacks a column ipplan needs."""

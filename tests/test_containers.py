@@ -378,3 +378,38 @@ def test_page_table_nested_in_a_cell_is_read_with_a_warning(tmp_path):
     assert plan.measures[0].support_units == ("市财政局", "市统计局")
     assert [(w.location.row, w.message) for w in plan.warnings] == [
         (3, "a table nested in a cell of this row is read as that cell's text")]
+
+
+def test_word_tables_left_unread_are_named(tmp_path, seed_plan):
+    import copy
+
+    import docx
+
+    path = write_docx(seed_plan, tmp_path / "plan.docx")
+    document = docx.Document(str(path))
+    table = document.tables[0]._tbl
+    table.addnext(copy.deepcopy(table))
+    table.addnext(document.add_paragraph("续表")._p)
+    document.save(str(path))
+    plan = load_document(path)
+    assert len(plan.measures) == 60
+    assert [(w.location.part, w.location.row, w.message) for w in plan.warnings] == [
+        ("table 1", 1, "table(s) 2 also have a task-table header and are not read "
+                       "(--table all reads every one, --table N one)")]
+
+
+def test_page_with_two_tables_of_different_layouts(tmp_path):
+    """Each table is read by its own header: the second's columns are in another order."""
+    path = tmp_path / "plan.html"
+    path.write_text(PAGE.format(body=(
+        "<table><tr><th>序号</th><th>工作举措</th><th>牵头单位</th><th>完成时限</th></tr>"
+        "<tr><td colspan=4>一、甲</td></tr>"
+        "<tr><td>1</td><td>做第一件事。</td><td>市科技局</td><td>2023年6月</td></tr></table>"
+        "<p>附件2</p>"
+        "<table><tr><th>序号</th><th>牵头单位</th><th>完成时限</th><th>工作举措</th></tr>"
+        "<tr><td colspan=4>二、乙</td></tr>"
+        "<tr><td>2</td><td>市财政局</td><td>2024年6月</td><td>做第二件事。</td></tr></table>")),
+        "utf-8")
+    plan = load_document(path)
+    assert [(m.text, m.lead_units, str(m.deadline)) for m in plan.measures] == [
+        ("做第一件事。", ("市科技局",), "2023-06"), ("做第二件事。", ("市财政局",), "2024-06")]
