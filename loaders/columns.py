@@ -55,6 +55,21 @@ _YEAR = re.compile(r"^(\d{4})年(?:度)?$")
 _YEAR_PLAN = re.compile(r"^(\d{4})年(?:度)?(?:工作|重点)?(?:项目|计划|任务|目标|安排|工作计划|工作任务)$")
 
 
+# Header names not in the lists, told by their words (short cells only, so that no sentence
+# of a data row is taken for a header): 牵头责任部门, 配合责任单位, 完成时间节点, 工作内容及目标 …
+_BY_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"领导|责任人|联系人|负责人"), "people"),
+    (re.compile(r"牵头.*(?:单位|部门)|主责(?:单位|部门)"), "lead"),
+    (re.compile(r"(?:配合|协同|协助|协办|参与).*(?:单位|部门)"), "support"),
+    (re.compile(r"^责任(?:单位|部门|主体)$"), "support"),
+    (re.compile(r"时限|期限|完成时间|时间节点|时间要求|进度安排|完成日期"), "deadline"),
+    (re.compile(r"措施|举措|内容|目标任务"), "measure"),
+    (re.compile(r"任务"), "task"),
+)
+_BY_WORDS_MAX = 10
+_NAME_ONLY = re.compile(r"[\u4e00-\u9fff（）()/、]+")
+
+
 def _key(cell: str) -> str:
     return re.sub(r"\s+", "", cell or "")
 
@@ -75,6 +90,25 @@ def column_of(cell: str) -> str | None:
     trimmed = _PERIOD.sub("", key)
     if trimmed != key and trimmed in _LOOKUP:
         return _LOOKUP[trimmed]
+    return None
+
+
+def header_column(cell: str) -> str | None:
+    """The column a cell of a header row names: :func:`column_of`, else a short name told by
+    its words (牵头责任部门, 配合责任单位, 完成时间节点, 分管市领导), which only a row that is a
+    header as a whole is read by.
+
+    >>> header_column("牵头责任部门"), header_column("完成时间节点"), header_column("1.任务一。")
+    ('lead', 'deadline', None)
+    """
+    column = column_of(cell)
+    if column is not None:
+        return column
+    key = _PERIOD.sub("", _key(cell))
+    if 2 <= len(key) <= _BY_WORDS_MAX and _NAME_ONLY.fullmatch(key):
+        for pattern, name in _BY_WORDS:
+            if pattern.search(key):
+                return name
     return None
 
 
@@ -137,7 +171,7 @@ def find_columns(cells: list[str] | tuple[str, ...]) -> Columns:
     years: list[tuple[int, int]] = []
     deadline_years: list[tuple[int, int]] = []
     for index, cell in enumerate(cells):
-        column = column_of(cell)
+        column = header_column(cell)
         if column == "task":
             tasks.append(index)
         if column == "implementer":
@@ -173,5 +207,5 @@ def is_header_row(cells: list[str] | tuple[str, ...]) -> bool:
     names. (A header that lacks a column we need is still a header, so that the refusal can
     say what it found.)"""
     filled = [cell for cell in cells if cell and cell.strip()]
-    named = [cell for cell in filled if column_of(cell)]
+    named = [cell for cell in filled if header_column(cell)]
     return len(find_columns(cells).found) >= 2 and 2 * len(named) >= len(filled)

@@ -36,6 +36,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], object], ...] = (
     # 2024年9月30日前: the day's month
     (re.compile(rf"^(\d{{4}})\s*年\s*(\d{{1,2}})\s*月\s*\d{{1,2}}\s*日{_TAIL}$"),
      lambda m: (m[1], m[2])),
+    # 2022年6月—2023年3月, 2021年3月—6月, 2021年3-6月: the last month of the span
+    (re.compile(rf"^\d{{4}}\s*年\s*\d{{1,2}}\s*月?\s*[—–\-~～至到]+\s*(\d{{4}})\s*年\s*(\d{{1,2}})\s*月{_TAIL}$"),
+     lambda m: (m[1], m[2])),
+    (re.compile(rf"^(\d{{4}})\s*年\s*\d{{1,2}}\s*月?\s*[—–\-~～至到]+\s*(\d{{1,2}})\s*月{_TAIL}$"),
+     lambda m: (m[1], m[2])),
     # 2024年—2025年, 2024-2025年: the end of the last year
     (re.compile(rf"^\d{{4}}\s*年?\s*[—–\-~～至到]+\s*(\d{{4}})\s*年(?:底|末)?{_TAIL}$"),
      lambda m: (m[1], "12")),

@@ -11,6 +11,11 @@ Three shapes are read, each told by its text:
   reading order, an empty cell as a bare ``|``, a merged cell (rowspan) only in its first
   row, a full-width heading row as one line.
 * **Rows of cells separated by runs of spaces or tabs**, one row per line.
+* **Cells in reading order, one per line, without marks** (the text a reader's copy of a
+  table gives): the header's cells, one per line, then each row's cells; an empty cell
+  leaves no line, so cells are matched to columns by what they hold: a row number, a
+  heading, the measure's text (with the further paragraphs of its cell), then units, people
+  and a deadline as they read.
 
 The header row (its names and its column count) decides the layout. Cells are matched to
 columns by position, and where a row is shorter (merged cells left out) by what they hold: a
@@ -29,7 +34,7 @@ from ipplan.errors import InputError
 from ipplan.model import Location
 
 from .assemble import PlanBuilder, is_row_number, task_heading, theme_heading
-from .columns import Columns, column_of, find_columns, is_header_row
+from .columns import Columns, column_of, find_columns, header_column, is_header_row
 from .deadlines import looks_like_deadline
 from .grid import GridRow, read_grid, section_heading
 
@@ -58,7 +63,10 @@ def read_flattened(text: str, path: Path, builder: PlanBuilder) -> list[str] | N
         found = _read_cell_lines(lines, path, builder)
         if found is not None:
             return found
-    return _read_spaced(lines, path, builder)
+    found = _read_spaced(lines, path, builder)
+    if found is not None:
+        return found
+    return _read_reading_order(lines, path, builder)
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -252,6 +260,119 @@ def _read_spaced(lines: list[str], path: Path, builder: PlanBuilder) -> list[str
     if columns is None:
         return None
     return preamble + read_grid(rows, builder, where=file)
+
+
+# --- Cells in reading order ------------------------------------------------------------------
+
+# Names of units end so; names of people (张三, 王明远) do not.
+_UNIT_END = re.compile(r"(?:局|委|办|院|会|府|部|处|中心|公司|集团|所|队|站|行|馆|厅|室|社|团|街道|镇|乡|区|县|市|"
+                       r"单位|部门|机构|企业|园|校|关|署|台|报|组|班|庭|庁|科|股)[）)]*$")
+_PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
+def _unit_like(text: str) -> bool:
+    if not text or "。" in text or looks_like_deadline(text):
+        return False
+    parts = [p for p in re.split(r"[、，,；;\s]+", text) if p]
+    return bool(parts) and 2 * sum(1 for p in parts if _UNIT_END.search(p)) >= len(parts)
+
+
+def _people_like(text: str) -> bool:
+    parts = [p for p in re.split(r"[、，,；;\s]+", text) if p]
+    return bool(parts) and all(_PERSON.fullmatch(p) and not _UNIT_END.search(p) for p in parts)
+
+
+def _read_reading_order(lines: list[str], path: Path,
+                        builder: PlanBuilder) -> list[str] | None:
+    file = str(path)
+    entries = [(number, line.strip()) for number, line in enumerate(lines, start=1)
+               if line.strip()]
+    start = None
+    for i in range(len(entries)):
+        run = []
+        for _, text in entries[i:]:
+            if not header_column(text):
+                break
+            run.append(text)
+        if len(run) >= 2 and is_header_row(run):
+            start = i
+            break
+    if start is None:
+        return None
+    header = []
+    for _, text in entries[start:]:
+        if not header_column(text):
+            break
+        header.append(text)
+    columns = find_columns(header)
+    if columns.missing:
+        raise InputError(f"the table header lacks columns we need ({columns.describe_missing()})",
+                         where=f"{file}:{entries[start][0]}")
+    preamble = [text for _, text in entries[:start]]
+    cells = entries[start + len(header):]
+    width = len(header)
+    rows = [GridRow(tuple(header), Location(file, entries[start][0]))]
+    after_measure = [i for i in range(columns.measure + 1, width)]  # type: ignore[operator]
+    position = 0
+    while position < len(cells):
+        number, text = cells[position]
+        if _is_heading(text, columns) or (columns.theme is None and columns.task is not None
+                                          and theme_heading(text)):
+            rows.append(GridRow(tuple([text] * width), Location(file, number)))
+            position += 1
+            continue
+        row = [""] * width
+        for index in range(0, columns.measure):  # type: ignore[arg-type]
+            if position < len(cells) and _optional(index, columns) \
+                    and _fits(cells[position][1], index, columns):
+                row[index] = cells[position][1]
+                position += 1
+        if position >= len(cells):
+            break
+        first_line = cells[position][0]
+        row[columns.measure] = cells[position][1]  # type: ignore[index]
+        position += 1
+        # Further paragraphs of the measure's cell: sentences that are no units or deadline.
+        while position < len(cells) and not _row_start(cells[position][1], columns) \
+                and not _unit_like(cells[position][1]) \
+                and not looks_like_deadline(cells[position][1]) \
+                and not _people_like(cells[position][1]):
+            row[columns.measure] += "\n" + cells[position][1]  # type: ignore[index]
+            position += 1
+        for index in after_measure:
+            if position >= len(cells):
+                break
+            text = cells[position][1]
+            if _row_start(text, columns):
+                break
+            if _fits_after_measure(text, index, columns):
+                row[index] = text
+                position += 1
+        if not row[columns.lead] and not any(row[i] for i in after_measure):  # type: ignore[index]
+            raise InputError(
+                f"the cells cannot be aligned with the header ({' | '.join(header)}): no unit or "
+                f"deadline follows the text {row[columns.measure][:30]!r}",  # type: ignore[index]
+                where=f"{file}:{first_line}")
+        rows.append(GridRow(tuple(row), Location(file, first_line)))
+    return preamble + read_grid(rows, builder, where=file)
+
+
+def _row_start(text: str, columns: Columns) -> bool:
+    if columns.number is not None:
+        return is_row_number(text)
+    return (columns.task is not None and _fits(text, columns.task, columns)) \
+        or _is_heading(text, columns) or theme_heading(text) is not None
+
+
+def _fits_after_measure(text: str, index: int, columns: Columns) -> bool:
+    name = header_column(columns.cells[index])
+    if index in (columns.lead, columns.support) or name == "implementer":
+        return _unit_like(text)
+    if index == columns.deadline or name in ("year", "deadline-year"):
+        return looks_like_deadline(text)
+    if name == "people":
+        return _people_like(text)
+    return False
 
 
 # --- Shared -----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ipplan.errors import InputError, NotATableError
 from ipplan.model import LoadWarning, Location
 
 from .assemble import PlanBuilder, chinese_numeral, task_heading, theme_heading
-from .columns import Columns, column_of, find_columns, is_header_row
+from .columns import Columns, column_of, find_columns, header_column, is_header_row
 from .units import split_units
 
 # Section rows of published tables: （一）…, 行动一：…, 第一部分 …
@@ -81,15 +81,21 @@ def section_heading(text: str) -> tuple[int, str] | None:
     return chinese_numeral(match[1] or match[2]), match[3].strip()
 
 
+def _layout(columns: Columns) -> tuple:
+    return (columns.number, columns.theme, columns.task, columns.measure, columns.lead,
+            columns.support, columns.deadline, columns.implementers, columns.years,
+            columns.deadline_years, columns.first_leads)
+
+
 def _sub_header(above: str, below: str) -> str:
     """A column's name in a two-row header: the lower cell where it names a column by itself
     or with the upper one (责任单位 over 牵头 → 责任单位（牵头）), else the upper cell."""
     if not below or below == above:
         return above
     for name in (below, f"{above}（{below}）", f"{below}单位", f"{below}部门"):
-        if column_of(name):
+        if header_column(name):
             return name
-    return below if not column_of(above) else above
+    return below if not header_column(above) else above
 
 
 def read_grid(rows: Iterable[GridRow], builder: PlanBuilder, *, where: str) -> list[str]:
@@ -160,6 +166,12 @@ class _GridReader:
                 (name, cells[index]) for name in self.columns.found
                 if isinstance(index := getattr(self.columns, name, None), int)
                 and index < len(cells)]
+        elif self.columns is not None:
+            # A header further down: the same columns repeated on a new page, or a table of
+            # another layout (a page holding two tables): then its columns hold from here.
+            found = find_columns(cells)
+            if not found.missing and _layout(found) != _layout(self.columns):
+                self.columns = found
 
     def check_header(self) -> None:
         """Once the header is complete: refuse it when it lacks a column ipplan needs."""

@@ -15,6 +15,7 @@ else GB18030.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -23,8 +24,8 @@ from lxml import html as lxml_html
 from ipplan.errors import InputError
 from ipplan.model import Location
 
-from .columns import column_of, is_header_row
-from .grid import GridRow
+from .columns import header_column, is_header_row
+from .grid import GridRow, section_heading
 from .reading import decode_text, read_bytes
 
 # Elements whose content starts a new line of a cell's text.
@@ -34,6 +35,8 @@ _SKIP = frozenset({"script", "style", "noscript", "template", "head"})
 _HEADINGS = ("h1", "h2", "h3")
 # Legacy Chinese encodings are read as their superset.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
+# The office that issued the page's notice: 杭州市人民政府办公厅, 上海市交通委员会 …
+_ISSUER = re.compile(r"(?:人民政府|政府|委员会|管委会|管理委员会|局|厅)(?:办公厅|办公室)?$")
 # How many rows of a table are searched for its header.
 _HEADER_SEARCH_ROWS = 10
 
@@ -186,8 +189,15 @@ def read_html(path: Path) -> tuple[list[str], list[GridRow]]:
                           for row in table_grid(t)[:_HEADER_SEARCH_ROWS])]
     if not chosen:
         raise InputError(_no_table(tables, grids), where=path)
-    rows = [GridRow(tuple(cells), Location(str(path), row=number, part=f"table {i + 1}"))
-            for i in chosen for number, cells in enumerate(grids[i], start=1)]
+    rows = []
+    for i in chosen:
+        own = _own_rows(tables[i])
+        for number, cells in enumerate(grids[i], start=1):
+            nested = any(True for _ in own[number - 1].iterdescendants("table"))
+            rows.append(GridRow(tuple(cells), Location(str(path), row=number,
+                                                       part=f"table {i + 1}"),
+                                "a table nested in a cell of this row is read as that cell's "
+                                "text" if nested else None))
     return _preamble(root, tables[chosen[0]]), rows
 
 
@@ -195,7 +205,7 @@ def _no_table(tables: list[etree._Element], grids: list[list[list[str]]]) -> str
     if not tables:
         return "not a task table: the web page has no <table>"
     named = sorted({cell.strip() for grid in grids for row in grid[:_HEADER_SEARCH_ROWS]
-                    for cell in row if column_of(cell)})
+                    for cell in row if header_column(cell)})
     firsts = "; ".join(" | ".join(c.replace("\n", "") for c in grid[0][:6])
                        for grid in grids[:3] if grid)
     return (f"not a task table: none of the page's {len(tables)} <table>(s) has a header row "
@@ -204,10 +214,13 @@ def _no_table(tables: list[etree._Element], grids: list[list[list[str]]]) -> str
 
 
 def _preamble(root: etree._Element, table: etree._Element) -> list[str]:
-    """Texts where the plan's title is: the page's headings and <title>, then the lines
-    between the last heading and the table (the table's own caption)."""
+    """Texts where the plan's title and place are: the short lines just above the table (its
+    caption), the page's headings and <title>, the notice's sentences (for its rules), then
+    the issuing office's name wherever it stands before the table (its signature, the
+    metadata table's 发文机关)."""
     texts: list[str] = []
     before: list[str] = []
+    issuers: list[str] = []  # the issuing office (signature, 发文机关): names the place
     for element in root.iter():
         if element is table:
             break
@@ -215,9 +228,13 @@ def _preamble(root: etree._Element, table: etree._Element) -> list[str]:
         if tag in ("p", "div", "td", "caption") and not any(
                 True for _ in element.iterchildren("p", "div", "table")):
             line = _clean(element.text_content())
-            # A caption is short and is no sentence of the notice (those end in 。 or ：).
-            if line and len(line) <= 80 and not line.endswith(("。", "；", "：", ":")):
+            # A caption is short and is no sentence of the notice (those end in 。 or ：),
+            # nor one of its numbered sections (一、…).
+            if line and len(line) <= 80 and not line.endswith(("。", "；", "：", ":")) \
+                    and section_heading(line) is None:
                 before.append(line)
+            if line and len(line) <= 40 and _ISSUER.search(line):
+                issuers.append(line)
     captions = [line for line in reversed(before[-6:])]
     for line in captions:
         if line not in texts:
@@ -233,4 +250,4 @@ def _preamble(root: etree._Element, table: etree._Element) -> list[str]:
         line = _clean(element.text_content())
         if line.endswith("。") and line not in texts:
             texts.append(line)
-    return texts
+    return texts + [line for line in issuers if line not in texts]

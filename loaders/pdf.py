@@ -20,7 +20,7 @@ from pathlib import Path
 from ipplan.errors import InputError, reason
 from ipplan.model import Location
 
-from .columns import Columns, column_of, find_columns, is_header_row
+from .columns import Columns, find_columns, header_column, is_header_row
 from .grid import GridRow
 from .reading import read_bytes
 
@@ -172,11 +172,11 @@ def _read_pages(pdf: object, path: Path) -> tuple[list[str], list[GridRow]]:
                 if is_header_row(cells):
                     if columns is None:
                         columns = find_columns(cells)
-                    named.extend(c for c in cells if column_of(c))
+                    named.extend(c for c in cells if header_column(c))
                     page_rows.append(_PageRow(cells, number, False))
                     continue
                 if columns is None:
-                    named.extend(c for c in cells if c and column_of(c))
+                    named.extend(c for c in cells if c and header_column(c))
                 page_rows.append(_PageRow(cells, number, first_data and number > 1, runs_on))
                 first_data = False
     if not any_text:

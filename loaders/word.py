@@ -127,6 +127,12 @@ def read_word(path: Path, table: str | None = None) -> tuple[list[str], list[Gri
         number = _table_number(table, len(tables), path)
         chosen = [number - 1]
     rows = [row for i in chosen for row in grids[i]]
+    left = [i + 1 for i in with_header if i not in chosen]
+    if left and rows:
+        # Other tables with a task-table header are not read: say so, and how to read them.
+        rows[0] = GridRow(rows[0].cells, rows[0].location, "; ".join(filter(None, (
+            rows[0].warning, f"table(s) {', '.join(map(str, left))} also have a task-table "
+            "header and are not read (--table all reads every one, --table N one)"))))
     return paragraphs[chosen[0]], rows
 
 

@@ -484,15 +484,17 @@ def write_flattened(plan: Plan, path: str | Path, *, style: str = "cells",
     five header cells, a theme as one line, a task's cell only in its first row (it was
     merged down), an empty cell as a bare mark. ``style="markdown"``: a Markdown pipe table
     with a ``|---|`` rule; a theme row has its text in the first cell and the others empty,
-    a task cell is blank below its first row.
+    a task cell is blank below its first row. ``style="reading"``: the cells in reading order
+    as a reader's copy gives them, one per line without a mark; an empty cell leaves no line.
     """
-    if style not in ("cells", "markdown"):
-        raise ValueError("style is 'cells' or 'markdown'")
+    if style not in ("cells", "markdown", "reading"):
+        raise ValueError("style is 'cells', 'markdown' or 'reading'")
     out = [plan.title, "（网页表格复制）", ""]
     if style == "markdown":
         out[0] = f"# {plan.title}"
         out += ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     else:
+        mark = "" if style == "reading" else mark
         out += [f"{name}{mark}" for name in HEADER]
     for group in _outline(plan):
         if group.theme is not None:
@@ -506,7 +508,8 @@ def write_flattened(plan: Plan, path: str | Path, *, style: str = "cells",
                 if style == "markdown":
                     out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
                 else:
-                    out += [f"{cell}{mark}" for cell in (cells if index == 0 else cells[1:])]
+                    out += [f"{cell}{mark}" for cell in (cells if index == 0 else cells[1:])
+                            if cell or style != "reading"]
     path = _prepare(path)
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path

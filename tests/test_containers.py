@@ -304,11 +304,14 @@ def test_markdown_row_longer_than_its_header_is_refused(tmp_path):
     ("重点工作任务", "measure"), ("目标任务", "measure"), ("具体措施", "measure"),
     ("工作举措", "measure"), ("完成期限", "deadline"), ("时间进度", "deadline"),
     ("牵头领导", "people"), ("责任领导", "people"), ("责任人", "people"),
+    ("牵头责任部门", "lead"), ("配合责任单位", "support"), ("完成时间节点", "deadline"),
+    ("分管市领导", "people"), ("工作内容及目标", "measure"),
 ])
 def test_published_header_names(name, column):
-    from ipplan.loaders.columns import column_of
+    """Names of the issue's list, and names told by their words (牵头责任部门 …)."""
+    from ipplan.loaders.columns import header_column
 
-    assert column_of(name) == column
+    assert header_column(name) == column
 
 
 def _page(rows: str) -> str:
@@ -332,3 +335,81 @@ def test_two_row_headers_and_people_columns_in_a_page(tmp_path):
     # The blank lead cell: kept blank, with a warning naming its row; no person as a unit.
     assert [(w.location.row, w.message) for w in plan.warnings] == [
         (5, "measure has no lead unit")]
+
+
+def test_cells_in_reading_order_that_cannot_be_aligned_are_refused(tmp_path):
+    path = tmp_path / "pasted.txt"
+    path.write_text("福州市知识产权工作方案\n重点任务\n具体内容\n牵头单位\n责任单位\n完成时限\n"
+                    "一、主题\n1.任务。\n修订资助办法。\n市科技局\n市财政局\n2023年6月\n"
+                    "开展专利导航。\n另一段说明文字。\n", "utf-8")
+    err = _one_line_refusal(run_ipplan("stats", path), path)
+    assert f"{path}:13: the cells cannot be aligned with the header" in err
+    assert "no unit or deadline follows the text '开展专利导航。" in err
+
+
+def test_page_title_skips_numbered_sections_and_place_comes_from_the_issuer(tmp_path):
+    """The caption above the table is the title, not a numbered line of the notice; when
+    neither it nor the page's heading names a place, the office that issued the notice (the
+    metadata table's 发文机关, far above the table) does."""
+    path = tmp_path / "plan.html"
+    attachments = "".join(f"<p>附件{n}</p>" for n in range(1, 8))
+    path.write_text(
+        '<html><head><meta charset="utf-8"><title>政府文件</title></head><body>'
+        "<table><tr><td>发文机关：</td><td>泉州市人民政府办公室</td></tr></table>"
+        "<h1>关于印发重点工作任务分工方案的通知</h1><p>各有关单位：</p>"
+        f"<p>现将方案印发给你们，请认真贯彻执行。</p>{attachments}"
+        "<p>重点工作任务分工方案</p><p>一、年度计划</p>"
+        "<table><tr><td>序号</td><td>工作任务</td><td>牵头单位</td><td>完成时限</td></tr>"
+        "<tr><td>1</td><td>做一件事。</td><td>市科技局</td><td>2020年底</td></tr></table>"
+        "</body></html>", "utf-8")
+    plan = load_document(path)
+    assert (plan.title, plan.jurisdiction) == ("重点工作任务分工方案", "泉州市")
+
+
+def test_page_table_nested_in_a_cell_is_read_with_a_warning(tmp_path):
+    path = tmp_path / "plan.html"
+    path.write_text(_page(
+        "<tr><th>序号</th><th>工作举措</th><th>牵头单位</th><th>配合单位</th></tr>"
+        "<tr><td colspan=4>一、主题</td></tr>"
+        "<tr><td>1</td><td>修订资助办法。</td><td>市科技局</td>"
+        "<td><table><tr><td>市财政局</td></tr><tr><td>市统计局</td></tr></table></td></tr>"),
+        "utf-8")
+    plan = load_document(path)
+    assert plan.measures[0].support_units == ("市财政局", "市统计局")
+    assert [(w.location.row, w.message) for w in plan.warnings] == [
+        (3, "a table nested in a cell of this row is read as that cell's text")]
+
+
+def test_word_tables_left_unread_are_named(tmp_path, seed_plan):
+    import copy
+
+    import docx
+
+    path = write_docx(seed_plan, tmp_path / "plan.docx")
+    document = docx.Document(str(path))
+    table = document.tables[0]._tbl
+    table.addnext(copy.deepcopy(table))
+    table.addnext(document.add_paragraph("续表")._p)
+    document.save(str(path))
+    plan = load_document(path)
+    assert len(plan.measures) == 60
+    assert [(w.location.part, w.location.row, w.message) for w in plan.warnings] == [
+        ("table 1", 1, "table(s) 2 also have a task-table header and are not read "
+                       "(--table all reads every one, --table N one)")]
+
+
+def test_page_with_two_tables_of_different_layouts(tmp_path):
+    """Each table is read by its own header: the second's columns are in another order."""
+    path = tmp_path / "plan.html"
+    path.write_text(PAGE.format(body=(
+        "<table><tr><th>序号</th><th>工作举措</th><th>牵头单位</th><th>完成时限</th></tr>"
+        "<tr><td colspan=4>一、甲</td></tr>"
+        "<tr><td>1</td><td>做第一件事。</td><td>市科技局</td><td>2023年6月</td></tr></table>"
+        "<p>附件2</p>"
+        "<table><tr><th>序号</th><th>牵头单位</th><th>完成时限</th><th>工作举措</th></tr>"
+        "<tr><td colspan=4>二、乙</td></tr>"
+        "<tr><td>2</td><td>市财政局</td><td>2024年6月</td><td>做第二件事。</td></tr></table>")),
+        "utf-8")
+    plan = load_document(path)
+    assert [(m.text, m.lead_units, str(m.deadline)) for m in plan.measures] == [
+        ("做第一件事。", ("市科技局",), "2023-06"), ("做第二件事。", ("市财政局",), "2024-06")]

@@ -65,3 +65,12 @@ def test_split_units(cell, names):
 def test_unbalanced_parentheses_are_kept_whole_with_a_reason(cell):
     names, problem = split_units(cell)
     assert names == [cell] and problem
+
+
+@pytest.mark.parametrize("text, month", [
+    ("2024年9月30日前", "2024-09"), ("2024年—2025年", "2025-12"), ("2024-2025年", "2025-12"),
+    ("2022年6月—2023年3月", "2023-03"), ("2021年3月—6月", "2021-06"), ("2021年3-6月", "2021-06"),
+])
+def test_deadlines_published_tables_print(text, month):
+    """Days and spans, as the real tables of issue 18 print them: the span's last month."""
+    assert parse_deadline(text).month == month

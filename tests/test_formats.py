@@ -83,11 +83,13 @@ def documents(tmp_path_factory, seed_plan):
                                         mark="｜")
     made["markdown"] = write_flattened(seed_plan, folder / "md" / "fuzhou-ip-plan.md",
                                        style="markdown")
+    made["reading-order"] = write_flattened(seed_plan, folder / "reading" / "fuzhou-ip-plan.txt",
+                                            style="reading")
     return made
 
 
 FORMS = ["docx", "xlsx", "csv", "csv-utf-8", "csv-gb18030", "gb18030-text", "html",
-         "html-gb2312", "pdf", "doc", "xls", "flattened", "markdown"]
+         "html-gb2312", "pdf", "doc", "xls", "flattened", "markdown", "reading-order"]
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -101,7 +103,7 @@ def test_graph_is_isomorphic_to_the_texts(documents, reference, form):
 
 
 @pytest.mark.parametrize("form", ["docx", "xlsx", "csv-gb18030", "gb18030-text", "html",
-                                  "html-gb2312", "pdf", "doc", "xls", "flattened", "markdown"])
+                                  "html-gb2312", "pdf", "doc", "xls", "flattened", "markdown", "reading-order"])
 def test_export_table_is_identical(documents, form):
     expected = run_ipplan("export", SEED, "--format", "csv")
     got = run_ipplan("export", documents[form], "--format", "csv")
