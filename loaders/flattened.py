@@ -165,13 +165,17 @@ def _read_cell_lines(lines: list[str], path: Path, builder: PlanBuilder) -> list
     if columns is None:
         return None
     rows = [GridRow(tuple(c.text for c in header), Location(file, header[0].line))]
-    rows += _align_stream(cells, columns, loose, file)
-    return preamble + read_grid(rows, builder, where=file)
+    aligned, cut_off = _align_stream(cells, columns, loose, file)
+    preamble += read_grid(rows + aligned, builder, where=file)
+    if cut_off is not None:
+        builder.skipped(*cut_off)
+    return preamble
 
 
-def _align_stream(cells: list[_Cell], columns: Columns, loose: dict[int, str],
-                  file: str) -> list[GridRow]:
-    """Cut the cells, in reading order, into rows of the header's width."""
+def _align_stream(cells: list[_Cell], columns: Columns, loose: dict[int, str], file: str
+                  ) -> tuple[list[GridRow], tuple[Location, str] | None]:
+    """Cut the cells, in reading order, into rows of the header's width; and, when the
+    text ends inside the last row (a file cut off), where and what to report of it."""
     width = len(columns.cells)
     rows: list[GridRow] = []
     position = 0
@@ -197,6 +201,11 @@ def _align_stream(cells: list[_Cell], columns: Columns, loose: dict[int, str],
         start = cells[position].line if position < len(cells) else cell.line
         taken = [c for c in cells[position:position + width - index] if c.line > 0]
         if len(taken) < width - index:
+            if len(taken) == sum(1 for c in cells[position:] if c.line > 0):
+                return rows, (Location(file, cell.line), (  # where the row begins
+                    f"the table ends inside a row: {len(taken)} cell(s), fewer than its header "
+                    f"(cut off?); {width - index} were expected for {_names(columns, index)}, "
+                    "so the row was not read"))
             raise InputError(
                 f"the table ends inside a row: {width - index} cells were expected for "
                 f"{_names(columns, index)}, {len(taken)} found; the cells cannot be aligned "
@@ -206,7 +215,7 @@ def _align_stream(cells: list[_Cell], columns: Columns, loose: dict[int, str],
         _check_row(row, taken, index, columns, file)
         rows.append(GridRow(tuple(row), Location(file, start)))
         position += width - index
-    return rows
+    return rows, None
 
 
 # --- Rows separated by blanks -----------------------------------------------------------------
