@@ -119,7 +119,7 @@ def read_document(
     if sheet is not None and suffix not in excel:
         raise InputError("--sheet applies to Excel workbooks only", where=path)
     rule = _role_rule(roles, path)
-    builder = PlanBuilder()
+    builder = PlanBuilder(rule)
     encoding: str | None = None
     flattened_text = False
     if suffix in TEXT_SUFFIXES | MARKDOWN_SUFFIXES:
@@ -165,9 +165,9 @@ def read_document(
             else f"a {suffix} file converted by LibreOffice" if suffix in LEGACY_SUFFIXES
             else "a delimited table")
     if rule is not None and builder.role_rule is None:
-        builder.notes.append(LoadWarning(Location(str(path)), "--roles applies to text plans "
-                                         "whose units are named inline; a table's columns "
-                                         "say who leads"))
+        builder.notes.append(LoadWarning(Location(str(path)), "--roles applies to unit "
+                                         "lists that no word or column marks as lead or "
+                                         "support; this table's columns say who leads"))
     _say_role_rule(builder, preamble)
     if suffix in HTML_SUFFIXES:  # a page's notice paragraphs are there for its rules only
         preamble = [line for line in preamble if len(line) <= 80 and not line.endswith("。")]
@@ -293,6 +293,8 @@ def _year_of(title: str) -> int | None:
 def _say_role_rule(builder: PlanBuilder, preamble: list[str]) -> None:
     """Complete the note on a single unit column with where its rule comes from: the
     document's own sentence when it states one, else ipplan's default."""
+    if builder.roles is not None:  # the user's --roles, not the document, decided
+        return
     prefix = FIRST_LISTED_LEADS.split("{")[0]
     for index, note in enumerate(builder.notes):
         if note.message.startswith(prefix):
@@ -301,6 +303,7 @@ def _say_role_rule(builder: PlanBuilder, preamble: list[str]) -> None:
             source = (f"as the document states: {stated!r}" if stated else
                       "ipplan's default: the document states no rule")
             builder.notes[index] = LoadWarning(note.location, f"{note.message} ({source})")
+            builder.role_rule = f"{RoleRule.FIRST_LEADS.value} ({source})"
 
 
 def plan_title(preamble: list[str]) -> str | None:

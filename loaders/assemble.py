@@ -27,6 +27,7 @@ from ipplan.model import (
 )
 
 from .deadlines import parse_deadline
+from .roles import RoleRule
 from .units import split_units
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -109,7 +110,10 @@ class _RawMeasure:
 class PlanBuilder:
     """Collects headings and measures in document order; :meth:`finish` makes the Plan."""
 
-    def __init__(self) -> None:
+    def __init__(self, roles: RoleRule | None = None) -> None:
+        # The rule the user chose (--roles) for unit lists that no word or column marks as
+        # lead or support; None: the document's own rule, else ipplan's default.
+        self.roles = roles
         self.themes: list[Theme] = []
         self.tasks: list[_RawTask] = []
         self.warnings: list[LoadWarning] = []

@@ -23,6 +23,7 @@ from ipplan.model import LoadWarning, Location
 
 from .assemble import PlanBuilder, chinese_numeral, task_heading, theme_heading
 from .columns import Columns, column_of, find_columns, header_column, is_header_row
+from .roles import RoleRule
 from .units import split_units
 
 # Section rows of published tables: （一）…, 行动一：…, 第一部分 …
@@ -254,13 +255,22 @@ class _GridReader:
             if extra:
                 support = f"{support}\n{extra}" if support else extra
         if self.columns.first_leads and lead:
-            lead, support = self._first_leads(lead)
+            rule = self.builder.roles or RoleRule.FIRST_LEADS
+            lead, support = self._by_rule(lead, rule)
             if not self._first_leads_said:
                 self._first_leads_said = True
-                column = self.columns.cells[self.columns.lead]  # type: ignore[index]
-                self.builder.notes.append(LoadWarning(
-                    self._header_location or location,
-                    FIRST_LISTED_LEADS.format(column=" ".join(column.split()))))
+                column = " ".join(self.columns.cells[self.columns.lead].split())  # type: ignore[index]
+                if self.builder.roles is None:
+                    self.builder.role_rule = f"{rule.value} (the only unit column, {column})"
+                    self.builder.notes.append(LoadWarning(
+                        self._header_location or location,
+                        FIRST_LISTED_LEADS.format(column=column)))
+                else:
+                    self.builder.role_rule = f"{rule.value} (--roles {rule.value})"
+                    self.builder.notes.append(LoadWarning(
+                        self._header_location or location,
+                        f"the table's only unit column ({column}) is read by --roles "
+                        f"{rule.value}: {rule.describe}"))
         if not measure and not lead and not support:
             if any(cells[i].strip() for i, _ in self.columns.years if i < len(cells)) or deadline:
                 self.builder.skipped(location, "row has a plan or a deadline but no measure "
@@ -289,13 +299,18 @@ class _GridReader:
         self._needs_task = False
 
     @staticmethod
-    def _first_leads(cell: str) -> tuple[str, str]:
-        """A lone unit column: the first unit leads, the others support; words after the last
-        unit saying how it takes part (配合落实) are not part of its name."""
+    def _by_rule(cell: str, rule: RoleRule) -> tuple[str, str]:
+        """A lone unit column read by ``rule`` (by default the first unit leads, the others
+        support): the lead and support cells. Words after the last unit saying how it takes
+        part (配合落实) are not part of its name."""
         names, problem = split_units(cell)
         if problem or not names:
-            return cell, ""
+            return (cell, "") if rule is not RoleRule.ALL_SUPPORT else ("", cell)
         last = _ROLE_TAIL.sub("", names[-1])
         if len(last) >= 2:
             names[-1] = last
+        if rule is RoleRule.ALL_LEAD:
+            return "\n".join(names), ""
+        if rule is RoleRule.ALL_SUPPORT:
+            return "", "\n".join(names)
         return names[0], "\n".join(names[1:])

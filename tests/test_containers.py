@@ -413,3 +413,38 @@ def test_page_with_two_tables_of_different_layouts(tmp_path):
     plan = load_document(path)
     assert [(m.text, m.lead_units, str(m.deadline)) for m in plan.measures] == [
         ("做第一件事。", ("市科技局",), "2023-06"), ("做第二件事。", ("市财政局",), "2024-06")]
+
+
+ONE_UNIT_COLUMN = """<html><head><meta charset="utf-8"><title>泉州市2024年重点工作责任分解</title></head>
+<body><h1>泉州市2024年重点工作责任分解</h1>{rule}<table border="1">
+<tr><th>序号</th><th>重点工作</th><th>责任单位</th><th>完成时限</th></tr>
+<tr><td>1</td><td>推进项目建设。</td><td>市发改委、市财政局、市自然资源局</td><td>2024年12月底前</td></tr>
+<tr><td>2</td><td>优化营商环境。</td><td>市数据局</td><td>全年</td></tr>
+</table></body></html>"""
+
+
+@pytest.mark.parametrize("roles, first", [
+    (None, (("市发改委",), ("市财政局", "市自然资源局"))),
+    ("first-leads", (("市发改委",), ("市财政局", "市自然资源局"))),
+    ("all-lead", (("市发改委", "市财政局", "市自然资源局"), ())),
+    ("all-support", ((), ("市发改委", "市财政局", "市自然资源局"))),
+])
+def test_a_table_with_one_unit_column_is_read_by_the_role_rule(tmp_path, roles, first):
+    page = tmp_path / "plan.html"
+    page.write_text(ONE_UNIT_COLUMN.format(rule=""), "utf-8")
+    plan = load_document(page, roles=roles)
+    assert (plan.measures[0].lead_units, plan.measures[0].support_units) == first
+    expected = (f"{roles} (--roles {roles})" if roles else
+                "first-leads (ipplan's default: the document states no rule)")
+    assert plan.role_rule == expected
+
+
+def test_a_table_whose_document_states_its_rule_says_so(tmp_path):
+    page = tmp_path / "plan.html"
+    page.write_text(ONE_UNIT_COLUMN.format(rule="<p>列第一位的责任单位为牵头单位。</p>"), "utf-8")
+    plan = load_document(page)
+    assert plan.measures[0].lead_units == ("市发改委",)
+    assert plan.role_rule.startswith("first-leads (as the document states: '列第一位的责任单位为牵头单位")
+    stats = run_ipplan("stats", page, "--json", "--roles", "all-lead")
+    assert stats.code == 0, stats.err
+    assert '"plan": "all-lead (--roles all-lead)"' in stats.out
