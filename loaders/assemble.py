@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ipplan.model import (
+    UNSPLIT_UNITS_WARNING,
     Assignment,
     Deadline,
     DeadlineKind,
@@ -27,8 +28,11 @@ from ipplan.model import (
 )
 
 from .deadlines import parse_deadline
-from .roles import RoleRule
+from .roles import RoleRule, split_unit_phrase
 from .units import split_units
+
+# What may join two unit names inside one name of a cell: 及, 和, 与, a blank.
+_JOINERS = re.compile(r"及|和|与|\s")
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
@@ -226,6 +230,8 @@ class PlanBuilder:
         for cell, role, label in ((lead, Role.LEAD, "lead"), (support, Role.SUPPORT, "support")):
             if isinstance(cell, str):
                 names, problem = split_units(cell)
+                if not problem:
+                    names = self._unjoined(names, location)
             else:
                 names, problem = list(cell), None
             if problem:
@@ -243,6 +249,23 @@ class PlanBuilder:
             self.warnings.append(LoadWarning(location, "measure has no lead unit"))
         task.measures.append(_RawMeasure(text.strip(), tuple(assignments), deadline, location,
                                          contacts, open_ended, deadline_expected))
+
+    def _unjoined(self, names: list[str], location: Location) -> list[str]:
+        """A cell's names with those that join two units by 及, 和, 与 or a space split as a
+        reader would (市科技局及市教育局 is two units, 市人力资源和社会保障局 one); a name that
+        may still join two units is kept whole, with a warning."""
+        out: list[str] = []
+        for name in names:
+            if not _JOINERS.search(name):
+                out.append(name)
+                continue
+            parts, _open_ended, joined = split_unit_phrase(name)
+            for phrase in joined:
+                self.warnings.append(LoadWarning(location, (
+                    f"{UNSPLIT_UNITS_WARNING} (及, 和 or a space) and could not be split "
+                    f"safely; kept as one: {phrase!r}")))
+            out.extend(parts or [name])
+        return out
 
     def skipped(self, location: Location, what: str) -> None:
         """Report something the loader read but could not place."""

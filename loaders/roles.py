@@ -145,10 +145,14 @@ class UnitClause:
         self.stated_rule = self.stated_rule or other.stated_rule
 
 
+# Words that name no unit on their own but end a collective: 各有关部门和单位, 各相关部门和单位.
+_GENERIC_NOUNS = frozenset({"单位", "部门", "机构", "组织", "企业", "单位部门", "部门单位"})
+
+
 def is_unit_name(name: str) -> bool:
     """Whether a phrase reads as a unit's name (ends like one, or is a 各… collective)."""
     folded = fold(name.strip())
-    if len(folded) < 2:
+    if len(folded) < 2 or folded in _GENERIC_NOUNS:
         return False
     return folded.startswith("各") or bool(_UNIT_END.search(folded))
 
