@@ -195,8 +195,9 @@ def _emit(text: str, output: Path | None, fmt: str = "") -> None:
 def cli() -> None:
     """ipplan turns government plan task tables (重点任务分解表) into a knowledge graph.
 
-    Every command that reads a plan takes documents (.txt, .docx, .xlsx, .csv) or graph files
-    written by `ipplan load` (.ttl, .nt, .jsonld), one or several, or --store DIR, a
+    Every command that reads a plan takes documents (.txt, .md, .docx, .xlsx, .csv, .html,
+    .pdf; .doc, .xls, .wps, .et through LibreOffice) or graph files written by `ipplan load`
+    (.ttl, .nt, .nq, .trig, .jsonld, .rdf), one or several, or --store DIR, a
     workspace written by `ipplan load ... --store DIR`.
     """
 

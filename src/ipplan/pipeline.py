@@ -72,8 +72,8 @@ def open_sources(
             continue
         if not is_document(path) and path.exists():
             raise InputError(f"unsupported file type {path.suffix!r}: give a plan document "
-                             "(.txt, .docx, .xlsx, .csv) or a graph file (.ttl, .nt, .jsonld)",
-                             where=path)
+                             "(.txt, .md, .docx, .xlsx, .csv, .html, .pdf, .doc, .xls, …) or a "
+                             "graph file (.ttl, .nt, .nq, .trig, .jsonld, .rdf)", where=path)
         plan = load_document(path, plan_id=plan_id, jurisdiction=jurisdiction,
                              table=table, sheet=sheet, roles=roles)
         if plan.id in seen:
