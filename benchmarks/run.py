@@ -13,11 +13,13 @@ command, ``ipplan brief`` with snapshots, end to end as a user runs it.
 
     python3 benchmarks/run.py                                # seed, 1000, 5000, 20000
     python3 benchmarks/run.py --sizes seed 20000 100000 --budget 60
+    python3 benchmarks/run.py --sizes seed 20000 --neo4j       # Neo4j 5 beside ArcadeDB
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import signal
@@ -140,10 +142,11 @@ def measure(size: str, paths: list[Path], engine: str, brief: bool,
     return figures
 
 
-def measure_bolt(size: str, paths: list[Path]) -> dict:
-    """The push to the embedded Bolt server and every saved Cypher query, in a process of
-    their own, as a user's ``ipplan push`` or ``ipplan query run --engine cypher`` runs them:
-    the server's JVM runs in that process, and its memory is counted there."""
+def measure_bolt(size: str, paths: list[Path], server: str = "embedded") -> dict:
+    """The push and every saved Cypher query, in a process of their own, as a user's ``ipplan
+    push`` or ``ipplan query run --engine cypher`` runs them: on the embedded Bolt server,
+    whose JVM runs in that process and is counted in its memory, or (``server`` "neo4j") on
+    a real Neo4j 5 from tests/neo4j/, in a JVM of its own (its memory is not counted)."""
     from ipplan.bolt import embedded_server, push_graph, session_scope
     from ipplan.errors import IpplanError
     from ipplan.graph.analytics import Parameters, analyse, write_analysis
@@ -154,22 +157,33 @@ def measure_bolt(size: str, paths: list[Path]) -> dict:
     seconds = figures["s"]
     graph = open_sources(paths).graph
     write_analysis(graph, analyse(graph, Parameters()))  # some queries read the analysis
-    with session_scope() as session:
+    label = "Neo4j 5" if server == "neo4j" else "embedded Bolt"
+    prefix = "Neo4j 5 " if server == "neo4j" else ""
+    with contextlib.ExitStack() as stack:
+        target = None
+        if server == "neo4j":
+            sys.path.insert(0, str(HERE.parent / "tests"))
+            from neo4j_server import neo4j_server, target as neo4j_target
+
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ipplan-neo4j-")))
+            target = neo4j_target(stack.enter_context(neo4j_server(work, heap="4g")))
+        session = stack.enter_context(session_scope(target))
         counts, pushed = _timed(lambda: push_graph(session, graph))
-        seconds["push to embedded Bolt"] = pushed
+        seconds[f"push to {label}"] = pushed
         rows = sum(v for k, v in counts.items() if k.isupper())
         figures["push_rows"] = rows
         figures["push_rows_per_s"] = round(rows / pushed) if pushed else 0
         for name, query in load_queries().items():
             values = query.bind({"unit": "市科技局"} if "unit" in query.parameters else {})
+            step = f"{prefix}Cypher {name}"
             try:
-                _rows, seconds[f"Cypher {name}"] = _timed(
-                    lambda: run_cypher(session, query, values))
+                _rows, seconds[step] = _timed(lambda: run_cypher(session, query, values))
             except IpplanError as exc:  # e.g. the server's query memory budget
-                seconds[f"Cypher {name}"] = None
-                figures.setdefault("failed", {})[f"Cypher {name}"] = str(exc)
-                print(f"Cypher {name} failed at {size}: {exc}", file=sys.stderr)
-    embedded_server().stop()
+                seconds[step] = None
+                figures.setdefault("failed", {})[step] = str(exc)
+                print(f"{step} failed at {size}: {exc}", file=sys.stderr)
+    if server != "neo4j":
+        embedded_server().stop()
     figures["peak_mb"] = _peak_mb()
     return figures
 
@@ -222,6 +236,8 @@ def table(results: list[dict], baselines: dict[str, dict], budget: float | None,
                 "s", {}).get(step, _NOT_RUN), budget, compared))
     if any("push_rows_per_s" in r for r in results):
         row("push to embedded Bolt (rows/s)", lambda r: f"{r.get('push_rows_per_s', 0):,}")
+    if any("neo4j_push_rows_per_s" in r for r in results):
+        row("push to Neo4j 5 (rows/s)", lambda r: f"{r.get('neo4j_push_rows_per_s', 0):,}")
     row("peak memory: load to workspace (MB)", lambda r: r.get("peak_mb", "–"))
     if any("peak_mb_bolt" in r for r in results):
         row("peak memory: push and Cypher, the server's JVM included (MB)",
@@ -255,6 +271,11 @@ def measure_size(size: str, args: argparse.Namespace) -> tuple[dict, dict | None
             figures["failed"] = {**figures.get("failed", {}), **bolt.get("failed", {})}
             figures["push_rows_per_s"] = bolt["push_rows_per_s"]
             figures["peak_mb_bolt"] = bolt["peak_mb"]
+        if args.neo4j:
+            neo4j = _child(size, docs, "oxigraph", args, "neo4j")
+            figures["s"].update(neo4j["s"])
+            figures["failed"] = {**figures.get("failed", {}), **neo4j.get("failed", {})}
+            figures["neo4j_push_rows_per_s"] = neo4j["push_rows_per_s"]
         baseline = None if args.no_baseline else _child(size, docs, "rdflib", args, "store")
     return figures, baseline
 
@@ -270,17 +291,21 @@ def main() -> None:
     parser.add_argument("--no-cypher", action="store_true", help="skip the Bolt push")
     parser.add_argument("--no-brief", action="store_true", help="skip the brief")
     parser.add_argument("--no-baseline", action="store_true", help="skip rdflib's store")
+    parser.add_argument("--neo4j", action="store_true",
+                        help="also push to and query a real Neo4j 5 (tests/neo4j/, built by "
+                             "the README's test command)")
     parser.add_argument("--budget", type=float, default=120.0,
                         help="seconds each baseline step may take (default 120)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="oxigraph", help=argparse.SUPPRESS)
     parser.add_argument("--docs", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--part", choices=("store", "bolt"), help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=("store", "bolt", "neo4j"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         paths = _documents(args.one, args.docs)
-        if args.part == "bolt":
-            print(json.dumps(measure_bolt(args.one, paths)))
+        if args.part in ("bolt", "neo4j"):
+            server = "neo4j" if args.part == "neo4j" else "embedded"
+            print(json.dumps(measure_bolt(args.one, paths, server)))
             return
         budget = args.budget if args.engine == "rdflib" else None
         # the brief and the workspace: 4 GB at 100,000 measures, removed when done

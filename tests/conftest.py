@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import selectors
 import struct
 import subprocess
 import sys
@@ -81,7 +80,6 @@ def seed_ttl(tmp_path_factory, seed_graph) -> Path:
     return path
 
 
-NEO4J_SERVER = ROOT / "tests" / "neo4j"
 # Bolt servers the Cypher tests run on: the embedded ArcadeDB that ipplan starts itself, and
 # a real Neo4j 5 (Community, LTS) from Neo4j's test harness, built by the README's test command.
 BOLT_SERVERS = ("arcadedb", "neo4j")
@@ -89,44 +87,24 @@ BOLT_SERVERS = ("arcadedb", "neo4j")
 
 @pytest.fixture(scope="session")
 def neo4j_uri(tmp_path_factory) -> Iterator[str]:
-    """The Bolt URI of a real Neo4j 5 server on 127.0.0.1, started once for the run
-    (tests/neo4j/: Neo4j's in-process harness behind a launcher that prints its URI)."""
-    classes = NEO4J_SERVER / "target" / "classes"
-    classpath = NEO4J_SERVER / "target" / "classpath.txt"
-    if not classpath.exists() or not classes.exists():
-        message = ("the Neo4j 5 test server is not built: run the README's test command "
-                   "(mvn -f tests/neo4j/pom.xml compile)")
+    """The Bolt URI of a real Neo4j 5 server on 127.0.0.1, started once for the run."""
+    from neo4j_server import NOT_BUILT, ServerError, is_built, neo4j_server
+
+    if not is_built():
         if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    work = tmp_path_factory.mktemp("neo4j")
-    log = (work / "server.log").open("wb")
-    server = subprocess.Popen(
-        ["java", "-Xmx1g", "-cp", f"{classes}{os.pathsep}{classpath.read_text().strip()}",
-         "ipplan.testserver.Launcher", str(work / "db")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
-    ready = selectors.DefaultSelector()
-    ready.register(server.stdout, selectors.EVENT_READ)
-    if not ready.select(timeout=240):
-        server.kill()
-        pytest.fail(f"Neo4j 5 did not start within 240 s; see {work / 'server.log'}")
-    uri = server.stdout.readline().decode().strip()
-    if not uri.startswith("bolt://"):
-        server.kill()
-        pytest.fail(f"Neo4j 5 did not start: {(work / 'server.log').read_text()[-2000:]}")
-    yield uri.rstrip("/")
-    server.stdin.close()  # the launcher stops the server when its input ends
+            pytest.fail(NOT_BUILT)
+        pytest.skip(NOT_BUILT)
     try:
-        server.wait(60)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+        with neo4j_server(tmp_path_factory.mktemp("neo4j")) as uri:
+            yield uri
+    except ServerError as exc:
+        pytest.fail(str(exc))
 
 
 def neo4j_target(uri: str):
-    from ipplan.bolt import Target
+    from neo4j_server import target
 
-    return Target(uri, "neo4j", "unused", None, embedded=False)  # the harness has no auth
+    return target(uri)
 
 
 @pytest.fixture(scope="session", params=BOLT_SERVERS)
