@@ -178,16 +178,22 @@ def test_a_pack_keeps_the_users_own_files_beside_it(tmp_path):
 
 
 def test_an_interrupted_pack_leaves_the_earlier_one_as_it_was(tmp_path, two_plans):
+    """Ctrl-C while the new pack is being built, at several moments after its folder beside
+    the old one appears (a signal during start-up is the signals tests' business)."""
     fuzhou, xiamen = two_plans
     folder = tmp_path / "pack"
     assert run_ipplan("brief", xiamen, "-o", folder, "--no-snapshots").code == 0
     before = _tree(folder)
     interrupted = 0
-    for delay in (0.8, 1.2, 1.6, 2.0, 2.5):
+    for delay in (0.0, 0.2, 0.5, 1.0):
         child = subprocess.Popen(
             [sys.executable, "-m", "ipplan", "brief", fuzhou, "-o", folder, "--no-snapshots"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
             text=True)
+        deadline = time.monotonic() + 120
+        while child.poll() is None and time.monotonic() < deadline and not list(
+                tmp_path.glob(".pack.*.ipplan-new")):
+            time.sleep(0.01)
         time.sleep(delay)
         child.send_signal(signal.SIGINT)
         code = child.wait(120)
