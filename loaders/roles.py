@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from .deadlines import looks_like_deadline
 from .script import fold
+from .units import CLOSE as _CLOSE, OPEN as _OPEN
 
 
 class RoleRule(str, enum.Enum):
@@ -105,8 +106,6 @@ _UNIT_END = re.compile(r"(?:局|委|厅|部|办|室|院|会|署|府|处|心|团|
 _LEVEL_WORD = re.compile(r"^(?:县级市|县|市|区|乡|镇|旗|街道|乡镇|自治县|县\(市\)|县（市）)"
                          r"(?:人民政府|政府|办事处|办)?$")
 _LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|牵头单位|牵头部门|主责)\s*[)）]$")
-_OPEN = "（(【[〔"
-_CLOSE = "）)】]〕"
 _LIST_SEPARATORS = "、，,；;／/"
 _JOINERS = re.compile(r"及|和|与|以及|\s+")
 _TRAILING = "。.，,、；;：:！!　 \t"

@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 
 _SEPARATORS = frozenset("、，,；;／/\n")
-_OPEN = "（(【[〔"
-_CLOSE = "）)】]〕"
+# The parentheses a unit name may carry (市委宣传部（版权局）); a separator inside them is no separator.
+OPEN = "（(【[〔"
+CLOSE = "）)】]〕"
 # Punctuation a unit name never ends with; left over from sentence-style cells.
 _TRAILING = "。.，,、；;：:！!　 \t"
 # A cell that says "none" in one of the usual ways. (和/及 are not separators: they occur inside
@@ -43,9 +44,9 @@ def split_units(cell: str) -> tuple[list[str], str | None]:
     depth = 0
     current: list[str] = []
     for char in text:
-        if char in _OPEN:
+        if char in OPEN:
             depth += 1
-        elif char in _CLOSE:
+        elif char in CLOSE:
             depth -= 1
             if depth < 0:
                 return [clean_unit_name(text)], "a closing parenthesis has no opening one"
