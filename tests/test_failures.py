@@ -169,6 +169,31 @@ def test_a_signal_as_the_temporary_is_made_leaves_neither_it_nor_half_a_file(tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fuzhou.ttl"]
 
 
+_SIGNAL_AS_PYTHON_EXITS = """
+import os, signal, time
+from ipplan import stopping
+stopping.stop_on()
+stopping.ignored_from_now()
+
+class SignalAsPythonExits:
+    def __del__(self):  # runs while Python tears its modules down, after the command ended
+        os.kill(os.getpid(), signal.{name})
+        time.sleep(0.2)
+
+finished = SignalAsPythonExits()
+"""
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_a_signal_as_python_exits_does_not_kill_the_finished_command(name):
+    """Once the command is over, a signal is ignored to the very end: Python gives the
+    signals it handles back to the system as it exits, and a Ctrl-C in that last fifth of a
+    second killed a finished ``brief`` by the signal, with nothing said."""
+    ended = subprocess.run([sys.executable, "-c", _SIGNAL_AS_PYTHON_EXITS.format(name=name)],
+                           capture_output=True, text=True, timeout=60)
+    assert (ended.returncode, ended.stderr) == (0, "")
+
+
 def test_a_write_follows_the_umask_and_steps_past_a_stale_temporary(tmp_path):
     from ipplan import files
 

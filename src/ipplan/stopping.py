@@ -124,5 +124,11 @@ def ignored_from_now() -> None:
     that is left (the embedded server stopping, its folder removed) is never cut short."""
     global _stopping
     _stopping = True
-    if _in_main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not _in_main_thread():
+        return
+    # Ignored by the system, not by a handler of ours: as Python exits it gives the signals it
+    # handles back to the system's default, and a Ctrl-C in those last moments (a fifth of a
+    # second for a large graph to be freed) killed the finished command with nothing said.
+    for number in SIGNALS:
+        if signal.getsignal(number) in (_on_signal, signal.default_int_handler):
+            signal.signal(number, signal.SIG_IGN)
