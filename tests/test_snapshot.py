@@ -167,3 +167,43 @@ def test_a_page_that_never_says_it_is_ready_is_pictured_once_settled(tmp_path):
         assert browser.shoot([shot]) == [None]
     assert time.monotonic() - started >= SETTLE_MS / 1000
     assert png_colours(shot.target) == {RED}
+
+
+def test_ctrl_c_just_after_the_browser_started_leaves_neither_it_nor_its_folder(
+        tmp_path, monkeypatch):
+    """The browser starts before the pack's second thread; a Ctrl-C as that thread starts
+    (slow on a busy machine) left Chromium running and its profile in TMPDIR."""
+    import shutil
+    import tempfile
+
+    from conftest import SEED
+    from ipplan.pipeline import analysed, open_sources
+    from ipplan.viz import pack
+
+    scratch = Path(tempfile.mkdtemp(prefix="ipc-", dir="/tmp"))  # short: see the kill test
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    started = []
+    real_browser = pack.Browser
+
+    def browser():
+        started.append(real_browser())
+        return started[-1]
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pack, "Browser", browser)
+    monkeypatch.setattr(pack, "ThreadPoolExecutor", interrupted)
+    result = analysed(open_sources([SEED]))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            pack.build_brief(result.graph, result.analysis, tmp_path / "pack")
+        assert len(started) == 1
+        assert not _alive(started[0]._process.pid)
+        assert sorted(scratch.iterdir()) == []
+        assert sorted(p.name for p in tmp_path.iterdir()) == []
+    finally:
+        for made in started:
+            made.kill()
+        shutil.rmtree(scratch, ignore_errors=True)

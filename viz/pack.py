@@ -226,18 +226,21 @@ def _build(graph: Any, result: Analysis, folder: Path, *, lang: str, snapshots: 
     facts = read_facts(graph)  # once for every page of the pack
     # The browser starts now, while the pages are drawn: starting is most of its work.
     browser, no_browser = None, None
-    if snapshots:
-        try:
-            browser = Browser()
-        except SnapshotError as exc:
-            no_browser = str(exc)
-    # The data files are mostly the store's work, which Oxigraph does without holding
-    # Python's lock, so they are made on a second thread while this one draws the pages
-    # (on a large corpus each half takes about as long as the other).
-    background = ThreadPoolExecutor(max_workers=2)
-    pending = background.submit(_data, graph)
-    shooting = None
+    background, shooting = None, None
     try:
+        if snapshots:
+            try:
+                # held until it is named here: a signal on the way out of Browser() (or in
+                # starting the thread below) left Chromium running and its folder behind
+                with held():
+                    browser = Browser()
+            except SnapshotError as exc:
+                no_browser = str(exc)
+        # The data files are mostly the store's work, which Oxigraph does without holding
+        # Python's lock, so they are made on a second thread while this one draws the pages
+        # (on a large corpus each half takes about as long as the other).
+        background = ThreadPoolExecutor(max_workers=2)
+        pending = background.submit(_data, graph)
         put(f"assets/{VIS_FILE}", vis_network_js().encode("utf-8"))
         home = [{"href": "index.html", "zh": "简报首页", "en": "Briefing index"}]
         up = [{"href": "../index.html", "zh": "简报首页", "en": "Briefing index"},
@@ -272,7 +275,8 @@ def _build(graph: Any, result: Analysis, folder: Path, *, lang: str, snapshots: 
                 browser.kill()
                 shooting.exception()
             browser.close()
-        background.shutdown(wait=False, cancel_futures=True)
+        if background is not None:
+            background.shutdown(wait=False, cancel_futures=True)
     for name, content in data.files:
         put(name, content)
 
