@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from .deadlines import looks_like_deadline
 from .script import fold
-from .units import CLOSE as _CLOSE, OPEN as _OPEN
+from .units import CLOSE as _CLOSE, DIVISION, OPEN as _OPEN
 
 
 class RoleRule(str, enum.Enum):
@@ -103,8 +103,8 @@ _OPEN_TAIL = re.compile(r"(?:等(?:省|市|区|县)?(?:有关|相关|其他)?(?:
 _UNIT_END = re.compile(r"(?:局|委|厅|部|办|室|院|会|署|府|处|心|团|位|门|行|关|队|司|联|协|镇|乡|"
                        r"区|县|市|组|站|所|馆|社|班|州|盟|旗|省|街道|地|办事处|园|校|台|库|中心)$")
 # A bare level word after a collective keeps to it: 各区、县级市; 各街道办事处、乡人民政府.
-_LEVEL_WORD = re.compile(r"^(?:县级市|县|市|区|乡|镇|旗|街道|乡镇|自治县|县\(市\)|县（市）)"
-                         r"(?:人民政府|政府|办事处|办)?$")
+# the division after 各…、 that continues a collective: 各市、州、县人民政府
+_LEVEL_WORD = re.compile(rf"^{DIVISION}(?:人民政府|政府|办事处|办)?$")
 _LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|牵头单位|牵头部门|主责)\s*[)）]$")
 _LIST_SEPARATORS = "、，,；;／/"
 _JOINERS = re.compile(r"及|和|与|以及|\s+")
@@ -403,6 +403,8 @@ def split_unit_phrase(phrase: str) -> tuple[list[str], bool, list[str]]:
     (['能源局', '各地级以上市人民政府'], True, [])
     >>> split_unit_phrase("市级各有关部门及各县市区政府")
     (['市级各有关部门', '各县市区政府'], False, [])
+    >>> split_unit_phrase("省住建厅，各市、州、县人民政府")
+    (['省住建厅', '各市、州、县人民政府'], False, [])
     """
     open_ended = False
     names: list[str] = []

@@ -10,6 +10,8 @@ of the name.
 (['各县（市、区）政府'], None)
 >>> split_units("市商务局，各区、县（市）政府（管委会）")
 (['市商务局', '各区、县（市）政府（管委会）'], None)
+>>> split_units("省住建厅、各市、州、县人民政府")
+(['省住建厅', '各市、州、县人民政府'], None)
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ _TRAILING = "。.，,、；;：:！!　 \t"
 # A cell that says "none" in one of the usual ways. (和/及 are not separators: they occur inside
 # names such as 市人力资源和社会保障局.)
 _EMPTY_CELL = frozenset({"", "无", "/", "—", "-", "——", "／"})
-# 各区、县（市）政府: a collective unit listing kinds of division before its organ; the bare
-# division (各区) is not a unit of its own.
-_BARE_DIVISION = re.compile(r"^各?(?:区|县|市|镇|乡|街道|旗)(?:[（(][^）)]*[）)])?$")
+# 各区、县（市）政府, 各市、州、县人民政府, 各辖市、区人民政府: a collective unit listing kinds of
+# division before its organ; the bare divisions (各区, 各市、州) are not units of their own.
+DIVISION = (r"(?:辖市|辖区|县级市|自治州|自治县|地区|乡镇|区|县|市|州|盟|镇|乡|街道|旗)"
+            r"(?:[（(][^）)]*[）)])?")
+_BARE_DIVISION = re.compile(rf"^各?{DIVISION}(?:、{DIVISION})*$")
 
 
 def split_units(cell: str) -> tuple[list[str], str | None]:
