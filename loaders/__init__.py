@@ -26,7 +26,7 @@ from .prose import ProseReading, read_prose
 from .reading import decode_text, read_bytes
 from .roles import RoleRule
 from .text import read_table_text
-from .titles import Heading, level_of, read_heading
+from .titles import Heading, level_of, place_in_title, read_heading
 from .word import read_word
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ""})
@@ -44,12 +44,10 @@ DOCUMENT_SUFFIXES = (TEXT_SUFFIXES | MARKDOWN_SUFFIXES | WORD_SUFFIXES | EXCEL_S
 
 # Words that name a plan document, used to pick its title from the lines above the table.
 _TITLE_WORDS = re.compile(r"方案|规划|计划|分解表|任务表|清单|台账|要点|意见|责任分解|任务分解|分工")
-_TITLE_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：]?\s*)?(?:关于印发|关于|印发|中共)?")
 # A document's own rule for a single unit column: 列第一位的责任单位为牵头单位, 排在首位的为牵头单位.
 _FIRST_LISTED_RULE = re.compile(
     r"(?:列|排)(?:在)?(?:第一位|首位)的?(?:责任)?(?:单位|部门)?(?:为|是)(?:牵头|主办)(?:单位|部门)[^。；]*")
-_JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治州|自治区|特别行政区|地区|市|盟|省|州|县))")
-# The jurisdiction of a text plan that names no place (read, with a warning, not refused).
+# The jurisdiction of a plan that names no place (read, with a warning, not refused).
 UNKNOWN_JURISDICTION = "未知"
 ROLE_RULES = tuple(rule.value for rule in RoleRule)
 
@@ -62,7 +60,7 @@ class Reading:
     plan: Plan
     layout: str
     encoding: str | None
-    heading: Heading | None  # text plans: title lines, jurisdiction and where it was read
+    heading: Heading | None  # title (its lines, in text), jurisdiction and where it was read
     prose: ProseReading | None  # text plans with inline units: numbering, labels, role rule
     columns: tuple[tuple[str, str], ...]  # tables: (column, header text) matched
 
@@ -121,7 +119,7 @@ def read_document(
     rule = _role_rule(roles, path)
     builder = PlanBuilder(rule)
     encoding: str | None = None
-    flattened_text = False
+    page_heading: str | None = None
     if suffix in TEXT_SUFFIXES | MARKDOWN_SUFFIXES:
         text, encoding = decode_text(read_bytes(path), path)
         if encoding.endswith("+truncated"):
@@ -139,7 +137,7 @@ def read_document(
                 prose = read_prose(text, str(path), builder, roles=rule)
                 return _text_plan(path, builder, prose, encoding, plan_id=plan_id,
                                   jurisdiction=jurisdiction)
-            preamble, flattened_text = flattened, True
+            preamble = flattened
             layout = "a table flattened into text (Markdown, cell lines or spaced columns)"
     else:
         if suffix in WORD_SUFFIXES:
@@ -149,7 +147,8 @@ def read_document(
             read_bytes(path)
             above, rows = read_excel(path, sheet)
         elif suffix in HTML_SUFFIXES:
-            above, rows = read_html(path)
+            page = read_html(path)
+            above, rows, page_heading = page.preamble, page.rows, page.heading
         elif suffix in PDF_SUFFIXES:
             above, rows = read_pdf(path)
         elif suffix in LEGACY_SUFFIXES:
@@ -171,25 +170,37 @@ def read_document(
     _say_role_rule(builder, preamble)
     if suffix in HTML_SUFFIXES:  # a page's notice paragraphs are there for its rules only
         preamble = [line for line in preamble if len(line) <= 80 and not line.endswith("。")]
-    title = plan_title(preamble) or path.stem
-    # A district's table (静安区…清单) names its city only in the page's heading above it.
-    where = jurisdiction or jurisdiction_from_title(title) or next(
-        (found for line in preamble if (found := jurisdiction_from_title(line))), None)
-    if not where:
-        where = read_heading(preamble).jurisdiction  # an issuer line above the table
-    if not where and flattened_text:
-        where = _unknown_place(builder, path, title)  # as for a text plan: read, not refused
-    if not where:
-        raise InputError(
-            f"cannot tell which city or county the plan belongs to from its title {title!r}; "
-            "name it with --jurisdiction (for example --jurisdiction 福州市)", where=path)
+    title = plan_title(preamble) or page_heading or path.stem
+    place, found_in = _table_place(title, preamble, jurisdiction)
+    if not place:
+        place = _unknown_place(builder, path, title)  # as for a text plan: read, not refused
     plan = builder.finish(
         plan_id=plan_id or default_plan_id(path), title=title,
-        jurisdiction=where.strip(), source=path.name, year=_year_of(title),
-        level=level_of(where.strip()))
+        jurisdiction=place, source=path.name, year=_year_of(title), level=level_of(place))
     if not plan.measures:
         raise InputError("the task table holds no measures", where=path)
-    return Reading(plan, layout, encoding, None, None, tuple(builder.columns))
+    heading = Heading(title, (), place, plan.level, found_in, _year_of(title))
+    return Reading(plan, layout, encoding, heading, None, tuple(builder.columns))
+
+
+def _table_place(title: str, preamble: list[str], given: str | None
+                 ) -> tuple[str | None, str | None]:
+    """The place a table's plan belongs to and where it was read: the option, the title, a
+    line above the table (a district's table names its city only in the page's heading), an
+    issuer or publisher line."""
+    if given and given.strip():
+        return given.strip(), "--jurisdiction"
+    if found := jurisdiction_from_title(title):
+        return found, "title"
+    for line in preamble:
+        if found := jurisdiction_from_title(line):
+            return found, f"the line {line!r}"
+    heading = read_heading(preamble)  # an issuer or publisher line
+    if heading.jurisdiction:
+        line = re.search(r"line (\d+)", heading.where or "")
+        return heading.jurisdiction, (f"the line {preamble[int(line[1]) - 1]!r}" if line
+                                      else heading.where)
+    return None, None
 
 
 def inspect_document(
@@ -217,12 +228,12 @@ def inspect_document(
                    if heading and heading.title_lines else "")
     report.append(("title", plan.title + title_lines))
     if jurisdiction:
-        where = "--jurisdiction"
-    elif heading is not None:
-        where = heading.where or "not found"
+        where = "from --jurisdiction"
+    elif heading is not None and heading.where:
+        where = f"from {heading.where}"
     else:
-        where = "title"
-    report.append(("jurisdiction", f"{plan.jurisdiction} (from {where})"))
+        where = "the document names no place; name it with --jurisdiction"
+    report.append(("jurisdiction", f"{plan.jurisdiction} ({where})"))
     report.append(("level", plan.level or "unknown"))
     if heading is not None and heading.year:
         report.append(("plan year", str(heading.year)))
@@ -277,7 +288,7 @@ def _text_plan(path: Path, builder: PlanBuilder, prose: ProseReading, encoding: 
 
 
 def _unknown_place(builder: PlanBuilder, path: Path, title: str) -> str:
-    """The jurisdiction of a text plan that names no place, with the warning that says so."""
+    """The jurisdiction of a plan that names no place, with the warning that says so."""
     builder.warnings.append(LoadWarning(Location(str(path)), (
         f"cannot tell which place the plan belongs to: its title {title!r} and the lines "
         f"around it name none; read as {UNKNOWN_JURISDICTION} (name it with "
@@ -320,8 +331,7 @@ def jurisdiction_from_title(title: str) -> str | None:
     >>> jurisdiction_from_title("福州市国家知识产权强市建设示范城市工作方案重点任务分解表")
     '福州市'
     """
-    match = _JURISDICTION.match(_TITLE_PREFIX.sub("", title.strip()))
-    return match[1] if match else None
+    return place_in_title(title)
 
 
 def default_plan_id(path: Path) -> str:

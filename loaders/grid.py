@@ -35,6 +35,10 @@ FIRST_LISTED_LEADS = ("the table's only unit column ({column}) is read with its 
                       "as the lead and the others as supporting units")
 # Words after the last unit of a cell that say how it takes part (…团市委配合落实).
 _ROLE_TAIL = re.compile(r"(?:配合落实|共同落实|协助落实|配合|参与|落实)$")
+# A line of a unit cell naming the unit that leads or supports the same task for a higher
+# government (省牵头单位：省农业农村厅 under a city's units): that government's, not this plan's.
+_COUNTERPART = re.compile(r"^\s*(?:省级?|国家级?|中央|部)(?:牵头|责任|配合|协办|主责|主办)"
+                          r"(?:单位|部门|处室|司局)\s*[:：]")
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,8 @@ class _GridReader:
             self._needs_task = False
         measure, lead = self._cell(cells, "measure"), self._cell(cells, "lead")
         support, deadline = self._cell(cells, "support"), self._cell(cells, "deadline")
+        lead = self._without_counterparts(lead, location)
+        support = self._without_counterparts(support, location)
         for index in self.columns.implementers:
             extra = cells[index].strip() if index < len(cells) else ""
             if extra:
@@ -290,6 +296,20 @@ class _GridReader:
         else:
             self.builder.skipped(location, "row has units or a deadline but no measure text "
                                            "and no lead unit; skipped")
+
+    def _without_counterparts(self, cell: str, location: Location) -> str:
+        """The cell without its lines naming a higher government's units, each reported."""
+        if "：" not in cell and ":" not in cell:
+            return cell
+        kept = []
+        for line in cell.split("\n"):
+            if _COUNTERPART.match(line):
+                self.builder.warnings.append(LoadWarning(
+                    location, f"{' '.join(line.split())!r} names a higher government's unit "
+                              "for this task, not one of this plan's: not read as a unit"))
+            else:
+                kept.append(line)
+        return "\n".join(kept)
 
     def _open_task(self, location: Location) -> None:
         current = self.builder.current_task

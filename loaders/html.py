@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -37,6 +38,10 @@ _HEADINGS = ("h1", "h2", "h3")
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
 # The office that issued the page's notice: 杭州市人民政府办公厅, 上海市交通委员会 …
 _ISSUER = re.compile(r"(?:人民政府|政府|委员会|管委会|管理委员会|局|厅)(?:办公厅|办公室)?$")
+# Who publishes the page: 主办：杭州市人民政府办公厅, 来源:宣城市人民政府(办公室), 发布机构：…
+_PUBLISHER = re.compile(r"(?:主办单位|主办|来源|发布机构)\s*[:：]\s*([^\s:：|]{4,40})")
+# The site's name after a page title: …完成情况_宣城市人民政府, … - 杭州市人民政府门户网站
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s).*$")
 # How many rows of a table are searched for its header.
 _HEADER_SEARCH_ROWS = 10
 
@@ -173,8 +178,17 @@ def table_grid(table: etree._Element) -> list[list[str]]:
     return grid
 
 
-def read_html(path: Path) -> tuple[list[str], list[GridRow]]:
-    """(the page's heading, title and the text before the table, the task table's rows)."""
+@dataclass(frozen=True)
+class WebPage:
+    """What a saved web page holds for ipplan."""
+
+    preamble: list[str]  # where the plan's title, place and rules are (see _preamble)
+    rows: list[GridRow]  # the task table's
+    heading: str | None  # the page's own heading: its <h1>, else its <title> without the site
+
+
+def read_html(path: Path) -> WebPage:
+    """The page's task table, with the texts around it that say whose plan it is."""
     data = read_bytes(path)
     text, _encoding = decode_page(data, path)
     try:
@@ -198,7 +212,7 @@ def read_html(path: Path) -> tuple[list[str], list[GridRow]]:
                                                        part=f"table {i + 1}"),
                                 "a table nested in a cell of this row is read as that cell's "
                                 "text" if nested else None))
-    return _preamble(root, tables[chosen[0]]), rows
+    return WebPage(_preamble(root, tables[chosen[0]]), rows, _page_heading(root))
 
 
 def _no_table(tables: list[etree._Element], grids: list[list[list[str]]]) -> str:
@@ -250,4 +264,27 @@ def _preamble(root: etree._Element, table: etree._Element) -> list[str]:
         line = _clean(element.text_content())
         if line.endswith("。") and line not in texts:
             texts.append(line)
-    return texts + [line for line in issuers if line not in texts]
+    texts += [line for line in issuers if line not in texts]
+    # Last, the page's publisher wherever it is said (主办：杭州市人民政府办公厅 in the footer,
+    # 来源：… under the heading), as a metadata line: a government site publishes its own plans.
+    for element in root.iter("p", "div", "span", "td", "li"):
+        if any(True for _ in element.iterchildren("p", "div", "table", "td", "li")):
+            continue
+        for match in _PUBLISHER.finditer(_clean(element.text_content())):
+            line = f"发布机构：{match[1]}"
+            if line not in texts:
+                texts.append(line)
+    return texts
+
+
+def _page_heading(root: etree._Element) -> str | None:
+    """The page's own heading: its first <h1>, else its <title> without the site's name
+    after it (…完成情况_宣城市人民政府)."""
+    for heading in root.iter("h1"):
+        if line := _clean(heading.text_content()):
+            return line
+    for title in root.iter("title"):
+        line = _SITE_SUFFIX.sub("", _clean(title.text_content()))
+        if line:
+            return line
+    return None

@@ -147,6 +147,15 @@ def _classify(line: str) -> str:
     return "title"
 
 
+# What a title may carry before its place: 附件1：, 关于印发, and the year or period it covers
+# (2020年1-11月份宣城市《政府工作报告》…).
+TITLE_PREFIX = re.compile(
+    r"^(?:附件\s*\d*\s*[:：]?\s*)?"
+    r"(?:(?:19|20)\d{2}\s*(?:[-—–~至]\s*(?:19|20)?\d{2,4})?\s*年(?:度)?"
+    r"(?:\s*\d{1,2}\s*(?:[-—–~至]\s*\d{1,2})?\s*月份?)?\s*)?"
+    r"(?:关于印发|关于|印发|中共)?")
+
+
 def place_in_title(title: str) -> str | None:
     """The jurisdiction a title starts with: 福州市…, 国务院关于…, 立山区政府…; None when the title
     names no place first (2023年区《政府工作报告》…).
@@ -155,8 +164,10 @@ def place_in_title(title: str) -> str | None:
     '福州市'
     >>> place_in_title("国务院办公厅关于对真抓实干成效明显地方进一步加大激励支持力度的通知")
     '国务院'
+    >>> place_in_title("2020年1-11月份宣城市《政府工作报告》部分目标任务完成情况")
+    '宣城市'
     """
-    text = re.sub(r"^(?:附件\s*\d*\s*[:：]?\s*)?(?:关于印发|关于|印发|中共)?", "", title.strip())
+    text = TITLE_PREFIX.sub("", title.strip())
     if fold(text).startswith("国务院"):
         return "国务院"
     return _innermost_place(text)
@@ -182,9 +193,16 @@ def issuer_place(line: str, *, metadata: bool = False) -> str | None:
 
 
 def _real_place(place: str) -> bool:
-    # 区政府, 市人民政府: a level word alone is not a place; nor are 政府…/关于… fragments.
+    # 区政府, 市人民政府: a level word alone is not a place; nor are 政府…/关于… fragments,
+    # nor a kind of area without its name (2025年开发区重点工作…).
     return len(place) >= 2 and not re.match(r"^(?:区|市|县|省|本|全|我|各|该|本级)", place) \
-        and "关于" not in place and "政府" not in place
+        and "关于" not in place and "政府" not in place and not _AREA_KIND.match(place)
+
+
+_AREA_KIND = re.compile(
+    r"^(?:经济技术|高新技术产业|高新技术|高新|经开|经济|综合|工业|产业|自由贸易)?"
+    r"(?:开发区|新区|园区|实验区|试验区|示范区|自贸区|保税区|合作区|功能区|集聚区|片区|辖区|城区|"
+    r"市区|县区|郊区|社区|景区|地区|山区|库区|矿区)$")
 
 
 def _innermost_place(text: str) -> str | None:
@@ -192,7 +210,17 @@ def _innermost_place(text: str) -> str | None:
     中共广州市委 -> 广州市 (not 广州: a level word right after a place belongs to it)."""
     folded = fold(text)
     position, found = 0, None
-    while (match := _PLACE.match(folded, position)) is not None:
+    while True:
+        # a place the registry knows, as written (本溪市, 克孜勒苏柯尔克孜自治州), else one
+        # that looks like a place name
+        known = next((name for name in _known_places() if folded.startswith(name, position)),
+                     None)
+        if known is not None:
+            found, position = text[position:position + len(known)], position + len(known)
+            continue
+        match = _PLACE.match(folded, position)
+        if match is None:
+            break
         end = match.end()
         while end < len(folded) and folded[end] in "省市区县州" and end - position < 8:
             end += 1
@@ -202,6 +230,12 @@ def _innermost_place(text: str) -> str | None:
             break  # 厦门市知识产权强市: a district or county name is short
         found, position = text[position:end], end
     return found
+
+
+@cache
+def _known_places() -> tuple[str, ...]:
+    """The registry's place names, longest first (so 克孜勒苏柯尔克孜自治州 before any prefix)."""
+    return tuple(sorted(_prefectures(), key=len, reverse=True))
 
 
 @cache

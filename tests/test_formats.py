@@ -149,11 +149,15 @@ def test_several_documents_in_one_graph(tmp_path, documents):
         ("市科技局", "Xiamen Municipal Bureau of Science and Technology")]
 
 
-def test_jurisdiction_option_and_refusal(tmp_path, seed_plan):
+def test_a_table_that_names_no_place_is_read_as_unknown_until_named(tmp_path, seed_plan):
     path = tmp_path / "untitled.csv"
     write_csv(seed_plan, path, title_row=False)
-    with pytest.raises(InputError, match="--jurisdiction"):
-        load_document(path)
+    unnamed = load_document(path)
+    assert (unnamed.jurisdiction, unnamed.level, len(unnamed.measures)) == ("未知", None, 60)
+    assert [w.message for w in unnamed.warnings if "cannot tell which place" in w.message] == [
+        "cannot tell which place the plan belongs to: its title 'untitled' and the lines around "
+        "it name none; read as 未知 (name it with --jurisdiction, for example --jurisdiction "
+        "霍山县)"]
     plan = load_document(path, jurisdiction="福州市")
     assert plan.jurisdiction == "福州市" and len(plan.measures) == 60
 

@@ -95,15 +95,36 @@ def test_every_row_of_the_word_table_is_accounted_for(attachment, table):
 @pytest.mark.parametrize("slug, title, jurisdiction, rule", [
     ("hangzhou-shizhengfu-zerenfenjie-2021", "2021年市政府工作报告重点工作责任分解", "杭州市",
      "as the document states: '列第一位的责任单位为牵头单位或汇总单位'"),
-    ("sh-jingan-gengxin-2023", "静安区“卓越城区”城市更新行动重点任务清单（2023-2025年）", "上海市",
+    ("sh-jingan-gengxin-2023", "静安区“卓越城区”城市更新行动重点任务清单（2023-2025年）", "静安区",
      "ipplan's default: the document states no rule"),
-    ("dawa-renwufenjie-2021", "《政府工作报告》任务分解表", "盘锦市", None),
+    ("dawa-renwufenjie-2021", "《政府工作报告》任务分解表", "大洼区", None),
+    ("xingqing-mubiaorenwu-2018", "2018年《政府工作报告》主要工作目标任务分解表", "兴庆区",
+     "ipplan's default: the document states no rule"),
+    # the place only in the footer (主办：杭州市人民政府办公厅); the title's 涉杭 names none
+    ("hangzhou-shengshehang-2021", "2021年省政府工作报告重点工作涉杭任务和市政府工作报告重点工作责任分解",
+     "杭州市", "as the document states: '列第一位的责任单位为牵头单位或汇总单位'"),
+    # no plan title above the table: the page's <title> without the site's name after it;
+    # the place after the period the title starts with
+    ("xuancheng-wanchengqingkuang-2020", "2020年1-11月份宣城市《政府工作报告》部分目标任务完成情况",
+     "宣城市", None),
 ])
 def test_page_title_place_and_role_rule(slug, title, jurisdiction, rule):
     """The title is the table's caption (not the site's name or a sentence of the notice),
-    the place comes from the page heading when the caption names none, and a single unit
+    the place comes from the page heading when the caption names none (the district's, not
+    the city it lies in, from 盘锦市大洼区人民政府办公室), and a single unit
     column says where its first-listed-leads rule comes from."""
     plan = load_document(CORPUS / f"{slug}.html")
     assert (plan.title, plan.jurisdiction) == (title, jurisdiction)
     said = [n.message for n in plan.notes if "only unit column" in n.message]
     assert said == ([] if rule is None else [said[0]]) and (rule is None or said[0].endswith(f"({rule})"))
+
+
+def test_a_higher_governments_lead_in_a_unit_cell_is_reported_not_read_as_a_unit():
+    """省牵头单位：省商务厅 under a city's units names the province's lead for the task."""
+    page = CORPUS / "hangzhou-shengshehang-2021.html"
+    plan = _load(page, page.stem)
+    root = lxml_html.document_fromstring(page.read_bytes())
+    lines = [p.text_content() for p in root.iter("p") if p.text_content().startswith("省牵头单位")]
+    said = [w.message for w in plan.warnings if "higher government" in w.message]
+    assert len(said) == len(lines) > 0
+    assert not any(a.unit.startswith("省") for m in plan.measures for a in m.assignments)
