@@ -235,7 +235,32 @@ class _Reader:
 
     # -- structure -----------------------------------------------------------------------
 
+    def _heading_clauses(self) -> None:
+        """一、扩大有效投资政策（由县发改局牵头实施）: a heading's units clause names the units of
+        every item under it when none of them names its own. Only a heading that reads as
+        a title (short, no sentence in it): a measure's clause above its own sub-points
+        stays the measure's."""
+        for index, item in enumerate(self.items):
+            if not item.names_units or len(item.body) > 30 or re.search(r"[。；;]", item.body):
+                continue
+            rank = STYLE_RANK[item.number.style]
+            under = []
+            for other in self.items[index + 1:]:
+                if STYLE_RANK[other.number.style] <= rank:
+                    break
+                under.append(other)
+            if not under or any(other.clause is not None for other in under):
+                continue
+            assert item.clause is not None
+            for other in under:
+                copy = UnitClause()
+                copy.merge(item.clause)
+                other.add(copy, item.line)
+                other.placements = {"a heading's clause, for the items under it"}
+            item.clause, item.clause_lines, item.placements = None, [], set()
+
     def emit(self, builder: PlanBuilder, roles: RoleRule | None, layout: str) -> ProseReading:
+        self._heading_clauses()
         measures = [item for item in self.items if item.names_units]
         if not measures:
             raise NotATableError(self._refusal(), where=self.file)
@@ -373,6 +398,18 @@ class _Reader:
                     return forced, f"--roles {forced.value} (over the rule {statement})"
                 if found is not None:
                     return found, statement
+        # …请各单位（责任单位中排序第一单位为牵头单位）按照职责… in the notice above the plan
+        first = min((item.line for item in self.items if item.names_units), default=0)
+        for number in self.paragraphs:
+            if number >= first:
+                break
+            line = self.lines[number - 1]
+            if (found := stated_rule(line)) is not None:
+                rule_text = _stated_rule_text(line)
+                statement = f"stated at line {number}: “{rule_text}”"
+                if forced is not None and forced is not found:
+                    return forced, f"--roles {forced.value} (over the rule {statement})"
+                return found, statement
         if forced is not None:
             return forced, f"--roles {forced.value}"
         return DEFAULT_RULE, DEFAULT_RULE_SOURCE
@@ -555,6 +592,14 @@ def _table_items(header: list[str], rows: list[list[tuple[int, str]]]) -> list[_
         item.placements.add("table cells")
         items.append(item)
     return items
+
+
+def _stated_rule_text(line: str) -> str:
+    """The words of a rule stated in a paragraph: its parenthesis or its clause."""
+    for part in re.split(r"[（()）。；;，,]", line):
+        if stated_rule(part) is not None:
+            return part.strip()
+    return _clip(line.strip(), 60)
 
 
 def _task_title(text: str) -> str:

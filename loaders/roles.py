@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from .deadlines import looks_like_deadline
 from .script import fold
+from .titles import place_in_title
 from .units import CLOSE as _CLOSE, DIVISION, OPEN as _OPEN
 
 
@@ -76,9 +77,11 @@ _ANY_LABEL = re.compile(r"^([\u4e00-\u9fff][\u4e00-\u9fff（）()\s]{1,11}?)\s*[
 _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("分别牵头负责", "each"), ("分别牵头", "each"), ("共同牵头", "each"), ("牵头负责", "each"),
     ("共同负责", "each"),
+    ("牵头组织实施", "lead"), ("牵头实施", "lead"), ("牵头推进", "lead"),
     ("牵头落实", "lead"), ("牵头", "lead"), ("分别负责", "each"),
     ("按职责分工负责", "responsible"), ("按职责分工落实", "responsible"),
     ("按职能分工负责", "responsible"), ("按职责负责", "responsible"), ("分工负责", "responsible"),
+    ("负责组织实施", "responsible"), ("负责实施", "responsible"),
     ("负责落实", "responsible"), ("具体负责", "responsible"), ("负责", "responsible"),
     ("组织实施", "responsible"), ("具体实施", "responsible"), ("抓好落实", "responsible"),
     ("落实", "responsible"),
@@ -90,7 +93,7 @@ _ROLE_END = re.compile("(" + "|".join(w for w, _ in _ROLE_WORDS) + r")\s*$")
 _ROLE_OF = dict(_ROLE_WORDS)
 
 # A rule stated in words: 列第一位者为牵头单位 / 排在第一位的部门为牵头部门 / 列第一位为牵头或汇总单位.
-_STATED_RULE = re.compile(r"(?:列|排|排在|排名)(?:在)?第一(?:位|个)?(?:者|的(?:部门|单位))?为?"
+_STATED_RULE = re.compile(r"(?:列|排|排在|排名|排序)(?:在)?第一(?:位|个)?(?:者|的?(?:部门|单位))?为?"
                           r"(?:牵头|牵头或汇总|牵头或召集|主办)(?:单位|部门)?")
 _SAME_BELOW = re.compile(r"^(?:下同|以下同|后同)$")
 # Words that mark a sentence as an editorial note rather than a list of units.
@@ -111,6 +114,9 @@ _JOINERS = re.compile(r"及|和|与|以及|\s+")
 _TRAILING = "。.，,、；;：:！!　 \t"
 # A level prefix a list may share: 省发展改革委、交通运输厅 -> 省交通运输厅 when confirmed.
 LEVEL_PREFIXES = ("省", "市", "区", "县")
+# The organ a single unit in parentheses ends with, for it to be read as one.
+_ORGAN_END = re.compile(r"(?:管委会|管理委员会|人民政府|政府|委员会|局|厅|委|办公室|办)$")
+_EXPLAINED = re.compile(r"简称|以下|下称|即|包括|含|指")  # （以下简称市场监管局）
 
 
 @dataclass
@@ -218,8 +224,12 @@ def _reads_as_units(inner: str) -> bool:
     names = [n[1:] if n[:1] in _LIST_SEPARATORS else n for n in names]
     if names and all(is_unit_name(_LEAD_MARK.sub("", n)) for n in names) and (
             len(names) > 1 or _LEAD_MARK.search(names[0])
-            or names[0].startswith(LEVEL_PREFIXES)):
-        return True  # （市科技局、市教育局）: a plain list of units
+            or names[0].startswith(LEVEL_PREFIXES)
+            or (_ORGAN_END.search(names[0]) and not _EXPLAINED.search(names[0])
+                and place_in_title(names[0]) is not None)):
+        # （市科技局、市教育局）: a plain list of units; one unit alone when it is plainly an
+        # office of a place (宁波化工区管委会), not a term explained (TISC)
+        return True
     for part in _split_top(folded, "，,；;。"):
         part = part.strip()
         if not part:

@@ -28,12 +28,19 @@ from importlib import resources
 from .script import fold
 
 # Words a plan's title ends on; the weak ones also name headings (“十三五”…9个具体建设任务).
-_TITLE_WORDS = re.compile(r"方案|规划|计划|分解|清单|台账|要点|意见|通知|决定|办法|细则")
+_TITLE_WORDS = re.compile(r"方案|规划|计划|分解|清单|台账|要点|意见|通知|决定|办法|细则|若干政策|若干措施")
 _WEAK_TITLE_WORDS = re.compile(r"措施|安排|任务|实施|责任|分工")
 _DOC_NUMBER = re.compile(r"[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*\d+\s*号")
 _DATE = re.compile(r"^(\d{4})\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})"
                    r"(?:\s+\S.*)?$")
-_METADATA = re.compile(r"索\s*引\s*号|发\s*布\s*(?:机\s*构|单\s*位|日\s*期|文\s*号)|文\s*号|"
+# 二〇一一年三月七日: a signature's date in Chinese numerals
+_CHINESE_DATE = re.compile(r"^[〇零一二三四五六七八九○Ｏ]{4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月"
+                           r"(?:\s*[一二三四五六七八九十]{1,3}\s*日)?$")
+# Page furniture between a notice and its attachment: —1 —, - 2 -, 第3页, 附件, 附件1：
+_FURNITURE = re.compile(r"^(?:[—\-－–]\s*\d{1,3}\s*[—\-－–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?|"
+                        r"\d{1,3}\s*/\s*\d{1,3}|附\s*件\s*\d{0,2}\s*[:：]?)$")
+_METADATA = re.compile(r"索\s*引\s*号|发\s*布\s*(?:机\s*构|单\s*位|日\s*期|时\s*间|文\s*号)|文\s*号|"
+                       r"信息来源|阅读次数|浏览次数|"
                        r"名\s*称\s*[:：]|分\s*类|有\s*效\s*性|生效日期|所属机构|^全文$|\|")
 _ISSUER_END = re.compile(r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|"
                          r"办公室|办公厅|委员会|管理委员会|管委会|国务院|文件|党委|市委|区委|县委)$")
@@ -133,8 +140,10 @@ def _classify(line: str) -> str:
         return "metadata"
     if _DOC_NUMBER.search(folded) and len(text) <= 30:
         return "number"
-    if _DATE.match(folded):
+    if _DATE.match(folded) or _CHINESE_DATE.match(text):
         return "date"
+    if _FURNITURE.match(folded):
+        return "furniture"  # never part of a title, and a title does not run across it
     if text.startswith(("（", "(")) and text.endswith(("）", ")")):
         return "aside"  # （此件公开发布）
     if folded.endswith(("：", ":")):

@@ -60,6 +60,12 @@ HEADINGS = {
     "tongxiang-county-inline-rule": ("2020年政府工作报告主要工作责任分解", "桐乡市", "county"),
     "yuncheng-block-responsibility": ("运城市突发事件应急体系建设“十三五”规划责任分解", "运城市",
                                       "prefecture"),
+    "cangnan-county-theme-lead": ("关于推动经济高质量发展的若干政策", "苍南县", "county"),
+    "shanxi-province-lead-cooperate-deadlines": (
+        "山西省贯彻落实《促进中部地区崛起“十三五”规划》工作方案", "山西省", "province"),
+    # the attachment's own title, not run on across the date and page number above it; the
+    # district is named nowhere (镇政办发 only hints at 镇海区), so it is asked for
+    "zhenhai-district-rule-in-notice": ("2011年政府工作报告任务分解", "未知", None),
 }
 
 
@@ -542,3 +548,43 @@ def test_a_cell_table_cut_off_inside_a_row_reports_the_row(tmp_path):
     assert len(plan.measures) == 3
     assert any(w.location.line == 22 and "fewer than its header (cut off?)" in w.message
                for w in plan.warnings)
+
+
+def test_a_headings_clause_names_the_units_of_the_items_under_it(tmp_path):
+    """一、投资政策（由县发改局牵头实施）: every item under it is the 发改局's; a measure's
+    clause above its own sub-points stays the measure's, and the sub-point is reported."""
+    plan = _plan(tmp_path, "苍南县若干政策\n一、投资政策(由县发改局牵头实施)\n1.加大财政支持。\n"
+                           "2.加强资金争取。\n二、科技政策\n3.支持研发投入。（县科技局牵头）\n"
+                           "4.做一件事。（县商务局牵头）\n（1）细则。\n")
+    assert [(m.text, m.lead_units, m.support_units) for m in plan.measures] == [
+        ("加大财政支持。", ("县发改局",), ()), ("加强资金争取。", ("县发改局",), ()),
+        ("支持研发投入。", ("县科技局",), ()), ("做一件事。", ("县商务局",), ())]
+    assert [t.title for t in plan.themes] == ["投资政策", "科技政策"]
+    assert [(w.location.line, w.message[:30]) for w in plan.warnings if "细则" in w.message] == [
+        (8, "numbered item names no unit; n")]
+
+
+def test_a_rule_stated_in_the_notice_and_one_unit_alone_in_parentheses():
+    plan = load_document(DOCUMENTS["zhenhai-district-rule-in-notice"][0])
+    assert plan.role_rule == "first-leads (stated at line 13: “责任单位中排序第一单位为牵头单位”)"
+    assert [(m.lead_units, m.support_units) for m in plan.measures[12:14]] == [
+        (("宁波化工区管委会",), ()), (("镇海经济开发区管委会",), ("区发改局", "区国土分局"))]
+
+
+@pytest.mark.parametrize("clause, lead, support, responsible", [
+    ("各市人民政府负责组织实施", [], [], ["各市人民政府"]),  # the role rule decides
+    ("县发改局牵头实施，县财政局配合", ["县发改局"], ["县财政局"], []),
+    ("由县发改局牵头组织实施", ["县发改局"], [], []),
+])
+def test_role_words_with_the_work_they_do(clause, lead, support, responsible):
+    from ipplan.loaders.roles import read_clause
+
+    read = read_clause(clause)
+    assert (read.lead, read.support, read.responsible) == (lead, support, responsible)
+
+
+def test_a_web_pages_metadata_line_is_not_part_of_the_title():
+    heading = read_heading(["芜湖市人民政府关于2021年重点工作及责任分解的通知", "",
+                            "发布时间:2021-04-01 09:11信息来源: 芜湖市人民政府阅读次数: 字体:【 】"])
+    assert (heading.title, heading.jurisdiction) == (
+        "芜湖市人民政府关于2021年重点工作及责任分解的通知", "芜湖市")
