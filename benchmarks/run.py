@@ -80,7 +80,7 @@ def measure(size: str, paths: list[Path], engine: str, brief: bool,
     from ipplan.graph.store import (open_workspace, read_workspace, triple_count,
                                     write_workspace)
     from ipplan.graph.validate import validate
-    from ipplan.pipeline import open_sources
+    from ipplan.usecases import open_sources
     from ipplan.queries import load_queries, run_sparql
 
     figures: dict = {"size": size, "engine": engine, "plans": len(paths), "s": {}}
@@ -120,10 +120,11 @@ def measure(size: str, paths: list[Path], engine: str, brief: bool,
     if engine == "rdflib":
         return figures
     if brief:
+        from ipplan.usecases import pack_data
         from ipplan.viz.pack import build_brief
 
         _pack, seconds["brief, no snapshots"] = _timed(lambda: build_brief(
-            graph, result, work / "brief", snapshots=False))
+            graph, result, work / "brief", pack_data, snapshots=False))
     store = work / "store"
     _ws, seconds["workspace: write"] = _timed(lambda: write_workspace(
         graph, store, plans=reports.plan_ids(graph), measures=figures["measures"],
@@ -150,7 +151,7 @@ def measure_bolt(size: str, paths: list[Path], server: str = "embedded") -> dict
     from ipplan.bolt import embedded_server, push_graph, session_scope
     from ipplan.errors import IpplanError
     from ipplan.graph.analytics import Parameters, analyse, write_analysis
-    from ipplan.pipeline import open_sources
+    from ipplan.usecases import open_sources
     from ipplan.queries import load_queries, run_cypher
 
     figures: dict = {"size": size, "s": {}}

@@ -23,6 +23,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from ipplan.errors import IpplanError
+from ipplan.output import to_table
 
 from .sparql import select, term
 from .vocab import ID, IPP
@@ -205,3 +206,13 @@ def validate(graph: Graph) -> ValidationReport:
         for cls in TARGETS)
     conforms = not any(row["severity"] == "Violation" for row in results)
     return ValidationReport(conforms, tuple(results), checked)
+
+
+def validation_text(check: ValidationReport) -> str:
+    """The validation report as a planner reads it."""
+    head = ("conforms: every plan, theme, task, measure and unit is well formed"
+            if check.conforms else f"does not conform: {check.violations} violation(s)")
+    text = f"{head} ({check.checked} nodes checked)\n"
+    if check.results:
+        text += "\n" + to_table(list(check.results), RESULT_COLUMNS, max_width=60)
+    return text

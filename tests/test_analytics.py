@@ -141,7 +141,7 @@ def test_betweenness_is_networkxs_on_the_seed_and_a_corpus(seed_graph, tmp_path)
     import sys
     from pathlib import Path
 
-    from ipplan.pipeline import open_sources
+    from ipplan.usecases import open_sources
 
     _agree(analyse(seed_graph).network)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

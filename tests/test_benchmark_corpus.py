@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from generate import cities, generate, plan_titles  # noqa: E402
 
-from ipplan.pipeline import open_sources  # noqa: E402
+from ipplan.usecases import open_sources  # noqa: E402
 
 
 def test_generated_corpus_loads_cleanly_and_deterministically(tmp_path):

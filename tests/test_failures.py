@@ -35,7 +35,7 @@ def corpus_ttl(tmp_path_factory):
 
 
 def _expected(corpus_ttl):
-    from ipplan.pipeline import analysed, open_sources
+    from ipplan.usecases import analysed, open_sources
 
     return expected_counts(analysed(open_sources([corpus_ttl])).graph)
 

@@ -403,7 +403,7 @@ def test_a_corpus_overview_names_places_and_sets_clusters_in_rows(tmp_path, brow
     works in, and clusters that share nothing sit in rows in order of place (not on the
     ring one spring layout makes of them), large enough to read."""
     from ipplan.graph.analytics import analyse
-    from ipplan.pipeline import open_sources
+    from ipplan.usecases import open_sources
     from ipplan.viz.pages import network_page
     from ipplan.viz.render import write_page
 
@@ -449,7 +449,7 @@ def test_a_corpus_network_sets_each_provinces_network_apart_and_says_where_clust
     import networkx as nx
 
     from ipplan.graph.analytics import analyse
-    from ipplan.pipeline import open_sources
+    from ipplan.usecases import open_sources
     from ipplan.viz.pages import network_page
 
     graph = open_sources(_corpus(tmp_path / "docs", 840)).graph  # Hebei's 11 cities, 3 of Shanxi's

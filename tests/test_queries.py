@@ -81,7 +81,7 @@ def many_plans(tmp_path_factory):
     from pathlib import Path
 
     from conftest import analysed_graph
-    from ipplan.pipeline import open_sources
+    from ipplan.usecases import open_sources
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from generate import generate

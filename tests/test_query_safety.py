@@ -191,7 +191,7 @@ def test_cypher_queries_run_in_read_transactions(bolt, monkeypatch, caplog):
     """Defence in depth: a Neo4j server refuses a write in a READ transaction. (ArcadeDB does
     not: the refusal when the file is read is what keeps the embedded server's data.) The
     driver's log has the Bolt messages it sends."""
-    from ipplan.pipeline import answer
+    from ipplan.usecases import answer
 
     monkeypatch.delenv("NEO4J_URI", raising=False)
     query = load_queries()["unit-workload"]

@@ -177,7 +177,7 @@ def test_ctrl_c_just_after_the_browser_started_leaves_neither_it_nor_its_folder(
     import tempfile
 
     from conftest import SEED
-    from ipplan.pipeline import analysed, open_sources
+    from ipplan.usecases import analysed, open_sources, pack_data
     from ipplan.viz import pack
 
     scratch = Path(tempfile.mkdtemp(prefix="ipc-", dir="/tmp"))  # short: see the kill test
@@ -198,7 +198,7 @@ def test_ctrl_c_just_after_the_browser_started_leaves_neither_it_nor_its_folder(
     result = analysed(open_sources([SEED]))
     try:
         with pytest.raises(KeyboardInterrupt):
-            pack.build_brief(result.graph, result.analysis, tmp_path / "pack")
+            pack.build_brief(result.graph, result.analysis, tmp_path / "pack", pack_data)
         assert len(started) == 1
         assert not _alive(started[0]._process.pid)
         assert sorted(scratch.iterdir()) == []

@@ -24,11 +24,11 @@ are replaced.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import shutil
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,12 +37,9 @@ import jinja2
 
 from ipplan import __version__
 from ipplan.errors import IpplanError
-from ipplan.stopping import held
-from ipplan.graph import reports
 from ipplan.graph.analytics import Analysis
-from ipplan.graph.io import serialize
-from ipplan.graph.validate import RESULT_COLUMNS, ValidationReport, validate
-from ipplan.output import excel_csv, to_table
+from ipplan.graph.validate import ValidationReport
+from ipplan.stopping import held
 
 from .pages import (
     CORPUS_ABOVE,
@@ -133,16 +130,6 @@ def install_pack(staging: Path, folder: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def validation_text(check: ValidationReport) -> str:
-    """The validation report as a planner reads it."""
-    head = ("conforms: every plan, theme, task, measure and unit is well formed"
-            if check.conforms else f"does not conform: {check.violations} violation(s)")
-    text = f"{head} ({check.checked} nodes checked)\n"
-    if check.results:
-        text += "\n" + to_table(list(check.results), RESULT_COLUMNS, max_width=60)
-    return text
-
-
 # The views pictured for slides; the plan is a tall tree, and a tall picture keeps its
 # labels readable.
 _VIEWS = (("network", (1600, 1000)), ("plan", (1400, 2400)))
@@ -154,8 +141,10 @@ def _shots(folder: Path) -> list[Shot]:
 
 
 @dataclass
-class _Data:
-    """What the pack takes from the store: figures, validation, and the data/ files."""
+class PackData:
+    """What the pack shows that is not drawn: figures, the validation, and the data/ files
+    (name, bytes) with the saved queries whose CSVs are among them. Made by the briefing use
+    case (:func:`ipplan.usecases.pack_data`) on a second thread while the pages are drawn."""
 
     figures: dict[str, Any]
     check: ValidationReport
@@ -163,41 +152,17 @@ class _Data:
     query_csvs: list[str]
 
 
-def _data(graph: Any) -> _Data:
-    from ipplan.queries import load_queries, run_sparql
-
-    figures = reports.stats(graph)
-    check = validate(graph)
-    plans = figures["by_plan"]
-    stem = plans[0]["plan"] if len(plans) == 1 else "plans"
-    files = [(f"data/{stem}.ttl", serialize(graph, "turtle")),
-             ("data/assignments.csv", excel_csv(reports.assignment_rows(graph),
-                                                reports.ASSIGNMENT_COLUMNS)),
-             ("data/units.csv", excel_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS))]
-    query_csvs = []
-    for name, query in load_queries().items():
-        if any(p.required for p in query.parameters.values()) or "sparql" not in query.texts:
-            continue
-        rows = run_sparql(graph, query, query.bind({}))
-        files.append((f"data/queries/{name}.csv", excel_csv(rows, query.columns)))
-        query_csvs.append(name)
-    files.append(("data/stats.json",
-                  json.dumps(figures, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"))
-    files.append(("data/validation.txt", validation_text(check).encode("utf-8")))
-    load_warnings = reports.load_warnings(graph)
-    if load_warnings:
-        files.append(("data/warnings.txt", ("\n".join(load_warnings) + "\n").encode("utf-8")))
-    return _Data(figures, check, files, query_csvs)
-
-
-def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = False,
-                lang: str = "zh", snapshots: bool = True, today: str | None = None) -> Brief:
+def build_brief(graph: Any, result: Analysis, folder: Path, data: Callable[[Any], PackData], *,
+                force: bool = False, lang: str = "zh", snapshots: bool = True,
+                today: str | None = None) -> Brief:
     """Write the pack for the analysed ``graph`` into ``folder``: built beside it, then put
-    in place whole (:func:`install_pack`)."""
+    in place whole (:func:`install_pack`). ``data`` makes the pack's figures and data files
+    from the graph; it runs while the pages are drawn."""
     prepare_folder(folder, force)
     staging = _staging(folder)
     try:
-        brief = _build(graph, result, staging, lang=lang, snapshots=snapshots, today=today)
+        brief = _build(graph, result, staging, data, lang=lang, snapshots=snapshots,
+                       today=today)
         install_pack(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -206,8 +171,8 @@ def build_brief(graph: Any, result: Analysis, folder: Path, *, force: bool = Fal
     return brief
 
 
-def _build(graph: Any, result: Analysis, folder: Path, *, lang: str, snapshots: bool,
-           today: str | None) -> Brief:
+def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], PackData], *,
+           lang: str, snapshots: bool, today: str | None) -> Brief:
     today = today or _dt.date.today().isoformat()
     written: list[str] = []
     warnings: list[str] = []
@@ -240,7 +205,7 @@ def _build(graph: Any, result: Analysis, folder: Path, *, lang: str, snapshots: 
         # Python's lock, so they are made on a second thread while this one draws the pages
         # (on a large corpus each half takes about as long as the other).
         background = ThreadPoolExecutor(max_workers=2)
-        pending = background.submit(_data, graph)
+        pending = background.submit(data_of, graph)
         put(f"assets/{VIS_FILE}", vis_network_js().encode("utf-8"))
         home = [{"href": "index.html", "zh": "简报首页", "en": "Briefing index"}]
         up = [{"href": "../index.html", "zh": "简报首页", "en": "Briefing index"},

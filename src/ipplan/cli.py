@@ -14,17 +14,26 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from ipplan import __version__
+from ipplan import __version__, usecases
 from ipplan.console import ReaderGone, encoding_refusal, guard_stdout
 from ipplan.errors import IpplanError
-from ipplan.files import refuse_overwriting_sources
+from ipplan.files import atomic_write_bytes, refuse_overwriting_sources
+from ipplan.graph import reports
+from ipplan.graph.io import output_format
+from ipplan.graph.validate import RESULT_COLUMNS, validation_text
+from ipplan.loaders import inspect_document
+from ipplan.loaders.template import write_template
+from ipplan.output import render, to_json, to_table, wants_bom
+from ipplan.progress import steps
+from ipplan.queries import get_query, load_queries
 from ipplan.stopping import WHAT, Stopped, ignored_from_now, received, stop_on
+from ipplan.usecases import Corpus, Sources
 
 OUTPUT_FORMATS = ("table", "csv", "json", "md")
 
@@ -33,41 +42,20 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
-@dataclass(frozen=True)
-class Sources:
-    """The documents or graph files a command reads, and how to read them."""
+def _bars(items: Any, label: str, length: int | None = None) -> Any:
+    return steps(items, label, length=length)
 
-    paths: tuple[Path, ...]
-    jurisdiction: str | None
-    plan_id: str | None
-    table: str | None
-    sheet: str | None
-    registries: tuple[Path, ...]
-    verbose: bool
-    store: Path | None = None
-    roles: str | None = None
 
-    def open(self, *, whole: bool = False) -> Any:
-        """Read the sources (or open the workspace) into one corpus, reporting the loader's
-        warnings on stderr; ``whole`` when the command reads most of the graph (see
-        :func:`ipplan.pipeline.open_workspace`)."""
-        from ipplan.graph import reports
-        from ipplan.graph.registry import Registry
-        from ipplan.pipeline import open_sources, open_workspace
-
-        if self.store is not None:
-            corpus = open_workspace(self.store, whole=whole)
-        else:
-            corpus = open_sources(self.paths, jurisdiction=self.jurisdiction,
-                                  plan_id=self.plan_id, table=self.table, sheet=self.sheet,
-                                  registry=Registry.load(list(self.registries)),
-                                  roles=self.roles)
+def _loaded(verbose: bool) -> Callable[[Corpus], None]:
+    """What the command line says as soon as the sources are read: the loaders' warnings,
+    and with -v the debris they repaired."""
+    def report(corpus: Corpus) -> None:
         for warning in reports.load_warnings(corpus.graph):
             _say(f"ipplan: warning: {warning}")
-        if self.verbose:
+        if verbose:
             for note in corpus.notes:
                 _say(f"ipplan: repaired: {note}")
-        return corpus
+    return report
 
 
 def _store_option(help_text: str) -> Callable[..., Any]:
@@ -113,8 +101,8 @@ def source_options(command: Callable[..., Any], *, workspace: bool = True
         for key, option in (("output", "-o"), ("store", "--store")):
             if kwargs.get(key) is not None:
                 refuse_overwriting_sources(kwargs[key], paths, option)
-        source = Sources(paths, jurisdiction, plan_id, table, sheet, registries, verbose,
-                         store, roles)
+        source = Sources(paths, jurisdiction, plan_id, table, sheet, registries, store, roles,
+                         progress=_bars, on_open=_loaded(verbose))
         return command(*args, source=source, **kwargs)
 
     for decorator in reversed(decorators):
@@ -179,9 +167,6 @@ def output_options(default: str) -> Callable[[Callable[..., Any]], Callable[...,
 
 
 def _emit(text: str, output: Path | None, fmt: str = "") -> None:
-    from ipplan.files import atomic_write_bytes
-    from ipplan.output import wants_bom
-
     if output is None:
         click.echo(text, nl=False)
         return
@@ -216,35 +201,20 @@ def cli() -> None:
 def load(source: Sources, output: Path | None, fmt: str | None, store: Path | None) -> None:
     """Read plan documents into one RDF graph, with the analytics (clusters, load,
     overload flags) written in as facts."""
-    from ipplan.graph import reports
-    from ipplan.graph.io import output_format, serialize, write_graph
-    from ipplan.graph.store import triple_count, write_workspace
-    from ipplan.pipeline import analysed
-    from ipplan.progress import steps
-
     if output is not None:  # before any work: a file ipplan could not read back is refused
         fmt = output_format(output, fmt)
-    corpus = analysed(source.open())
-    figures = reports.stats(corpus.graph)
-    if store is not None:
-        written = write_workspace(
-            corpus.graph, store, plans=reports.plan_ids(corpus.graph),
-            measures=figures["measures"], analysis=corpus.analysis.parameters.key(),
-            sources=[str(p) for p in source.paths],
-            progress=lambda quads: steps(quads, "storing", length=triple_count(corpus.graph),
-                                         minimum=50_000))
+    loaded = usecases.load(source, output=output, fmt=fmt, store=store)
+    figures = loaded.figures
+    if loaded.workspace is not None:
         _say(f"ipplan: wrote workspace {store}: {figures['plans']} plan(s), "
-             f"{figures['measures']} measures, {written.triples} triples; read it with "
+             f"{figures['measures']} measures, {loaded.workspace.triples} triples; read it with "
              f"--store {store}")
-        if output is None:
-            return
-    if output is None:
-        sys.stdout.buffer.write(serialize(corpus.graph, fmt or "turtle"))
+    if output is not None:
+        _say(f"ipplan: wrote {output}: {figures['plans']} plan(s), {figures['measures']} "
+             f"measures, {loaded.triples} triples")
+    elif store is None:
+        sys.stdout.buffer.write(usecases.graph_bytes(loaded.corpus, fmt))
         sys.stdout.flush()
-        return
-    write_graph(corpus.graph, output, fmt)
-    _say(f"ipplan: wrote {output}: {figures['plans']} plan(s), {figures['measures']} measures, "
-         f"{triple_count(corpus.graph)} triples")
 
 
 @cli.command()
@@ -253,9 +223,6 @@ def load(source: Sources, output: Path | None, fmt: str | None, store: Path | No
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def stats(source: Sources, plan: str | None, as_json: bool) -> None:
     """Count plans, themes, tasks, measures, units and deadlines."""
-    from ipplan.graph import reports
-    from ipplan.output import to_table
-
     corpus = source.open()
     _check_plan(corpus.graph, plan)
     figures = reports.stats(corpus.graph, plan)
@@ -292,8 +259,6 @@ def inspect(document: Path, jurisdiction: str | None, roles: str | None, table: 
             sheet: str | None, as_json: bool) -> None:
     """What ipplan recognises in a plan document: layout, title, jurisdiction and level,
     numbering, labels or columns, the role rule and where it came from, lines skipped."""
-    from ipplan.loaders import inspect_document
-
     report = inspect_document(document, jurisdiction=jurisdiction, roles=roles, table=table,
                               sheet=sheet)
     if as_json:
@@ -315,9 +280,6 @@ def inspect(document: Path, jurisdiction: str | None, roles: str | None, table: 
 def export(source: Sources, plan: str | None, fmt: str,
            output: Path | None) -> None:
     """The assignment table: one row per measure, unit and role."""
-    from ipplan.graph import reports
-    from ipplan.output import render
-
     corpus = source.open(whole=plan is None)  # one plan's rows are few lookups
     _check_plan(corpus.graph, plan)
     rows = reports.assignment_rows(corpus.graph, plan)
@@ -333,9 +295,6 @@ def export(source: Sources, plan: str | None, fmt: str,
 def units(source: Sources, plan: str | None, unregistered: bool,
           fmt: str, output: Path | None) -> None:
     """The units a plan names, as the registry knows them."""
-    from ipplan.graph import reports
-    from ipplan.output import render
-
     corpus = source.open(whole=plan is None)  # one plan's units are few lookups
     _check_plan(corpus.graph, plan)
     rows = reports.unit_rows(corpus.graph, plan)
@@ -352,9 +311,6 @@ def units(source: Sources, plan: str | None, unregistered: bool,
 @output_options(default="table")
 def plans(source: Sources, fmt: str, output: Path | None) -> None:
     """The plans in the sources, with their ids (for --plan)."""
-    from ipplan.graph import reports
-    from ipplan.output import render
-
     corpus = source.open()
     _emit(render(reports.plan_rows(corpus.graph), reports.PLAN_COLUMNS, fmt), output, fmt)
 
@@ -366,12 +322,7 @@ def plans(source: Sources, fmt: str, output: Path | None) -> None:
 def validate(ctx: click.Context, source: Sources, fmt: str,
              output: Path | None) -> None:
     """Check the graph against the SHACL shapes; exit 1 when it does not conform."""
-    from ipplan.viz.pack import validation_text
-    from ipplan.graph.validate import RESULT_COLUMNS, validate as run_validation
-    from ipplan.output import render, to_json
-
-    corpus = source.open(whole=True)
-    check = run_validation(corpus.graph)
+    check = usecases.check(source)
     if fmt == "json":
         text = to_json({"conforms": check.conforms, "checked": check.checked,
                         "results": list(check.results)})
@@ -394,14 +345,12 @@ def validate(ctx: click.Context, source: Sources, fmt: str,
 @click.option("--no-snapshots", is_flag=True, help="Skip the PNG snapshots (no Chromium).")
 def brief(source: Sources, folder: Path, force: bool, lang: str, no_snapshots: bool) -> None:
     """Build the briefing pack: pages, snapshots, tables, query results, figures."""
-    from ipplan.pipeline import analysed
-    from ipplan.viz.pack import ENTRIES, build_brief
+    from ipplan.viz.pack import ENTRIES  # drawing needs pyvis and networkx: import on use
 
     for entry in ENTRIES:  # the pack replaces these entries of the folder whole
         refuse_overwriting_sources(folder / entry, source.paths)
-    corpus = analysed(source.open(whole=True))
-    pack = build_brief(corpus.graph, corpus.analysis, folder, force=force, lang=lang,
-                       snapshots=not no_snapshots)
+    corpus, pack = usecases.brief(source, folder, force=force, lang=lang,
+                                  snapshots=not no_snapshots)
     for warning in pack.warnings:
         _say(f"ipplan: warning: {warning}")
     figures = pack.stats
@@ -438,16 +387,10 @@ def _page_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _write_single_page(builder: Callable[..., Any], source: Sources, output: Path, lang: str,
                        include_collectives: bool, *args: Any, **kwargs: Any) -> None:
-    import datetime
+    from ipplan.viz.render import write_page  # drawing needs pyvis: import on use
 
-    from ipplan.pipeline import analysed
-    from ipplan.viz.render import write_page
-
-    corpus = analysed(source.open(whole=True), include_collectives=include_collectives)
-    page = builder(corpus.graph, corpus.analysis, *args,
-                   today=datetime.date.today().isoformat(), **kwargs)
-    for node in page.nodes:  # a page on its own has no unit or cluster pages beside it
-        node.pop("link", None)
+    page = usecases.page(builder, source, *args, today=datetime.date.today().isoformat(),
+                         include_collectives=include_collectives, **kwargs)
     write_page(page, output, lang=lang)
     click.echo(f"{page.kind} page: {len(page.nodes)} nodes, {len(page.edges)} edges: "
                f"{output.resolve()}")
@@ -461,7 +404,7 @@ def _write_single_page(builder: Callable[..., Any], source: Sources, output: Pat
 def viz_network(source: Sources, output: Path, lang: str, include_collectives: bool,
                 color_by: str) -> None:
     """Units and who works with whom (co-assignment edges)."""
-    from ipplan.viz.pages import network_page
+    from ipplan.viz.pages import network_page  # drawing needs pyvis: import on use
 
     _write_single_page(network_page, source, output, lang, include_collectives,
                        colour_by=color_by)
@@ -474,7 +417,7 @@ def viz_network(source: Sources, output: Path, lang: str, include_collectives: b
 def viz_plan(source: Sources, output: Path, lang: str, include_collectives: bool,
              plan: str | None) -> None:
     """Theme -> task -> measure -> units."""
-    from ipplan.viz.pages import plan_page
+    from ipplan.viz.pages import plan_page  # drawing needs pyvis: import on use
 
     _write_single_page(plan_page, source, output, lang, include_collectives, plan=plan)
 
@@ -486,7 +429,7 @@ def viz_plan(source: Sources, output: Path, lang: str, include_collectives: bool
 def viz_unit(unit: str, source: Sources, output: Path, lang: str,
              include_collectives: bool) -> None:
     """One unit's measures and partners (UNIT: its name in Chinese or English)."""
-    from ipplan.viz.pages import unit_page
+    from ipplan.viz.pages import unit_page  # drawing needs pyvis: import on use
 
     _write_single_page(unit_page, source, output, lang, include_collectives, unit)
 
@@ -498,7 +441,7 @@ def viz_unit(unit: str, source: Sources, output: Path, lang: str,
 def viz_cluster(number: int, source: Sources, output: Path, lang: str,
                 include_collectives: bool) -> None:
     """One collaboration cluster (NUMBER as `ipplan query run collaboration-clusters` shows)."""
-    from ipplan.viz.pages import cluster_page
+    from ipplan.viz.pages import cluster_page  # drawing needs pyvis: import on use
 
     _write_single_page(cluster_page, source, output, lang, include_collectives, number)
 
@@ -521,9 +464,6 @@ def _queries_option(command: Callable[..., Any]) -> Callable[..., Any]:
 def query_list(query_dirs: tuple[Path, ...], as_json: bool) -> None:
     """The saved queries, with their titles, where each comes from (packaged, or yours, and
     whether yours replaces a packaged one) and their parameters."""
-    from ipplan.output import to_json, to_table
-    from ipplan.queries import load_queries
-
     rows = [{"name": q.name, "title": q.title_zh, "title_en": q.title_en,
              "engines": "/".join(e for e in ("sparql", "cypher") if e in q.texts),
              "origin": q.origin,
@@ -544,8 +484,6 @@ def query_list(query_dirs: tuple[Path, ...], as_json: bool) -> None:
               help="Show only this engine's text.")
 def query_show(name: str, query_dirs: tuple[Path, ...], engine: str | None) -> None:
     """A saved query: what it answers, its parameters and its text."""
-    from ipplan.queries import get_query
-
     saved = get_query(name, list(query_dirs))
     click.echo(f"{saved.name}: {saved.title}\n{saved.description}\norigin: {saved.origin}\n")
     for parameter in saved.parameters.values():
@@ -576,10 +514,6 @@ def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str
               query_dirs: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Run a saved query on the plans in SOURCE... (with --engine cypher and no SOURCE, on
     the database at NEO4J_URI, read-only)."""
-    from ipplan.output import render
-    from ipplan.queries import get_query
-    from ipplan.pipeline import answer
-
     given = {}
     for item in params:
         key, sep, value = item.partition("=")
@@ -597,9 +531,9 @@ def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str
     if engine == "cypher" and (paths or store) and os.environ.get("NEO4J_URI"):
         _say("ipplan: answering from the embedded server; NEO4J_URI is only read by "
              "`neo4j push` and by `query run --engine cypher` without sources")
-    source = Sources(paths, jurisdiction, None, None, None, (), False, store)
-    rows = answer(saved, given, source if paths or store else None, engine=engine,
-                  include_collectives=include_collectives)
+    source = Sources(paths, jurisdiction, store=store, progress=_bars, on_open=_loaded(False))
+    rows = usecases.answer(saved, given, source if paths or store else None, engine=engine,
+                           include_collectives=include_collectives)
     _emit(render(rows, saved.columns, fmt), output, fmt)
 
 
@@ -616,25 +550,12 @@ def neo4j() -> None:
               help="Keep collective units in the analytics pushed with the graph.")
 def neo4j_push(source: Sources, wipe: bool, include_collectives: bool) -> None:
     """Push the plans (with clusters and load) as a property graph; pushing twice is a no-op."""
-    from ipplan.bolt import (configured_target, database_counts, describe, push_graph,
-                             session_scope, wipe_plan)
-    from ipplan.graph import reports
-    from ipplan.output import to_table
-    from ipplan.pipeline import analysed
-
-    corpus = analysed(source.open(whole=True), include_collectives=include_collectives)
-    target = configured_target()
-    with session_scope(target) as session:
-        if wipe:
-            for plan_id in reports.plan_ids(corpus.graph):
-                wipe_plan(session, plan_id)
-        pushed = push_graph(session, corpus.graph)
-        held = database_counts(session)
-    rows = [{"what": k, "pushed": pushed.get(k, 0), "in database": held.get(k, 0)}
-            for k in held]
+    done = usecases.push(source, wipe=wipe, include_collectives=include_collectives)
+    rows = [{"what": k, "pushed": done.pushed.get(k, 0), "in database": done.held.get(k, 0)}
+            for k in done.held]
     click.echo(to_table(rows, ("what", "pushed", "in database")), nl=False)
-    click.echo(f"pushed to {describe(target)}")
-    if target is None:
+    click.echo(f"pushed to {done.target}")
+    if done.embedded:
         click.echo("note: the embedded server lasts for this command only; set NEO4J_URI to "
                    "keep the graph in a Neo4j server")
 
@@ -642,13 +563,8 @@ def neo4j_push(source: Sources, wipe: bool, include_collectives: bool) -> None:
 @neo4j.command("status")
 def neo4j_status() -> None:
     """Which Bolt server ipplan uses, whether it answers, and what it holds."""
-    from ipplan.bolt import configured_target, database_counts, describe, session_scope
-    from ipplan.output import to_table
-
-    target = configured_target()
-    with session_scope(target) as session:
-        held = database_counts(session)
-    click.echo(f"server: {describe(target)}: reachable")
+    target, held = usecases.database_status()
+    click.echo(f"server: {target}: reachable")
     click.echo(to_table([{"what": k, "count": v} for k, v in held.items()], ("what", "count")),
                nl=False)
 
@@ -659,8 +575,6 @@ def neo4j_status() -> None:
 @click.option("--title", help="The plan's title for the first row (it names the city).")
 def template(output: Path, title: str | None) -> None:
     """Write an empty Excel task table (with an example row) that ipplan reads."""
-    from ipplan.loaders.template import write_template
-
     if output.suffix.lower() != ".xlsx":
         raise IpplanError("the template is an Excel workbook: name it *.xlsx", where=output)
     write_template(output, title)
@@ -668,8 +582,6 @@ def template(output: Path, title: str | None) -> None:
 
 
 def _check_plan(graph: Any, plan: str | None) -> None:
-    from ipplan.graph import reports
-
     if plan is not None and plan not in reports.plan_ids(graph):
         known = ", ".join(reports.plan_ids(graph)) or "none"
         raise IpplanError(f"no plan with id {plan!r} (plans: {known})")

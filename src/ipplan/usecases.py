@@ -1,0 +1,329 @@
+"""What ipplan does, once: the use cases that the command line (and any other front end)
+call. Each takes what the user named and returns values and warnings; none prints, and none
+knows about the terminal (progress is a callback the front end may pass).
+
+From the paths a user names to one graph: documents are loaded and built, graph files written
+by ``ipplan load`` are parsed, and both end in the same graph, so every reading use case
+behaves the same on either.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rdflib import Graph
+
+from ipplan.errors import InputError
+from ipplan.graph import reports
+from ipplan.graph.analytics import Parameters, analyse, write_analysis
+from ipplan.graph.build import build_graph
+from ipplan.graph.io import is_graph_file, read_graph, serialize, write_graph
+from ipplan.graph.registry import Registry
+from ipplan.graph.store import (Workspace, describe, new_graph, open_workspace as open_store,
+                                read_workspace, triple_count, writable_copy, write_workspace)
+from ipplan.graph.validate import ValidationReport, validate, validation_text
+from ipplan.loaders import is_document, load_document
+from ipplan.model import LoadWarning, Plan
+from ipplan.output import excel_csv
+from ipplan.queries import SavedQuery, load_queries, run_cypher, run_sparql
+
+T = TypeVar("T")
+# Progress over a sequence of work: (items, label, length or None) -> the same items. The
+# command line draws a bar; anything else may pass nothing.
+Progress = Callable[[Iterable[Any], str, "int | None"], Iterable[Any]]
+
+
+def _quietly(items: Iterable[T], _label: str, _length: int | None = None) -> Iterable[T]:
+    return items
+
+
+@dataclass
+class Corpus:
+    """The graph made from the sources, the plans read from documents on the way, and what
+    the loaders reported."""
+
+    graph: Graph
+    plans: list[Plan] = field(default_factory=list)
+    analysis: Any = None  # the Analysis written into the graph, once analysed
+    workspace: Workspace | None = None  # the workspace the graph was opened from
+    writable: bool = True  # False for a workspace's store on disk, which is read-only
+
+    @property
+    def warnings(self) -> list[LoadWarning]:
+        return [w for plan in self.plans for w in plan.warnings]
+
+    @property
+    def notes(self) -> list[LoadWarning]:
+        return [n for plan in self.plans for n in plan.notes]
+
+
+def open_sources(
+    paths: Sequence[str | Path],
+    *,
+    jurisdiction: str | None = None,
+    plan_id: str | None = None,
+    table: str | None = None,
+    sheet: str | None = None,
+    registry: Registry | None = None,
+    roles: str | None = None,
+    progress: Progress = _quietly,
+) -> Corpus:
+    """Read every path into one graph. ``plan_id`` names the plan of a single document;
+    two documents that would get the same plan id are refused. ``roles`` is the role rule
+    for text plans' unmarked unit lists (see :func:`ipplan.loaders.load_document`)."""
+    if not paths:
+        raise InputError("name at least one document or graph file")
+    documents = [Path(p) for p in paths if not is_graph_file(Path(p))]
+    if plan_id and len(documents) > 1:
+        raise InputError("--plan-id names one plan; it cannot be used with several documents")
+    registry = registry or Registry.load()
+    graph = new_graph()
+    corpus = Corpus(graph)
+    seen: dict[str, Path] = {}
+    for raw in progress(paths, "reading", len(paths)):
+        path = Path(raw)
+        if is_graph_file(path):
+            read_graph(path, graph)
+            continue
+        if not is_document(path) and path.exists():
+            raise InputError(f"unsupported file type {path.suffix!r}: give a plan document "
+                             "(.txt, .md, .docx, .xlsx, .csv, .html, .pdf, .doc, .xls, …) or a "
+                             "graph file (.ttl, .nt, .nq, .trig, .jsonld, .rdf)", where=path)
+        plan = load_document(path, plan_id=plan_id, jurisdiction=jurisdiction,
+                             table=table, sheet=sheet, roles=roles)
+        if plan.id in seen:
+            raise InputError(f"plan id {plan.id!r} is already taken by {seen[plan.id]}; "
+                             "rename one file", where=path)
+        seen[plan.id] = path
+        corpus.plans.append(plan)
+    build_graph(progress(corpus.plans, "building", len(corpus.plans)), registry, graph)
+    return corpus
+
+
+def open_workspace(path: str | Path, *, whole: bool = False) -> Corpus:
+    """The corpus of a workspace written by ``ipplan load --store``, answered from its store
+    on disk (read-only); with ``whole``, for a command that reads most of the graph (a pack,
+    a page, a validation, a push), read into memory from its snapshot, where each of those
+    many lookups is three to four times faster than in RocksDB."""
+    path = Path(path)
+    if whole:
+        return Corpus(read_workspace(path), workspace=describe(path))
+    return Corpus(open_store(path), workspace=describe(path), writable=False)
+
+
+def analysed(corpus: Corpus, values: dict[str, Any] | None = None, *,
+             include_collectives: bool = False, needed: bool = True) -> Corpus:
+    """Run the analytics on the corpus' graph with the given parameters (a saved query's
+    values; anything not given keeps its default) and write the results into the graph.
+
+    A workspace already holds the analysis it was written with: with those parameters
+    nothing is written, and with ``needed`` false (a query reads the facts, not the
+    Analysis object) nothing is computed either. Other parameters are written into an
+    in-memory copy; the workspace on disk never changes."""
+
+    parameters = Parameters.from_values(
+        {**(values or {}), "include_collectives": include_collectives})
+    held = corpus.workspace is not None and corpus.workspace.analysis == parameters.key()
+    if held and not needed:
+        return corpus
+    corpus.analysis = analyse(corpus.graph, parameters)
+    if not held:
+        if not corpus.writable:
+            corpus.graph, corpus.writable = writable_copy(corpus.graph), True
+        write_analysis(corpus.graph, corpus.analysis)
+    return corpus
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The documents or graph files a use case reads, and how to read them; or a workspace
+    (``store``) written by :func:`load`."""
+
+    paths: tuple[Path, ...] = ()
+    jurisdiction: str | None = None
+    plan_id: str | None = None
+    table: str | None = None
+    sheet: str | None = None
+    registries: tuple[Path, ...] = ()
+    store: Path | None = None
+    roles: str | None = None
+    # How a front end follows the reading: progress over documents, and what it does with a
+    # corpus as soon as it is read (the command line reports the loaders' warnings then, so
+    # that they come before the use case's own output or failure).
+    progress: Progress = field(default=_quietly, compare=False)
+    on_open: Callable[[Corpus], None] | None = field(default=None, compare=False)
+
+    def open(self, *, whole: bool = False) -> Corpus:
+        """Read the sources (or open the workspace) into one corpus; ``whole`` when the use
+        case reads most of the graph (see :func:`open_workspace`). The loaders' warnings are
+        in the graph (:func:`ipplan.graph.reports.load_warnings`) and the corpus' notes."""
+        if self.store is not None:
+            corpus = open_workspace(self.store, whole=whole)
+        else:
+            corpus = open_sources(
+                self.paths, jurisdiction=self.jurisdiction, plan_id=self.plan_id,
+                table=self.table, sheet=self.sheet, registry=Registry.load(list(self.registries)),
+                roles=self.roles, progress=self.progress)
+        if self.on_open is not None:
+            self.on_open(corpus)
+        return corpus
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What :func:`load` made: the analysed corpus, its figures, and what it wrote."""
+
+    corpus: Corpus
+    figures: dict[str, Any]
+    triples: int
+    workspace: Workspace | None
+
+
+def load(sources: Sources, *, output: Path | None = None, fmt: str | None = None,
+         store: Path | None = None) -> Loaded:
+    """Read the sources into one analysed graph; write it to ``output`` (in ``fmt``, which
+    the suffix has decided) and as a workspace in ``store`` when asked."""
+    corpus = analysed(sources.open())
+    figures = reports.stats(corpus.graph)
+    triples = triple_count(corpus.graph)
+    written = None
+    if store is not None:
+        written = write_workspace(
+            corpus.graph, store, plans=reports.plan_ids(corpus.graph),
+            measures=figures["measures"], analysis=corpus.analysis.parameters.key(),
+            sources=[str(p) for p in sources.paths],
+            progress=lambda quads: sources.progress(quads, "storing", triples)
+            if triples >= 50_000 else quads)
+    if output is not None:
+        write_graph(corpus.graph, output, fmt)
+    return Loaded(corpus, figures, triples, written)
+
+
+def graph_bytes(corpus: Corpus, fmt: str | None) -> bytes:
+    """The corpus' graph serialised in ``fmt`` (Turtle by default), for standard output."""
+    return serialize(corpus.graph, fmt or "turtle")
+
+
+def check(sources: Sources) -> ValidationReport:
+    """The graph checked against the SHACL shapes."""
+    return validate(sources.open(whole=True).graph)
+
+
+def pack_data(graph: Graph) -> Any:
+    """What the briefing pack shows besides its pages: figures, the validation, the graph
+    in Turtle, the assignment and unit tables, every saved query that needs no parameter
+    (SPARQL), and the loaders' warnings, as the pack's data/ files."""
+    from ipplan.viz.pack import PackData  # drawing needs pyvis and networkx: import on use
+
+    figures = reports.stats(graph)
+    checked = validate(graph)
+    plans = figures["by_plan"]
+    stem = plans[0]["plan"] if len(plans) == 1 else "plans"
+    files = [(f"data/{stem}.ttl", serialize(graph, "turtle")),
+             ("data/assignments.csv", excel_csv(reports.assignment_rows(graph),
+                                                reports.ASSIGNMENT_COLUMNS)),
+             ("data/units.csv", excel_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS))]
+    query_csvs = []
+    for name, query in load_queries().items():
+        if any(p.required for p in query.parameters.values()) or "sparql" not in query.texts:
+            continue
+        rows = run_sparql(graph, query, query.bind({}))
+        files.append((f"data/queries/{name}.csv", excel_csv(rows, query.columns)))
+        query_csvs.append(name)
+    files.append(("data/stats.json",
+                  json.dumps(figures, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"))
+    files.append(("data/validation.txt", validation_text(checked).encode("utf-8")))
+    load_warnings = reports.load_warnings(graph)
+    if load_warnings:
+        files.append(("data/warnings.txt", ("\n".join(load_warnings) + "\n").encode("utf-8")))
+    return PackData(figures, checked, files, query_csvs)
+
+
+def brief(sources: Sources, folder: Path, *, force: bool = False, lang: str = "zh",
+          snapshots: bool = True, today: str | None = None) -> tuple[Corpus, Any]:
+    """Build the briefing pack of the sources in ``folder``: the analysed corpus and what
+    the pack holds (:class:`ipplan.viz.pack.Brief`)."""
+    from ipplan.viz.pack import build_brief  # drawing needs pyvis and networkx: on use
+
+    corpus = analysed(sources.open(whole=True))
+    pack = build_brief(corpus.graph, corpus.analysis, folder, pack_data, force=force,
+                       lang=lang, snapshots=snapshots, today=today)
+    return corpus, pack
+
+
+def page(builder: Callable[..., Any], sources: Sources, *args: Any, today: str,
+         include_collectives: bool = False, **kwargs: Any) -> Any:
+    """One page on its own (``builder`` is a page kind of :mod:`ipplan.viz`): no unit or
+    cluster pages beside it, so its nodes link nowhere."""
+    corpus = analysed(sources.open(whole=True), include_collectives=include_collectives)
+    built = builder(corpus.graph, corpus.analysis, *args, today=today, **kwargs)
+    for node in built.nodes:
+        node.pop("link", None)
+    return built
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """What :func:`push` did: counts pushed and held by the database, and where."""
+
+    pushed: dict[str, int]
+    held: dict[str, int]
+    target: str
+    embedded: bool
+
+
+def push(sources: Sources, *, wipe: bool = False, include_collectives: bool = False) -> Pushed:
+    """Push the plans (with their analytics) into the Bolt database (NEO4J_URI, else the
+    embedded server); with ``wipe``, first remove these plans' nodes (only theirs)."""
+    from ipplan.bolt import (configured_target, database_counts, describe as describe_target,
+                             push_graph, session_scope, wipe_plan)  # the JVM: on use
+
+    corpus = analysed(sources.open(whole=True), include_collectives=include_collectives)
+    target = configured_target()
+    with session_scope(target) as session:
+        if wipe:
+            for plan_id in reports.plan_ids(corpus.graph):
+                wipe_plan(session, plan_id)
+        pushed = push_graph(session, corpus.graph)
+        held = database_counts(session)
+    return Pushed(pushed, held, describe_target(target), target is None)
+
+
+def database_status() -> tuple[str, dict[str, int]]:
+    """Which Bolt server ipplan uses and what it holds (raises when it does not answer)."""
+    from ipplan.bolt import (configured_target, database_counts, describe as describe_target,
+                             session_scope)  # the JVM: on use
+
+    target = configured_target()
+    with session_scope(target) as session:
+        held = database_counts(session)
+    return describe_target(target), held
+
+
+def answer(query: SavedQuery, given: dict[str, str], sources: Sources | None, *,
+           engine: str = "sparql", include_collectives: bool = False) -> list[dict[str, Any]]:
+    """The rows of a saved query on the plans ``sources`` names, answered by ``engine``. With Cypher and no source, the Bolt database (NEO4J_URI, else the
+    embedded server) is read as it is, in a read-only session. With Cypher and a source, the
+    plans are pushed into the embedded server and answered there, whether NEO4J_URI is set or
+    not: a query never changes the user's database (only ``neo4j push`` writes to it)."""
+    values = query.bind(given)
+    if sources is None:
+        if engine == "sparql":
+            raise InputError("name the documents or graph files to query")
+        from ipplan.bolt import session_scope  # the JVM: on use
+
+        with session_scope(read_only=True) as session:
+            return run_cypher(session, query, values)
+    corpus = analysed(sources.open(), values, include_collectives=include_collectives,
+                      needed=False)
+    if engine == "sparql":
+        return run_sparql(corpus.graph, query, values)
+    from ipplan.bolt import embedded_server, push_graph, session_scope  # the JVM: on use
+
+    with session_scope(embedded_server().start()) as session:
+        push_graph(session, corpus.graph)
+        return run_cypher(session, query, values)
