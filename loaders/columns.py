@@ -23,10 +23,11 @@ from dataclasses import dataclass
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "number": ("序号", "编号"),
     "theme": ("主题", "重点领域", "工作领域", "类别", "板块", "任务分类", "任务类型"),
-    "task": ("重点任务", "主要任务", "工作任务", "任务", "任务名称", "主要方向"),
+    "task": ("重点任务", "主要任务", "工作任务", "任务", "任务名称", "主要方向", "目标名称", "项目名称"),
     "measure": ("具体内容", "工作措施", "具体措施", "主要内容", "工作内容", "任务内容", "具体举措",
                 "工作要求", "重点工作", "重点工作任务", "目标任务", "工作举措", "主要工作目标任务",
-                "工作目标任务", "工作事项", "内容"),
+                "工作目标任务", "工作事项", "内容", "工作标准", "工作目标", "预期目标", "主要目标",
+                "目标要求"),
     "lead": ("牵头单位", "牵头部门", "主办单位", "牵头责任单位", "主要责任单位", "牵头单位（部门）",
              "责任单位（牵头）", "牵头单位(部门)", "责任单位(牵头)"),
     "support": ("责任单位", "配合单位", "协办单位", "参与单位", "责任部门", "配合部门", "协同配合单位",
@@ -52,6 +53,7 @@ _PERIOD = re.compile(r"[（(][^（）()]*\d[^（）()]*[）)]$")
 # 2024年工作项目, 2025年计划, 2025年工作计划, 2024年重点任务: one year's plan for the measure.
 # 2023年 | 2024年 under a 完成时限 spanning them: the row's deadline is in its year's cell.
 _YEAR = re.compile(r"^(\d{4})年(?:度)?$")
+_YEAR_NAMED = re.compile(r"^\d{4}年(?:度)?(\S+)$")
 _YEAR_PLAN = re.compile(r"^(\d{4})年(?:度)?(?:工作|重点)?(?:项目|计划|任务|目标|安排|工作计划|工作任务)$")
 
 
@@ -79,10 +81,14 @@ def column_of(cell: str) -> str | None:
 
     >>> column_of("重点任务（2024-2026）"), column_of("2025年计划"), column_of("牵 头\\n部门")
     ('task', 'year', 'lead')
+    >>> column_of("2022年预期目标"), column_of("工 作 标 准"), column_of("目标名称")
+    ('measure', 'measure', 'task')
     """
     key = _key(cell)
     if key in _LOOKUP:
         return _LOOKUP[key]
+    if (year_named := _YEAR_NAMED.match(key)) and _LOOKUP.get(year_named[1]) == "measure":
+        return "measure"  # 2022年预期目标: the year's targets are the measures
     if _YEAR_PLAN.match(key):
         return "year"
     if _YEAR.match(key):

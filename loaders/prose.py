@@ -43,6 +43,7 @@ from .roles import (
     closing_clause,
     decide_roles,
     inline_labels,
+    is_unit_name,
     key_value,
     read_clause,
     read_labelled,
@@ -128,7 +129,7 @@ class _Reader:
         item: _Item | None = None
         wrapped: list[int] = []  # plain lines since an item that named nothing yet
         awaiting: tuple[str, str] | None = None  # a label whose value is on the next line
-        for index, raw in enumerate(self.lines, start=1):
+        for index, raw in enumerate(_unwrapped_unit_lines(self.lines), start=1):
             line = raw.strip().lstrip("\ufeff")
             if not line:
                 continue
@@ -592,6 +593,45 @@ def _table_items(header: list[str], rows: list[list[tuple[int, str]]]) -> list[_
         item.placements.add("table cells")
         items.append(item)
     return items
+
+
+_UNIT_KINDS = ("lead", "support", "responsible", "division")
+_LIST_END = ("、", "，", ",")
+
+
+def _unwrapped_unit_lines(lines: list[str]) -> list[str]:
+    """The lines with a unit label's value that wrapped onto the next line (text from a PDF:
+    ``协办单位：区委编办、园区党工`` then ``委、各街道党工委``) joined back to it; the line it
+    came from is left blank, so every other line keeps its number."""
+    out = list(lines)
+    for index in range(len(out) - 1):
+        pair = key_value(out[index].strip())
+        if pair is None or pair[1] not in _UNIT_KINDS or not pair[2]:
+            continue
+        following = index + 1
+        while following < len(out) and _continues(out[index].strip(), out[following].strip()):
+            out[index] = out[index].rstrip() + out[following].strip()
+            out[following] = ""
+            following += 1
+    return out
+
+
+def _continues(line: str, after: str) -> bool:
+    """Whether ``after`` is the rest of the unit list ``line`` ends with: a short line that
+    is no item, label or sentence, after a list that ends in a separator or in a name that
+    only the next line's first words complete (园区党工 + 委)."""
+    if not after or len(after) > 40 or re.search(r"[。；;：:]", after) or numbered(after) \
+            or after[:1] in "（([〔【":
+        return False
+    if line.endswith(_LIST_END):
+        return True
+    last = re.split(r"[、，,；;：:]", line)[-1].strip()
+    first = re.split(r"[、，,]", after)[0].strip()
+    if not last or not is_unit_name(last + first):
+        return False
+    # 各街道办 + 事处: a name that reads as one already, completed by a stub too short to be
+    # a unit of its own after a list that does not end in a separator
+    return not is_unit_name(last) or (after == first and len(after) <= 3)
 
 
 def _stated_rule_text(line: str) -> str:

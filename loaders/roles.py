@@ -93,7 +93,7 @@ _ROLE_END = re.compile("(" + "|".join(w for w, _ in _ROLE_WORDS) + r")\s*$")
 _ROLE_OF = dict(_ROLE_WORDS)
 
 # A rule stated in words: 列第一位者为牵头单位 / 排在第一位的部门为牵头部门 / 列第一位为牵头或汇总单位.
-_STATED_RULE = re.compile(r"(?:列|排|排在|排名|排序)(?:在)?第一(?:位|个)?(?:者|的?(?:部门|单位))?为?"
+_STATED_RULE = re.compile(r"(?:列|排|排在|排名|排序)(?:在)?第一(?:位|个)?(?:者|的?(?:部门|单位)|的)?为?"
                           r"(?:牵头|牵头或汇总|牵头或召集|主办)(?:单位|部门)?")
 _SAME_BELOW = re.compile(r"^(?:下同|以下同|后同)$")
 # Words that mark a sentence as an editorial note rather than a list of units.
@@ -433,12 +433,13 @@ def split_unit_phrase(phrase: str) -> tuple[list[str], bool, list[str]]:
 
 
 def _collectives(pieces: list[str]) -> list[str]:
-    """Pieces with a bare level word after a 各… collective joined back to it."""
+    """Pieces with a bare level word after a 各… (有关…) collective joined back to it:
+    各盟行政公署、市人民政府 is one collective."""
     out: list[str] = []
     for piece, separator in pieces_with_separators(pieces):
         text = piece.strip()
-        if out and _LEVEL_WORD.match(fold(text)) and fold(out[-1]).lstrip().startswith("各") \
-                and separator == "、":
+        if out and _LEVEL_WORD.match(fold(text)) and separator == "、" \
+                and fold(out[-1]).lstrip().startswith(("各", "有关", "相关")):
             out[-1] = out[-1].rstrip() + "、" + text
         else:
             out.append(piece)

@@ -215,6 +215,8 @@ def test_cli_role_rules_are_the_loaders():
     ("海关总署、商务部等有关部门", ["海关总署", "商务部"], True),
     ("农业农村部、工业和信息化部等", ["农业农村部", "工业和信息化部"], True),
     ("各县(市、区)人民政府、各镇（街道）", ["各县(市、区)人民政府", "各镇（街道）"], False),
+    ("有关盟行政公署、市人民政府，自治区财政厅", ["有关盟行政公署、市人民政府", "自治区财政厅"], False),
+    ("各市、州、县人民政府，省住建厅", ["各市、州、县人民政府", "省住建厅"], False),
 ])
 def test_unit_phrases_are_cleaned_as_a_reader_would(phrase, names, open_ended):
     found, ended, joined = split_unit_phrase(phrase)
@@ -588,3 +590,24 @@ def test_a_web_pages_metadata_line_is_not_part_of_the_title():
                             "发布时间:2021-04-01 09:11信息来源: 芜湖市人民政府阅读次数: 字体:【 】"])
     assert (heading.title, heading.jurisdiction) == (
         "芜湖市人民政府关于2021年重点工作及责任分解的通知", "芜湖市")
+
+
+@pytest.mark.parametrize("words", [
+    "排在第一位的为牵头单位", "列第一位者为牵头单位", "责任单位中排序第一单位为牵头单位",
+    "排在第一位的部门为牵头部门", "列第一位的为牵头或汇总单位"])
+def test_rules_stated_in_their_usual_words(words):
+    from ipplan.loaders.roles import stated_rule
+
+    assert stated_rule(f"（{words}，下同）") is RoleRule.FIRST_LEADS
+
+
+def test_a_unit_list_wrapped_onto_the_next_line_is_joined(tmp_path):
+    """Text from a PDF breaks lines where the page ends them, inside a unit's name too."""
+    plan = _plan(tmp_path, "石景山区任务分解方案\n一、党建\n1.完善体制。\n牵头单位:区委组织部\n"
+                           "协办单位:区委编办、园区党工\n委、各街道党工委\n2.加强队伍。\n"
+                           "牵头单位:区委编办\n协办单位:区直各部门、\n各街道办事处\n3.优化服务。\n"
+                           "牵头单位:区商务局\n协办单位:各街道办\n事处\n4.完善机制。\n"
+                           "牵头单位:区财政局\n加强统筹使用。\n")
+    assert [m.support_units for m in plan.measures] == [
+        ("区委编办", "园区党工委", "各街道党工委"), ("区直各部门", "各街道办事处"), ("各街道办事处",),
+        ()]
