@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED, run_ipplan
-from ipplan.bolt import (LABELS, EmbeddedServer, database_counts, ensure_constraints,
-                         expected_counts, push_graph, session_scope, wipe_plan)
+from ipplan.cypher import (LABELS, EmbeddedServer, database_counts, ensure_constraints,
+                           expected_counts, push_graph, session_scope, wipe_plan)
 
 
 def test_push_twice_gives_the_rdf_graphs_counts(corpus_graph, empty_bolt):
@@ -73,13 +73,13 @@ def test_push_after_wiping_a_plan_restores_it(corpus_graph, empty_bolt):
 
 
 def test_relationships_are_the_same_whether_their_ends_go_joined_or_in_lists(empty_bolt):
-    from ipplan.bolt import _create_relationships
+    from ipplan.cypher.push import create_relationships
 
     ends = empty_bolt.run("UNWIND range(1, 4) AS i CREATE (n:Unit {id: toString(i)}) "
                           "RETURN collect(elementId(n)) AS e").single()["e"]
     rows = [[ends[0], ends[1], 1], [ends[2], ends[3], None], [ends[0], ends[3], 3]]
-    _create_relationships(empty_bolt, "LEADS", ["position"], rows)
-    _create_relationships(empty_bolt, "SUPPORTS", ["position"], rows, joined=False)
+    create_relationships(empty_bolt, "LEADS", ["position"], rows)
+    create_relationships(empty_bolt, "SUPPORTS", ["position"], rows, joined=False)
     made = {(r["type"], r["a"], r["b"], r["p"]) for r in empty_bolt.run(
         "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS a, b.id AS b, r.position AS p")}
     expected = {("1", "2", 1), ("3", "4", None), ("1", "4", 3)}
@@ -132,7 +132,7 @@ def test_the_servers_log_stays_off_stderr(tmp_path):
     script = tmp_path / "log.py"
     script.write_text(
         "import jpype\n"
-        "from ipplan.bolt import embedded_server\n"
+        "from ipplan.cypher import embedded_server\n"
         "server = embedded_server()\n"
         "server.start()\n"
         "level = jpype.JClass('java.util.logging.Level')\n"
@@ -334,7 +334,7 @@ def test_a_port_where_no_bolt_server_answers_fails_within_the_timeout(tmp_path, 
 def test_neo4j_username_is_read_as_neo4j_user(bolt):
     """NEO4J_USERNAME, the name Neo4j's own tools read, names the user when NEO4J_USER is not
     set; when both are, NEO4J_USER wins."""
-    from ipplan.bolt import embedded_server
+    from ipplan.cypher import embedded_server
 
     target = embedded_server().target
     server = {"NEO4J_URI": target.uri, "NEO4J_PASSWORD": target.password,
@@ -372,7 +372,7 @@ def test_sigterm_stops_the_embedded_server_cleanly(tmp_path):
     work.mkdir()
     child = subprocess.Popen(
         [sys.executable, "-c",
-         "import time\nfrom ipplan.bolt import session_scope\n"
+         "import time\nfrom ipplan.cypher import session_scope\n"
          "with session_scope() as s:\n    s.run('RETURN 1').consume()\n"
          "    print('up', flush=True)\n    time.sleep(120)\n"],
         cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -396,7 +396,7 @@ def test_jvm_keeps_its_signal_handlers(tmp_path):
     (without the fix it dies with SIGSEGV within a few thousand statements)."""
     script = (
         "import faulthandler\nfaulthandler.enable()\n"
-        "from ipplan.bolt import embedded_server, session_scope\n"
+        "from ipplan.cypher import embedded_server, session_scope\n"
         "with session_scope() as s:\n"
         "    faulthandler.disable()\n"
         "    for _ in range(3000):\n"
@@ -415,7 +415,7 @@ def test_embedded_queries_may_sort_more_than_half_the_heap(tmp_path):
     size: 400,000 sorted rows in 256 MB were refused with the default budget."""
     import os
     script = (
-        "from ipplan.bolt import embedded_server, session_scope\n"
+        "from ipplan.cypher import embedded_server, session_scope\n"
         "with session_scope() as s:\n"
         "    rows = s.run('UNWIND range(1, 400000) AS i WITH i, toString(i) AS s '\n"
         "                 'RETURN i, s ORDER BY s DESC').values()\n"
@@ -445,7 +445,7 @@ def test_embedded_server_collector(tmp_path, jvm_args, collectors):
     import os
     script = (
         "import jpype\n"
-        "from ipplan.bolt import embedded_server, session_scope\n"
+        "from ipplan.cypher import embedded_server, session_scope\n"
         "with session_scope() as s:\n"
         "    assert s.run('RETURN 1 AS one').single()['one'] == 1\n"
         "    beans = jpype.JClass('java.lang.management.ManagementFactory')"

@@ -616,8 +616,8 @@ def neo4j() -> None:
               help="Keep collective units in the analytics pushed with the graph.")
 def neo4j_push(source: Sources, wipe: bool, include_collectives: bool) -> None:
     """Push the plans (with clusters and load) as a property graph; pushing twice is a no-op."""
-    from ipplan.bolt import (configured_target, database_counts, describe, push_graph,
-                             session_scope, wipe_plan)
+    from ipplan.cypher import (configured_target, database_counts, describe, push_graph,
+                               session_scope, wipe_plan)
     from ipplan.graph import reports
     from ipplan.output import to_table
     from ipplan.pipeline import analysed
@@ -642,7 +642,7 @@ def neo4j_push(source: Sources, wipe: bool, include_collectives: bool) -> None:
 @neo4j.command("status")
 def neo4j_status() -> None:
     """Which Bolt server ipplan uses, whether it answers, and what it holds."""
-    from ipplan.bolt import configured_target, database_counts, describe, session_scope
+    from ipplan.cypher import configured_target, database_counts, describe, session_scope
     from ipplan.output import to_table
 
     target = configured_target()
@@ -747,7 +747,7 @@ def _leave(code: int) -> NoReturn:
     jpype = sys.modules.get("jpype")
     if jpype is None or not jpype.isJVMStarted():
         sys.exit(code)
-    from ipplan.bolt import embedded_server
+    from ipplan.cypher import embedded_server
 
     embedded_server().stop()
     for stream in (sys.stdout, sys.stderr):

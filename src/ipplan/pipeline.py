@@ -136,7 +136,7 @@ def answer(query: SavedQuery, given: dict[str, str], source: Any, *, engine: str
     if source is None:
         if engine == "sparql":
             raise InputError("name the documents or graph files to query")
-        from ipplan.bolt import session_scope
+        from ipplan.cypher import session_scope
 
         with session_scope(read_only=True) as session:
             return run_cypher(session, query, values)
@@ -144,7 +144,7 @@ def answer(query: SavedQuery, given: dict[str, str], source: Any, *, engine: str
                       needed=False)
     if engine == "sparql":
         return run_sparql(corpus.graph, query, values)
-    from ipplan.bolt import embedded_server, push_graph, session_scope
+    from ipplan.cypher import embedded_server, push_graph, session_scope
 
     with session_scope(embedded_server().start()) as session:
         push_graph(session, corpus.graph)
