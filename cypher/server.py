@@ -37,6 +37,7 @@ from ipplan.stopping import held, ignored_from_now, stop_on
 __all__ = ["BOLT_SCHEMES", "DEFAULT_TIMEOUT", "QUERY_HEAP_SHARE", "BoltError", "EmbeddedServer",
            "Target", "configured_target", "describe", "embedded_server", "user_variable"]
 
+
 class BoltError(IpplanError):
     """The Bolt server is down, refuses us, or failed mid-way."""
 
