@@ -148,7 +148,7 @@ def measure_bolt(size: str, paths: list[Path], server: str = "embedded") -> dict
     push`` or ``ipplan query run --engine cypher`` runs them: on the embedded Bolt server,
     whose JVM runs in that process and is counted in its memory, or (``server`` "neo4j") on
     a real Neo4j 5 from tests/neo4j/, in a JVM of its own (its memory is not counted)."""
-    from ipplan.bolt import embedded_server, push_graph, session_scope
+    from ipplan.cypher import embedded_server, push_graph, session_scope
     from ipplan.errors import IpplanError
     from ipplan.graph.analytics import Parameters, analyse, write_analysis
     from ipplan.usecases import open_sources

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from ipplan.cypher import embedded_server, session_scope
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "fuzhou-ip-plan.txt"
 EXPECTED = Path(__file__).resolve().parent / "fixtures" / "fuzhou_expected.tsv"
@@ -111,8 +113,6 @@ def neo4j_target(uri: str):
 def bolt(request):
     """A session on a real Bolt server, started once for the run: the embedded ArcadeDB
     server (it stops when the run ends), and Neo4j 5 itself."""
-    from ipplan.bolt import session_scope
-
     target = (neo4j_target(request.getfixturevalue("neo4j_uri"))
               if request.param == "neo4j" else None)
     with session_scope(target) as session:
@@ -122,8 +122,6 @@ def bolt(request):
 @pytest.fixture()
 def bolt_target(request, bolt):
     """Where the ``bolt`` session of this test goes, for a child ``ipplan`` to push there."""
-    from ipplan.bolt import embedded_server
-
     if request.node.callspec.params["bolt"] == "neo4j":
         return neo4j_target(request.getfixturevalue("neo4j_uri"))
     return embedded_server().target
@@ -132,8 +130,6 @@ def bolt_target(request, bolt):
 @pytest.fixture(scope="session")
 def embedded_bolt():
     """A session on the embedded ArcadeDB server, for what only it does (its JVM, its ports)."""
-    from ipplan.bolt import session_scope
-
     with session_scope() as session:
         yield session
 

@@ -12,6 +12,8 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from ipplan.cypher import Target
+
 SERVER = Path(__file__).resolve().parent / "neo4j"
 NOT_BUILT = ("the Neo4j 5 test server is not built: run the README's test command "
              "(mvn -f tests/neo4j/pom.xml compile)")
@@ -59,8 +61,6 @@ def neo4j_server(work: Path, *, heap: str = "1g", timeout: float = 240) -> Itera
                 server.wait()
 
 
-def target(uri: str):
+def target(uri: str) -> Target:
     """The ipplan Bolt target of that server (the harness runs without authentication)."""
-    from ipplan.bolt import Target
-
     return Target(uri, "neo4j", "unused", None, embedded=False)

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED, run_ipplan
-from ipplan.bolt import EmbeddedServer, database_counts, expected_counts, session_scope
+from ipplan.cypher import (EmbeddedServer, database_counts, embedded_server, expected_counts,
+                           session_scope)
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +108,6 @@ def test_server_that_disappears_mid_push(corpus_ttl):
 
 
 def test_embedded_server_listens_on_loopback_only(embedded_bolt):
-    from ipplan.bolt import embedded_server
-
     target = embedded_server().target
     port = int(target.uri.rsplit(":", 1)[1])
     listening = []

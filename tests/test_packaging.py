@@ -42,7 +42,8 @@ def test_wheel_holds_the_package_data(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("ipplan/cli.py", "ipplan/loaders/text.py", "ipplan/graph/build.py",
                  "ipplan/graph/units.csv", "ipplan/graph/jurisdictions.csv",
-                 "ipplan/ontology/ip_plan.ttl", "ipplan/ontology/ip_plan_shapes.ttl"):
+                 "ipplan/ontology/ip_plan.ttl", "ipplan/ontology/ip_plan_shapes.ttl",
+                 "ipplan/cypher/server.py", "ipplan/cypher/jvm-logging.properties"):
         assert name in names, name
     # Nothing as generic as a top-level `graph` or `loaders` package is installed.
     assert not any(n.startswith(("graph/", "loaders/", "ontology/")) for n in names)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import SEED, run_ipplan
-from ipplan.bolt import push_graph
+from ipplan.cypher import push_graph
 from ipplan.errors import IpplanError
 from ipplan.queries import get_query, load_queries, run_cypher, run_sparql
 

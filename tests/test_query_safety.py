@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED, XIAMEN_PROSE, analysed_graph, run_ipplan
-from ipplan.bolt import EmbeddedServer, push_graph, session_scope
+from ipplan.cypher import EmbeddedServer, push_graph, session_scope
 from ipplan.errors import IpplanError
 from ipplan.queries import load_queries, packaged_dir
 from ipplan.queries.readonly import check_cypher, check_sparql

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SEED, measure_row, run_ipplan, table_text
+from ipplan.cypher import embedded_server
 from ipplan.errors import InputError
 from ipplan.graph.build import build_graph
 from ipplan.loaders import load_document
@@ -159,8 +160,6 @@ def test_csv_export_neutralises_formulas(tmp_path):
 
 def test_bolt_server_that_refuses_the_password(bolt):
     import os
-
-    from ipplan.bolt import embedded_server
 
     target = embedded_server().target
     env = {**os.environ, "NEO4J_URI": target.uri, "NEO4J_USER": "root",

@@ -659,7 +659,7 @@ def _leave(code: int) -> NoReturn:
     jpype = sys.modules.get("jpype")
     if jpype is None or not jpype.isJVMStarted():
         sys.exit(code)
-    from ipplan.bolt import embedded_server
+    from ipplan.cypher import embedded_server
 
     embedded_server().stop()
     for stream in (sys.stdout, sys.stderr):

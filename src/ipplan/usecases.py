@@ -279,7 +279,7 @@ class Pushed:
 def push(sources: Sources, *, wipe: bool = False, include_collectives: bool = False) -> Pushed:
     """Push the plans (with their analytics) into the Bolt database (NEO4J_URI, else the
     embedded server); with ``wipe``, first remove these plans' nodes (only theirs)."""
-    from ipplan.bolt import (configured_target, database_counts, describe as describe_target,
+    from ipplan.cypher import (configured_target, database_counts, describe as describe_target,
                              push_graph, session_scope, wipe_plan)  # the JVM: on use
 
     corpus = analysed(sources.open(whole=True), include_collectives=include_collectives)
@@ -295,7 +295,7 @@ def push(sources: Sources, *, wipe: bool = False, include_collectives: bool = Fa
 
 def database_status() -> tuple[str, dict[str, int]]:
     """Which Bolt server ipplan uses and what it holds (raises when it does not answer)."""
-    from ipplan.bolt import (configured_target, database_counts, describe as describe_target,
+    from ipplan.cypher import (configured_target, database_counts, describe as describe_target,
                              session_scope)  # the JVM: on use
 
     target = configured_target()
@@ -314,7 +314,7 @@ def answer(query: SavedQuery, given: dict[str, str], sources: Sources | None, *,
     if sources is None:
         if engine == "sparql":
             raise InputError("name the documents or graph files to query")
-        from ipplan.bolt import session_scope  # the JVM: on use
+        from ipplan.cypher import session_scope  # the JVM: on use
 
         with session_scope(read_only=True) as session:
             return run_cypher(session, query, values)
@@ -322,7 +322,7 @@ def answer(query: SavedQuery, given: dict[str, str], sources: Sources | None, *,
                       needed=False)
     if engine == "sparql":
         return run_sparql(corpus.graph, query, values)
-    from ipplan.bolt import embedded_server, push_graph, session_scope  # the JVM: on use
+    from ipplan.cypher import embedded_server, push_graph, session_scope  # the JVM: on use
 
     with session_scope(embedded_server().start()) as session:
         push_graph(session, corpus.graph)
