@@ -27,8 +27,8 @@ from rdflib import Graph, Literal
 from ipplan.graph.analytics import Analysis, UnitInfo, induced_subgraph
 from ipplan.graph.sparql import select_values
 from ipplan.graph.vocab import PREFIXES
-from ipplan.loaders.assemble import to_chinese_numeral
 from ipplan.errors import IpplanError
+from ipplan.numerals import to_chinese_numeral
 
 # Colours that stay apart in print and for colour-blind readers (Okabe-Ito, then Tableau).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
