@@ -20,7 +20,7 @@ import random
 from importlib import resources
 from pathlib import Path
 
-from ipplan.loaders.assemble import to_chinese_numeral
+from ipplan.numerals import to_chinese_numeral
 
 THEMES = ("推动高质量知识产权创造", "促进高效益知识产权运用", "强化高标准知识产权保护",
           "推进高效能知识产权管理", "提供高水平知识产权服务", "深化高层次知识产权合作",

@@ -26,6 +26,7 @@ from ipplan.model import (
     Task,
     Theme,
 )
+from ipplan.numerals import chinese_numeral
 
 from .deadlines import parse_deadline
 from .roles import RoleRule, split_unit_phrase
@@ -34,40 +35,10 @@ from .units import split_units
 # What may join two unit names inside one name of a cell: 及, 和, 与, a blank.
 _JOINERS = re.compile(r"及|和|与|\s")
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
 _THEME = re.compile(r"^([一二三四五六七八九十百零〇两]+)\s*[、.．]\s*(\S.*)$")
 # "10.深化…" but not "2023.06": the title must not start with a digit.
 _TASK = re.compile(r"^(\d{1,3})\s*[.．、]\s*([^\d\s].*)$")
 _ROW_NUMBER = re.compile(r"^[（(]?\d{1,3}[)）.．]?$")
-
-
-def chinese_numeral(text: str) -> int:
-    """一 -> 1, 十 -> 10, 十二 -> 12, 二十三 -> 23, 一百零五 -> 105."""
-    total, current = 0, 0
-    for char in text:
-        if char == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif char == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _CN_DIGITS[char]
-    return total + current
-
-
-def to_chinese_numeral(number: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 23 -> 二十三 (1 to 99), as theme headings number.
-
-    >>> [to_chinese_numeral(n) for n in (1, 7, 10, 21)]
-    ['一', '七', '十', '二十一']
-    """
-    digits = "零一二三四五六七八九"
-    if number < 10:
-        return digits[number]
-    tens, ones = divmod(number, 10)
-    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
 
 
 def theme_heading(text: str) -> tuple[int, str] | None:

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from ipplan.errors import InputError, NotATableError
 from ipplan.model import LoadWarning, Location
+from ipplan.numerals import chinese_numeral
 
-from .assemble import PlanBuilder, chinese_numeral, task_heading, theme_heading
+from .assemble import PlanBuilder, task_heading, theme_heading
 from .columns import Columns, column_of, find_columns, header_column, is_header_row
 from .roles import RoleRule
 from .units import split_units

@@ -26,6 +26,7 @@ MODULES = [
     "ipplan.graph.sparql",
     "ipplan.graph.store",
     "ipplan.output",
+    "ipplan.numerals",
 ]
 
 

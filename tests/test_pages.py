@@ -9,6 +9,9 @@ import pytest
 
 from conftest import SEED, measure_row, png_colours, run_ipplan, table_text
 from ipplan.graph.registry import normalize_unit_name
+from ipplan.viz.model import cluster_page_name, unit_page_name
+from ipplan.viz.style import KIND_COLOURS, PALETTE
+from ipplan.viz.views.network import network_page
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
@@ -94,7 +97,6 @@ def _expected_counts(graph):
     from collections import defaultdict
 
     from ipplan.graph.analytics import analyse
-    from ipplan.viz.pages import cluster_page_name, unit_page_name
 
     result = analyse(graph)
     by_measure = defaultdict(set)
@@ -276,7 +278,6 @@ def test_single_pages_carry_everything_inline(tmp_path, browser, args, counts):
 
 def test_big_graphs_open_on_clusters(seed_graph, browser, tmp_path):
     from ipplan.graph.analytics import analyse
-    from ipplan.viz.pages import network_page
     from ipplan.viz.render import write_page
 
     result = analyse(seed_graph)
@@ -301,7 +302,6 @@ def test_each_unit_kind_keeps_its_own_colour(seed_graph):
     adding a kind (as provincial departments were) moves no other kind's colour."""
     from ipplan.graph.analytics import analyse
     from ipplan.graph.vocab import UNIT_KINDS
-    from ipplan.viz.pages import KIND_COLOURS, PALETTE, network_page
 
     assert set(KIND_COLOURS) == set(UNIT_KINDS)
     assert len(set(KIND_COLOURS.values())) == len(KIND_COLOURS)
@@ -316,47 +316,6 @@ def test_each_unit_kind_keeps_its_own_colour(seed_graph):
     shown = {(item["zh"], item["colour"]) for item in page.legend if "colour" in item}
     assert ("市政府部门", KIND_COLOURS["municipal-department"]) in shown
     assert len(shown) == len(kinds)
-
-
-def test_fast_network_builds_what_pyvis_builds():
-    """ipplan's Network keeps pyvis' results (first edge between two nodes wins, either
-    direction) with set lookups instead of pyvis' scans of every node and edge."""
-    import random
-
-    from pyvis.network import Network
-
-    from ipplan.viz.pages import _network
-
-    rng = random.Random(7)
-    ours, theirs = _network(), Network(directed=False, cdn_resources="remote")
-    for net in (ours, theirs):
-        for n in range(40):
-            net.add_node(f"n{n}", label=f"节点{n}", size=n)
-        net.add_node("n3", label="again")  # a second add of a node is ignored
-    edges = [(f"n{rng.randrange(40)}", f"n{rng.randrange(40)}", rng.random()) for _ in range(300)]
-    for net in (ours, theirs):
-        for a, b, width in edges:
-            net.add_edge(a, b, width=width)
-    assert ours.get_network_data()[:2] == theirs.get_network_data()[:2]
-    with pytest.raises(AssertionError, match="non existent node"):
-        ours.add_edge("n1", "nowhere")
-
-
-def test_indexed_filter_choices_pick_what_a_plain_list_picks():
-    """A page keeps the filter choices its nodes show, in the choices' order, whether the
-    choices come as a plain list or as the indexed Choices a pack shares across pages."""
-    from ipplan.viz.pages import Choices, Page
-
-    themes = [{"value": f"t{i}", "zh": f"{i}. 主题", "en": f"Theme {i}"} for i in range(50)]
-    clusters = [{"value": str(i), "zh": f"聚类 {i}", "en": f"Cluster {i}"} for i in range(1, 9)]
-    nodes = [{"id": "a", "themes": ["t7", "t3", "missing"], "cluster": 5},
-             {"id": "b", "themes": ["t41", "t3"], "cluster": 2}, {"id": "c"}]
-    pages = [Page("unit", "单位", "Unit", "", "", [dict(n) for n in nodes], [],
-                  filters={"theme": make(themes), "cluster": make(clusters)})
-             for make in (list, Choices)]
-    assert pages[0].filters == pages[1].filters
-    assert [f["value"] for f in pages[1].filters["theme"]] == ["t3", "t7", "t41"]
-    assert [f["value"] for f in pages[1].filters["cluster"]] == ["2", "5"]
 
 
 def _corpus(folder: Path, measures: int) -> list[Path]:
@@ -404,7 +363,6 @@ def test_a_corpus_overview_names_places_and_sets_clusters_in_rows(tmp_path, brow
     ring one spring layout makes of them), large enough to read."""
     from ipplan.graph.analytics import analyse
     from ipplan.usecases import open_sources
-    from ipplan.viz.pages import network_page
     from ipplan.viz.render import write_page
 
     graph = open_sources(_corpus(tmp_path / "docs", 480)).graph  # eight cities
@@ -450,7 +408,6 @@ def test_a_corpus_network_sets_each_provinces_network_apart_and_says_where_clust
 
     from ipplan.graph.analytics import analyse
     from ipplan.usecases import open_sources
-    from ipplan.viz.pages import network_page
 
     graph = open_sources(_corpus(tmp_path / "docs", 840)).graph  # Hebei's 11 cities, 3 of Shanxi's
     result = analyse(graph)
@@ -493,32 +450,3 @@ def test_a_corpus_network_sets_each_provinces_network_apart_and_says_where_clust
             mixed += 1
             assert named[str(c.number)].startswith(f"聚类 {c.number}（{local.pop()}）："), c
     assert mixed
-
-
-def test_pieces_of_a_graph_are_laid_out_apart_in_order():
-    """A connected piece keeps its own spring layout inside its block; the pieces follow
-    each other in rows, never overlapping; a connected graph is laid out as before."""
-    import networkx as nx
-
-    from ipplan.viz.pages import _pieces_in_rows, _positions
-
-    G = nx.Graph()
-    G.add_weighted_edges_from([("a", "b", 2), ("b", "c", 1), ("c", "a", 1), ("f", "g", 1)])
-    G.add_nodes_from(["d", "e", "h", "i", "j"])
-    positions = _pieces_in_rows(G, order=lambda n: n)
-    assert positions == _pieces_in_rows(G.copy(), order=lambda n: n)  # seeded
-    pieces = [["a", "b", "c"], ["d"], ["e"], ["f", "g"], ["h"], ["i"], ["j"]]
-    boxes = []
-    for piece in pieces:
-        xs, ys = [positions[n][0] for n in piece], [positions[n][1] for n in piece]
-        boxes.append((min(xs) - 100, min(ys) - 85, max(xs) + 100, max(ys) + 85))
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
-    reading = sorted(zip(boxes, pieces), key=lambda box_piece: (box_piece[0][1], box_piece[0][0]))
-    assert [piece[0] for _box, piece in reading] == ["a", "d", "e", "f", "h", "i", "j"]  # rows
-    assert len({round(box[1]) for box in boxes}) > 1  # more than one row
-    connected = nx.path_graph(["x", "y", "z"])
-    nx.set_edge_attributes(connected, 1, "weight")
-    assert _pieces_in_rows(connected, order=lambda n: n) == _positions(
-        connected, weight="weight", scale=900.0)

@@ -16,6 +16,7 @@ import networkx as nx
 import pytest
 
 from conftest import SEED, measure_row, table_text
+from ipplan.viz.layout import spring_positions
 
 HASH_SEEDS = ("1", "2")  # two seeds under which today's cluster pages differed
 
@@ -111,26 +112,24 @@ def test_a_cluster_layout_does_not_depend_on_the_hash_seed():
     of under half a graph iterates a set, and the spring layout follows node order."""
     code = """if True:
         import networkx as nx
-        from ipplan.viz.pages import _positions
+        from ipplan.viz.layout import spring_positions
         G = nx.Graph()
         for i in range(40):
             G.add_edge(f"u{i:02d}", f"u{(i + 1) % 40:02d}", strength=1.0)
             G.add_edge(f"u{i:02d}", f"u{(i + 7) % 40:02d}", strength=0.5)
-        print(sorted(_positions(G.subgraph([f"u{i:02d}" for i in range(12)])).items()))
+        print(sorted(spring_positions(G.subgraph([f"u{i:02d}" for i in range(12)])).items()))
     """
     assert _in_child(code, "1") == _in_child(code, "2")
 
 
 def test_a_layout_does_not_depend_on_the_order_nodes_were_added():
-    from ipplan.viz.pages import _positions
-
     edges = [("甲", "乙", 1.0), ("乙", "丙", 0.5), ("丙", "丁", 1.0), ("丁", "甲", 0.2),
              ("甲", "戊", 0.7)]
     forward, backward = nx.Graph(), nx.Graph()
     forward.add_weighted_edges_from(edges, weight="strength")
     backward.add_weighted_edges_from(reversed(edges), weight="strength")
     assert list(forward) != list(backward)
-    assert _positions(forward) == _positions(backward)
+    assert spring_positions(forward) == spring_positions(backward)
 
 
 def test_clusters_do_not_depend_on_the_hash_seed_when_most_units_are_alone():

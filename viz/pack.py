@@ -34,30 +34,32 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from ipplan import __version__
 from ipplan.errors import IpplanError
 from ipplan.graph.analytics import Analysis
+from ipplan.graph.sparql import select
 from ipplan.graph.validate import ValidationReport
+from ipplan.graph.vocab import PREFIXES
 from ipplan.stopping import held
 
-from .pages import (
+from .model import (
     CORPUS_ABOVE,
     Page,
-    cluster_names,
-    cluster_page,
+    PageData,
     cluster_page_name,
     is_corpus,
-    network_page,
-    plan_page,
     plan_page_name,
-    plans_overview_page,
-    read_facts,
-    unit_page,
     unit_page_name,
 )
 from .render import VIS_FILE, render_page, vis_network_js
 from .snapshot import Browser, Shot, SnapshotError
+from .views.cluster import cluster_page
+from .views.network import network_page
+from .views.overview import plans_overview_page
+from .views.plan import plan_page
+from .views.unit import unit_page
 
 MARKER = ".ipplan-brief"
 # Every entry a pack has at its top: what a new pack replaces in an existing folder.
@@ -188,7 +190,7 @@ def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], 
         href = "../" * depth + f"assets/{VIS_FILE}"
         put(name, render_page(built, lang=lang, vis_href=href, links=links).encode("utf-8"))
 
-    facts = read_facts(graph)  # once for every page of the pack
+    drawn = PageData.read(graph, result)  # once for every page of the pack
     # The browser starts now, while the pages are drawn: starting is most of its work.
     browser, no_browser = None, None
     background, shooting = None, None
@@ -210,27 +212,27 @@ def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], 
         home = [{"href": "index.html", "zh": "简报首页", "en": "Briefing index"}]
         up = [{"href": "../index.html", "zh": "简报首页", "en": "Briefing index"},
               {"href": "../network.html", "zh": "协作网络", "en": "Coordination network"}]
-        page("network.html", network_page(graph, result, today=today, facts=facts), 0,
+        page("network.html", network_page(graph, result, today=today, data=drawn), 0,
              home + [{"href": "plan.html", "zh": "方案结构", "en": "Plan structure"}])
-        corpus = is_corpus(facts)
+        corpus = is_corpus(drawn.facts)
         page("plan.html", (plans_overview_page if corpus else plan_page)(
-            graph, result, today=today, facts=facts), 0,
+            graph, result, today=today, data=drawn), 0,
             home + [{"href": "network.html", "zh": "协作网络", "en": "Coordination network"}])
         # Those two pages are pictured while the rest of the pack is written.
         shooting = background.submit(browser.shoot, _shots(folder)) if browser else None
         for cluster in result.clusters:
             page(f"clusters/{cluster_page_name(cluster.number)}",
-                 cluster_page(graph, result, cluster.number, today=today, facts=facts), 1, up)
+                 cluster_page(graph, result, cluster.number, today=today, data=drawn), 1, up)
         if corpus:  # one structure page per plan: one page of all is too big to open
             by_plan = up + [{"href": "../plan.html", "zh": "方案结构", "en": "Plan structure"}]
-            for plan_id in sorted(str(p["id"]) for p in facts.plans):
+            for plan_id in sorted(str(p["id"]) for p in drawn.facts.plans):
                 page(f"plans/{plan_page_name(plan_id)}",
-                     plan_page(graph, result, today=today, facts=facts, plan=plan_id,
+                     plan_page(graph, result, today=today, data=drawn, plan=plan_id,
                                units_href="../units/"), 1, by_plan)
         units = sorted(result.units, key=lambda u: (result.units[u].name, u))
         for unit in units:
             page(f"units/{unit_page_name(unit)}",
-                 unit_page(graph, result, unit, today=today, facts=facts), 1, up)
+                 unit_page(graph, result, unit, today=today, data=drawn), 1, up)
         data = pending.result()
         failures = (shooting.result() if shooting else
                     [no_browser] * len(_VIEWS) if no_browser else [])
@@ -254,7 +256,7 @@ def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], 
         pictures.append(f"snapshots/{name}.png")
 
     figures, check = data.figures, data.check
-    index = _index_html(graph, result, facts, figures, check, units, pictures, data.query_csvs,
+    index = _index_html(graph, result, drawn, figures, check, units, pictures, data.query_csvs,
                         lang, today)
     put("index.html", index.encode("utf-8"))
     readme = _readme(figures["by_plan"], figures, check, written, today)
@@ -263,14 +265,14 @@ def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], 
     return Brief(folder, written, figures, check, warnings)
 
 
-def _index_html(graph: Any, result: Analysis, facts: Any, figures: dict[str, Any],
+def _index_html(graph: Any, result: Analysis, drawn: PageData, figures: dict[str, Any],
                 check: ValidationReport, units: list[str], pictures: list[str],
                 query_csvs: list[str], lang: str, today: str) -> str:
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = environment.from_string(
         resources.files(__package__).joinpath("assets", "index.html").read_text("utf-8"))
     css = resources.files(__package__).joinpath("assets", "page.css").read_text("utf-8")
-    names = cluster_names(result, facts)
+    names = drawn.cluster_names
     themes = {str(t): label for t, label in _theme_titles(graph).items()}
     clusters = [{
         "number": c.number, "href": f"clusters/{cluster_page_name(c.number)}",
@@ -287,8 +289,6 @@ def _index_html(graph: Any, result: Analysis, facts: Any, figures: dict[str, Any
         for l in result.overloaded]
     unit_links = [{"href": f"units/{unit_page_name(u)}", "name": result.units[u].name,
                    "name_en": result.units[u].name_en or result.units[u].name} for u in units]
-    from markupsafe import Markup
-
     return template.render(
         lang="en" if lang == "en" else "zh", css=Markup(css), version=__version__,
         today=today, plans=figures["by_plan"], figures=figures, conforms=check.conforms,
@@ -300,9 +300,6 @@ def _index_html(graph: Any, result: Analysis, facts: Any, figures: dict[str, Any
 
 
 def _theme_titles(graph: Any) -> dict[Any, str]:
-    from ipplan.graph.sparql import select
-    from ipplan.graph.vocab import PREFIXES
-
     return {row[0]: f"{row[1]}. {row[2]}" for row in select(
         graph, "SELECT ?t ?n ?title WHERE { ?t a ipp:Theme ; ipp:number ?n ; skos:prefLabel ?title }",
         prefixes=PREFIXES)}

@@ -1,4 +1,4 @@
-"""Offline HTML for a :class:`~viz.pages.Page`.
+"""Offline HTML for a :class:`~viz.model.Page`, and the pyvis network pages are drawn on.
 
 pyvis' own template loads bootstrap and tom-select from CDNs even with
 ``cdn_resources="in_line"`` (pyvis issues 228 and 229), so pages use ipplan's template: the
@@ -18,18 +18,24 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import pyvis
+from markupsafe import Markup
+from pyvis.edge import Edge
+from pyvis.network import Network
 
 from ipplan import __version__
+from ipplan.files import atomic_write_text
 
-from .pages import Page
+from .model import Page
+
+__all__ = ["VIS_FILE", "FastNetwork", "render_page", "script_json", "vis_network_js",
+           "write_page"]
 
 VIS_FILE = "vis-network.min.js"
 
 
 def vis_network_js() -> str:
     """The vis-network build that pyvis ships (read from the installed pyvis package)."""
-    import pyvis
-
     path = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / VIS_FILE
     return path.read_text("utf-8")
 
@@ -78,12 +84,43 @@ def render_page(page: Page, *, lang: str = "zh", vis_href: str | None = None,
 
 def _markup(text: str) -> Any:
     """Trusted text (our own assets, escaped JSON) that the template must not escape again."""
-    from markupsafe import Markup
-
     return Markup(text)
 
 
 def write_page(page: Page, path: Path, **options: Any) -> None:
-    from ipplan.files import atomic_write_text
-
+    """The page as HTML in ``path``, written whole (:func:`render_page` takes ``options``)."""
     atomic_write_text(path, render_page(page, **options))
+
+
+class _Ids(list):  # type: ignore[type-arg]
+    """pyvis keeps node ids in a list and tests membership on every node and edge added;
+    with a set beside it a page of 100,000 edges builds in linear time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[Any] = set()
+
+    def append(self, item: Any) -> None:
+        self.seen.add(item)
+        super().append(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.seen
+
+
+class FastNetwork(Network):  # type: ignore[misc]
+    """pyvis' Network with the same results from add_node/add_edge, in constant time each:
+    an undirected edge between two nodes already joined is ignored, as pyvis does."""
+
+    def __init__(self) -> None:
+        super().__init__(directed=False, cdn_resources="remote")
+        self.node_ids = _Ids()
+        self._joined: set[frozenset[Any]] = set()
+
+    def add_edge(self, source: Any, to: Any, **options: Any) -> None:
+        assert source in self.node_ids, f"non existent node '{source}'"
+        assert to in self.node_ids, f"non existent node '{to}'"
+        pair = frozenset((source, to))
+        if pair not in self._joined:
+            self._joined.add(pair)
+            self.edges.append(Edge(source, to, self.directed, **options).options)

@@ -404,7 +404,7 @@ def _write_single_page(builder: Callable[..., Any], source: Sources, output: Pat
 def viz_network(source: Sources, output: Path, lang: str, include_collectives: bool,
                 color_by: str) -> None:
     """Units and who works with whom (co-assignment edges)."""
-    from ipplan.viz.pages import network_page  # drawing needs pyvis: import on use
+    from ipplan.viz.views.network import network_page  # drawing needs pyvis: import on use
 
     _write_single_page(network_page, source, output, lang, include_collectives,
                        colour_by=color_by)
@@ -417,7 +417,7 @@ def viz_network(source: Sources, output: Path, lang: str, include_collectives: b
 def viz_plan(source: Sources, output: Path, lang: str, include_collectives: bool,
              plan: str | None) -> None:
     """Theme -> task -> measure -> units."""
-    from ipplan.viz.pages import plan_page  # drawing needs pyvis: import on use
+    from ipplan.viz.views.plan import plan_page  # drawing needs pyvis: import on use
 
     _write_single_page(plan_page, source, output, lang, include_collectives, plan=plan)
 
@@ -429,7 +429,7 @@ def viz_plan(source: Sources, output: Path, lang: str, include_collectives: bool
 def viz_unit(unit: str, source: Sources, output: Path, lang: str,
              include_collectives: bool) -> None:
     """One unit's measures and partners (UNIT: its name in Chinese or English)."""
-    from ipplan.viz.pages import unit_page  # drawing needs pyvis: import on use
+    from ipplan.viz.views.unit import unit_page  # drawing needs pyvis: import on use
 
     _write_single_page(unit_page, source, output, lang, include_collectives, unit)
 
@@ -441,7 +441,7 @@ def viz_unit(unit: str, source: Sources, output: Path, lang: str,
 def viz_cluster(number: int, source: Sources, output: Path, lang: str,
                 include_collectives: bool) -> None:
     """One collaboration cluster (NUMBER as `ipplan query run collaboration-clusters` shows)."""
-    from ipplan.viz.pages import cluster_page  # drawing needs pyvis: import on use
+    from ipplan.viz.views.cluster import cluster_page  # drawing needs pyvis: import on use
 
     _write_single_page(cluster_page, source, output, lang, include_collectives, number)
 
