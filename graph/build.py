@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from ipplan.model import DeadlineKind, LoadWarning, Plan, Role
 
 from .registry import Registry, ResolvedUnit
-from .store import add_triples, new_graph
+from .engine import add_triples, new_graph
 from .vocab import (
     DEADLINE_KINDS,
     IPP,

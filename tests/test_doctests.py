@@ -24,7 +24,8 @@ MODULES = [
     "ipplan.graph.registry",
     "ipplan.graph.build",
     "ipplan.graph.sparql",
-    "ipplan.graph.store",
+    "ipplan.graph.terms",
+    "ipplan.graph.engine",
     "ipplan.output",
 ]
 

@@ -218,7 +218,8 @@ def load(source: Sources, output: Path | None, fmt: str | None, store: Path | No
     overload flags) written in as facts."""
     from ipplan.graph import reports
     from ipplan.graph.io import output_format, serialize, write_graph
-    from ipplan.graph.store import triple_count, write_workspace
+    from ipplan.graph.engine import triple_count
+    from ipplan.graph.workspace import write_workspace
     from ipplan.pipeline import analysed
     from ipplan.progress import steps
 

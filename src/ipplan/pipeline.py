@@ -13,13 +13,13 @@ from rdflib import Graph
 
 from ipplan.errors import InputError
 from ipplan.graph.build import build_graph
-from ipplan.graph.store import new_graph
+from ipplan.graph.engine import new_graph
 from ipplan.graph.io import is_graph_file, read_graph
 from ipplan.graph.registry import Registry
-from ipplan.graph.store import Workspace
+from ipplan.graph.workspace import Workspace
 from ipplan.loaders import is_document, load_document
 from ipplan.model import LoadWarning, Plan
-from ipplan.progress import steps
+from ipplan.progress import reading, steps
 from ipplan.queries import SavedQuery
 
 
@@ -90,12 +90,15 @@ def open_workspace(path: str | Path, *, whole: bool = False) -> Corpus:
     on disk (read-only); with ``whole``, for a command that reads most of the graph (a pack,
     a page, a validation, a push), read into memory from its snapshot, where each of those
     many lookups is three to four times faster than in RocksDB."""
-    from ipplan.graph import store
+    from ipplan.graph import workspace
 
     path = Path(path)
     if whole:
-        return Corpus(store.read_workspace(path), workspace=store.describe(path))
-    return Corpus(store.open_workspace(path), workspace=store.describe(path), writable=False)
+        graph = workspace.read_workspace(path, progress=lambda stream, length: reading(
+            stream, "reading the workspace", length=length))
+        return Corpus(graph, workspace=workspace.describe(path))
+    return Corpus(workspace.open_workspace(path), workspace=workspace.describe(path),
+                  writable=False)
 
 
 def analysed(corpus: Corpus, values: dict[str, Any] | None = None, *,
@@ -108,7 +111,7 @@ def analysed(corpus: Corpus, values: dict[str, Any] | None = None, *,
     Analysis object) nothing is computed either. Other parameters are written into an
     in-memory copy; the workspace on disk never changes."""
     from ipplan.graph.analytics import Parameters, analyse, write_analysis
-    from ipplan.graph.store import writable_copy
+    from ipplan.graph.engine import writable_copy
 
     parameters = Parameters.from_values(
         {**(values or {}), "include_collectives": include_collectives})
