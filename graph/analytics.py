@@ -26,7 +26,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .sparql import select
+from .sparql import select_values
 from .vocab import IPP, KIND_SLUGS, PREFIXES, iri
 
 if TYPE_CHECKING:  # numpy is imported where the bulk betweenness needs it
@@ -77,14 +77,13 @@ def assignments(graph: Graph) -> tuple[list[Assignment], dict[str, UnitInfo]]:
     """Every (measure, unit, role) of the graph, sorted, and the units' facts."""
     rows: set[Assignment] = set()
     units: dict[str, UnitInfo] = {}
-    for hit in select(graph, _FACTS, prefixes=PREFIXES):
-        unit = str(hit.u)  # type: ignore[union-attr]
-        rows.add(Assignment(
-            str(hit.m), unit, "lead" if hit.role == IPP.LeadRole else "support",  # type: ignore
-            str(hit.theme or ""), str(hit.month or "")))  # type: ignore[union-attr]
-        units[unit] = UnitInfo(str(hit.name), str(hit.name_en or ""),  # type: ignore
-                               KIND_SLUGS.get(hit.kind, str(hit.kind)),  # type: ignore
-                               bool(hit.collective.toPython()))  # type: ignore[union-attr]
+    lead = str(IPP.LeadRole)
+    _, found = select_values(graph, _FACTS, prefixes=PREFIXES)  # columns as SELECTed
+    for measure, unit, role, theme, month, name, name_en, kind, collective in found:
+        rows.add(Assignment(measure, unit, "lead" if role == lead else "support",
+                            theme or "", month or ""))
+        units[unit] = UnitInfo(name, name_en or "", KIND_SLUGS.get(URIRef(kind), kind),
+                               collective)
     return sorted(rows, key=lambda a: (a.measure, a.role, a.unit)), units
 
 

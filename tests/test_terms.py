@@ -3,11 +3,25 @@ terms, from Oxigraph's and from the TSV Oxigraph writes."""
 
 from __future__ import annotations
 
+import re
+
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from conftest import ROOT
 from ipplan.graph.engine import add_triples, new_graph
 from ipplan.graph.sparql import select_values
+
+
+def test_the_graph_stage_reads_terms_through_one_converter():
+    """Only terms.py turns a term into a value (toPython, or a result's term through str());
+    the stage's other modules read plain values from select_values."""
+    for path in sorted((ROOT / "graph").glob("*.py")):
+        if path.name in ("terms.py", "validate.py"):  # validate reads the shapes' own terms
+            continue
+        text = path.read_text("utf-8")
+        assert ".toPython()" not in text, path.name
+        assert not re.search(r"\bstr\(hit\b", text), path.name
 
 
 def test_plain_values_are_the_same_from_oxigraph_and_through_rdflib():
