@@ -26,6 +26,9 @@ MODULES = [
     "ipplan.graph.sparql",
     "ipplan.graph.terms",
     "ipplan.graph.engine",
+    "ipplan.graph.clusters",
+    "ipplan.graph.overload",
+    "ipplan.graph.brokers",
     "ipplan.output",
 ]
 

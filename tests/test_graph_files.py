@@ -186,10 +186,10 @@ def test_docstring_examples_run_as_written():
     import importlib
 
     from ipplan import output
-    from ipplan.graph import analytics, io
+    from ipplan.graph import analytics, clusters, io
 
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    for function in (io.output_format, analytics.decimal_literal, analytics.induced_subgraph,
+    for function in (io.output_format, analytics.decimal_literal, clusters.induced_subgraph,
                      output.output_format):
         module = importlib.import_module(function.__module__)
         tests = doctest.DocTestFinder().find(function, globs=vars(module))

@@ -24,7 +24,8 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 from rdflib import Graph, Literal
 
-from ipplan.graph.analytics import Analysis, UnitInfo, induced_subgraph
+from ipplan.graph.analytics import Analysis, UnitInfo
+from ipplan.graph.clusters import induced_subgraph
 from ipplan.graph.sparql import select_values
 from ipplan.graph.vocab import PREFIXES
 from ipplan.loaders.assemble import to_chinese_numeral
