@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, SEED, run_ipplan
 from ipplan.graph.build import build_graph
-from ipplan.graph.engine import engine_of, new_graph, triple_count
+from ipplan.graph.engine import engine_of, new_graph, oxigraph_of, triple_count
 from ipplan.graph.io import serialize
 from ipplan.graph.sparql import bind, select, select_values
 from ipplan.graph.workspace import (SNAPSHOT, describe, open_workspace, read_workspace,
@@ -182,7 +182,7 @@ def test_commands_that_read_it_all_load_the_snapshot_of_the_same_triples(workspa
     (or, for a workspace written without one, from the store): the same triples either way."""
 
     def quads(graph):
-        inner = graph.store._inner
+        inner = oxigraph_of(graph)
         return sorted(str(q) for q in inner.quads_for_pattern(None, None, None, None))
 
     on_disk = quads(open_workspace(workspace))
