@@ -76,9 +76,10 @@ def measure(size: str, paths: list[Path], engine: str, brief: bool,
     os.environ["IPPLAN_ENGINE"] = engine
     from ipplan.graph import reports
     from ipplan.graph.analytics import (Parameters, analyse, assignments, co_assignment_graph,
-                                        collaboration_clusters, write_analysis)
-    from ipplan.graph.store import (open_workspace, read_workspace, triple_count,
-                                    write_workspace)
+                                        write_analysis)
+    from ipplan.graph.clusters import collaboration_clusters
+    from ipplan.graph.engine import triple_count
+    from ipplan.graph.workspace import open_workspace, read_workspace, write_workspace
     from ipplan.graph.validate import validate
     from ipplan.usecases import open_sources
     from ipplan.queries import load_queries, run_sparql

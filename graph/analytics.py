@@ -1,11 +1,13 @@
 """Who works with whom, and who carries too much: analytics over the plan graph.
 
 Plain functions in the networkx style. :func:`assignments` reads the facts they need from the
-RDF graph once; :func:`co_assignment_graph` projects units onto a weighted network;
-:func:`collaboration_clusters`, :func:`unit_load`, :func:`overloaded_units` and
-:func:`brokers` compute on it. :func:`analyse` runs them all with one set of parameters and
-:func:`write_analysis` writes the results back into the RDF graph as facts, with the algorithm
-and parameters that produced them, so saved queries read them like anything else.
+RDF graph once; :func:`co_assignment_graph` projects units onto a weighted network; the
+algorithms compute on it, one module per family: :mod:`~ipplan.graph.clusters`
+(collaboration clusters, Louvain), :mod:`~ipplan.graph.overload` (load and overload flags)
+and :mod:`~ipplan.graph.brokers` (betweenness). :func:`analyse` runs them all with one set of
+:class:`Parameters` and :func:`write_analysis` writes the results back into the RDF graph as
+facts, with the algorithm and parameters that produced them, so saved queries read them like
+anything else.
 
 Randomness (Louvain) always takes a ``seed``: the same graph and parameters give the same
 clusters, numbered the same way.
@@ -15,28 +17,25 @@ from __future__ import annotations
 
 import hashlib
 import math
-import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .sparql import select
+from .brokers import brokers
+from .clusters import Cluster, collaboration_clusters, describe_clusters
+from .overload import LEAD_WEIGHT, SUPPORT_WEIGHT, Z_THRESHOLD, Load, overloaded_units, unit_load
+from .sparql import select_values
 from .vocab import IPP, KIND_SLUGS, PREFIXES, iri
 
-if TYPE_CHECKING:  # numpy is imported where the bulk betweenness needs it
-    from numpy import ndarray
-
-LEAD_WEIGHT = 2.0
-SUPPORT_WEIGHT = 1.0
-Z_THRESHOLD = 3.5
-# Iglewicz and Hoaglin's modified z-score: 0.6745 * (x - median) / MAD.
-_MAD_SCALE = 0.6745
+__all__ = ["Analysis", "Assignment", "Parameters", "UnitInfo", "analyse", "analysis_iri",
+           "assignments", "co_assignment_graph", "decimal_literal", "remove_analyses",
+           "write_analysis"]
 
 
 @dataclass(frozen=True)
@@ -77,14 +76,13 @@ def assignments(graph: Graph) -> tuple[list[Assignment], dict[str, UnitInfo]]:
     """Every (measure, unit, role) of the graph, sorted, and the units' facts."""
     rows: set[Assignment] = set()
     units: dict[str, UnitInfo] = {}
-    for hit in select(graph, _FACTS, prefixes=PREFIXES):
-        unit = str(hit.u)  # type: ignore[union-attr]
-        rows.add(Assignment(
-            str(hit.m), unit, "lead" if hit.role == IPP.LeadRole else "support",  # type: ignore
-            str(hit.theme or ""), str(hit.month or "")))  # type: ignore[union-attr]
-        units[unit] = UnitInfo(str(hit.name), str(hit.name_en or ""),  # type: ignore
-                               KIND_SLUGS.get(hit.kind, str(hit.kind)),  # type: ignore
-                               bool(hit.collective.toPython()))  # type: ignore[union-attr]
+    lead = str(IPP.LeadRole)
+    _, found = select_values(graph, _FACTS, prefixes=PREFIXES)  # columns as SELECTed
+    for measure, unit, role, theme, month, name, name_en, kind, collective in found:
+        rows.add(Assignment(measure, unit, "lead" if role == lead else "support",
+                            theme or "", month or ""))
+        units[unit] = UnitInfo(name, name_en or "", KIND_SLUGS.get(URIRef(kind), kind),
+                               collective)
     return sorted(rows, key=lambda a: (a.measure, a.role, a.unit)), units
 
 
@@ -139,250 +137,6 @@ def co_assignment_graph(
     for u, v, data in G.edges(data=True):
         data["strength"] = round(data["weight"] / math.sqrt(count[u] * count[v]), 6)
     return G
-
-
-def collaboration_clusters(G: nx.Graph, *, resolution: float = 2.0, seed: int = 42,
-                           weight: str = "strength") -> list[list[str]]:
-    """Communities of the co-assignment network (Louvain on the edges' ``weight`` attribute,
-    by default their association ``strength``; seeded), largest first.
-
-    Each community is a sorted list of units; ties in size are ordered by their first unit,
-    so cluster numbers (1, 2, …) are stable. Units without any partner, and communities of
-    a single unit, are left out.
-
-    >>> G = nx.Graph([("a", "b"), ("b", "c"), ("c", "a"), ("x", "y")])
-    >>> collaboration_clusters(G, seed=1)
-    [['a', 'b', 'c'], ['x', 'y']]
-    """
-    connected = induced_subgraph(G, [n for n in G if G.degree(n) > 0])
-    if connected.number_of_nodes() == 0:
-        return []
-    communities = nx.community.louvain_communities(
-        connected, weight=weight, resolution=resolution, seed=seed)
-    # A unit alone is not a collaboration: high resolutions can leave one on its own.
-    return sorted((sorted(c) for c in communities if len(c) > 1), key=lambda c: (-len(c), c[0]))
-
-
-def induced_subgraph(G: nx.Graph, nodes: Iterable[Any]) -> nx.Graph:
-    """The part of ``G`` on ``nodes``, as a graph of its own whose nodes come in the order of
-    ``nodes`` and each node's neighbours in ``G``'s order.
-
-    Seeded Louvain and spring layouts still follow the order they meet the nodes in, and
-    networkx's ``G.subgraph`` view iterates a Python set when it keeps under half of ``G``:
-    its order, and with it the clusters and layouts, changed with the process' hash seed.
-
-    >>> G = nx.Graph([("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "f")])
-    >>> list(induced_subgraph(G, ["c", "b", "a"]).edges)
-    [('c', 'b'), ('b', 'a')]
-    """
-    order = list(dict.fromkeys(nodes))
-    keep = set(order)
-    sub = nx.Graph()
-    sub.add_nodes_from((node, G.nodes[node]) for node in order)
-    sub.add_edges_from((node, other, data) for node in order
-                       for other, data in G.adj[node].items() if other in keep)
-    return sub
-
-
-@dataclass
-class Cluster:
-    """A collaboration cluster and what describes it."""
-
-    number: int
-    members: list[str]
-    shared_measures: list[str]  # measures with two or more of its members
-    themes: dict[str, int]  # theme -> shared measures in it
-    top_theme: str
-    density: float  # internal density of the members' subgraph
-
-
-def describe_clusters(G: nx.Graph, communities: list[list[str]],
-                      facts: Iterable[Assignment]) -> list[Cluster]:
-    """Members, shared measures, their themes (the most common names the cluster) and
-    internal density of each community."""
-    theme_of = {f.measure: f.theme for f in facts}
-    clusters = []
-    for number, members in enumerate(communities, start=1):
-        sub = G.subgraph(members)
-        shared = sorted({m for _, _, data in sub.edges(data=True) for m in data["measures"]})
-        themes = Counter(theme_of[m] for m in shared if theme_of.get(m))
-        top = min(themes, key=lambda t: (-themes[t], t)) if themes else ""
-        clusters.append(Cluster(number, members, shared, dict(sorted(themes.items())), top,
-                                round(nx.density(sub), 4)))
-    return clusters
-
-
-@dataclass
-class Load:
-    """How much of the plan a unit carries."""
-
-    unit: str
-    lead: int
-    support: int
-    score: float
-    same_month_share: float  # share of its measures due in its busiest month
-    themes: int
-    z: float = 0.0  # modified z-score of ``score`` among all units
-    overloaded: bool = False
-    reason: str = ""
-    reason_zh: str = ""
-
-
-def unit_load(facts: Iterable[Assignment], *, lead_weight: float = LEAD_WEIGHT,
-              support_weight: float = SUPPORT_WEIGHT) -> dict[str, Load]:
-    """Measures led and supported by each unit, and its load score
-    ``lead_weight * lead + support_weight * support`` (lead counts more: the lead unit answers
-    for the measure).
-
-    >>> a = [Assignment("m1", "A", "lead", "t", "2025-06"),
-    ...      Assignment("m2", "A", "support", "t", "2025-06")]
-    >>> unit_load(a)["A"].score, unit_load(a)["A"].same_month_share
-    (3.0, 1.0)
-    """
-    led: dict[str, set[str]] = defaultdict(set)
-    supported: dict[str, set[str]] = defaultdict(set)
-    months: dict[str, dict[str, str]] = defaultdict(dict)
-    themes: dict[str, set[str]] = defaultdict(set)
-    for f in facts:
-        (led if f.role == "lead" else supported)[f.unit].add(f.measure)
-        months[f.unit][f.measure] = f.month
-        if f.theme:
-            themes[f.unit].add(f.theme)
-    loads = {}
-    for unit in sorted(months):
-        due = Counter(month for month in months[unit].values() if month)
-        busiest = max(due.values()) if due else 0
-        lead, support = len(led[unit]), len(supported[unit] - led[unit])
-        loads[unit] = Load(unit, lead, support,
-                           round(lead_weight * lead + support_weight * support, 4),
-                           round(busiest / len(months[unit]), 4), len(themes[unit]))
-    return loads
-
-
-def overloaded_units(loads: dict[str, Load], units: dict[str, UnitInfo], *,
-                     threshold: float = Z_THRESHOLD, top: int | None = None,
-                     measures: int | None = None) -> list[Load]:
-    """Flag units whose load score is far above the others', with the reason in words.
-
-    The rule: the modified z-score ``0.6745 * (score - median) / MAD`` (Iglewicz and Hoaglin;
-    robust to the few busy units themselves) above ``threshold`` (3.5 by default); when more
-    than half the units share one score, MAD is 0 and the mean absolute deviation (scaled by
-    1.2533) stands in. With ``top``, the ``top`` highest scores are flagged instead. Returns
-    the flagged loads, highest first.
-    """
-    scores = [load.score for load in loads.values()]
-    if not scores:
-        return []
-    median = statistics.median(scores)
-    mad = statistics.median(abs(s - median) for s in scores)
-    spread = mad / _MAD_SCALE if mad else statistics.fmean(abs(s - median) for s in scores) * 1.2533
-    for load in loads.values():
-        load.z = round((load.score - median) / spread, 2) if spread else 0.0
-    ranked = sorted(loads.values(), key=lambda l: (-l.score, units[l.unit].name))
-    flagged = ranked[:top] if top is not None else [l for l in ranked if l.z > threshold]
-    total = measures if measures is not None else 0
-    for load in flagged:
-        load.overloaded = True
-        name = units[load.unit].name
-        of = f" of {total}" if total else ""
-        of_zh = f"（共{total}项）" if total else ""
-        rule = (f"among the top {top} load scores" if top is not None
-                else f"{load.z} robust z above the median {median:g} (threshold {threshold:g})")
-        rule_zh = (f"居负荷前{top}位" if top is not None
-                   else f"稳健z值{load.z}，高于中位数{median:g}（阈值{threshold:g}）")
-        load.reason = (f"{name} leads {load.lead} and supports {load.support} measures{of}; "
-                       f"load score {load.score:g} is {rule}; {load.same_month_share:.0%} of "
-                       f"its measures fall due in the same month, across {load.themes} themes")
-        load.reason_zh = (f"{name}牵头{load.lead}项、配合{load.support}项措施{of_zh}，负荷分{load.score:g}，"
-                          f"{rule_zh}；{load.same_month_share:.0%}的措施在同一月份到期，涉及{load.themes}个主题")
-    return flagged
-
-
-def brokers(G: nx.Graph, *, top: int = 5) -> list[tuple[str, float]]:
-    """The ``top`` units with the highest betweenness in the co-assignment network (edges
-    weighted as distance 1/weight: units that share many measures are close), highest first.
-    Exact betweenness: no sampling, so no seed is needed; normalised over the whole network as
-    ``nx.betweenness_centrality(G, weight="distance", normalized=True)`` is, and held to it
-    by the tests."""
-    n = G.number_of_nodes()
-    if n < 3:
-        return []
-    centrality = {node: value / ((n - 1) * (n - 2))
-                  for node, value in path_betweenness(G).items()}
-    # ten significant digits before ranking: the same value summed in another order ties
-    ranked = sorted(centrality.items(), key=lambda item: (-float(f"{item[1]:.10g}"), item[0]))
-    # four significant digits: over a corpus of many plans every value is small
-    return [(unit, float(f"{value:.4g}")) for unit, value in ranked[:top] if value > 0]
-
-
-def path_betweenness(G: nx.Graph, *, chunk: int = 256) -> dict[Any, float]:
-    """Brandes' betweenness of every node, each (source, target) pair counted in both
-    directions, over shortest paths with edge length 1/weight.
-
-    The same shortest-path DAGs as networkx's Dijkstra, found in bulk: scipy's Dijkstra
-    gives each connected component's distances, an edge (u, v) lies on a shortest path from
-    s exactly when dist(s, u) + 1/weight == dist(s, v) (the very sum both compare), and path
-    counts and dependencies flow along those edges as sparse matrix products, ``chunk``
-    sources at a time. A province's plans share provincial units, so a corpus is a few dozen
-    components of some five hundred units: networkx's Python loops took 17 s at 20,000
-    measures."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import dijkstra
-
-    result: dict[Any, float] = {}
-    for component in nx.connected_components(G):
-        nodes = sorted(component, key=str)
-        size = len(nodes)
-        if size < 3:
-            result.update(dict.fromkeys(nodes, 0.0))
-            continue
-        at = {node: i for i, node in enumerate(nodes)}
-        ends = [(at[u], at[v], 1.0 / d["weight"]) for u, v, d in G.subgraph(nodes).edges(data=True)]
-        tail = np.array([a for a, _, _ in ends] + [b for _, b, _ in ends])
-        head = np.array([b for _, b, _ in ends] + [a for a, _, _ in ends])
-        length = np.array([w for _, _, w in ends] * 2)
-        distance = dijkstra(csr_matrix((length, (tail, head)), shape=(size, size)))
-        total = np.zeros(size)
-        for first in range(0, size, chunk):
-            sources = np.arange(first, min(first + chunk, size))
-            rows, edges = np.nonzero(
-                distance[sources][:, tail] + length == distance[sources][:, head])
-            total += _dependencies(rows, tail[edges], head[edges], sources, size)
-        result.update(zip(nodes, total.tolist()))
-    return result
-
-
-def _dependencies(rows: ndarray, tails: ndarray, heads: ndarray, sources: ndarray,
-                  size: int) -> ndarray:
-    """Summed dependencies of each node for ``sources``, given their shortest-path DAG edges
-    (``rows[k]``'s DAG has the edge tails[k] -> heads[k])."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
-    count = len(sources) * size
-    origin, target = rows * size + tails, rows * size + heads
-    start = np.zeros(count)
-    start[np.arange(len(sources)) * size + sources] = 1.0
-    forward = csr_matrix((np.ones(len(rows)), (target, origin)), shape=(count, count))
-    paths = _settle(lambda sigma: start + forward @ sigma, start)  # shortest paths from s
-    share = csr_matrix((paths[origin] / paths[target], (origin, target)), shape=(count, count))
-    ones = np.ones(count)
-    dependency = _settle(lambda delta: share @ (ones + delta), np.zeros(count))
-    dependency[np.arange(len(sources)) * size + sources] = 0.0  # a source is not between
-    return dependency.reshape(len(sources), size).sum(axis=0)
-
-
-def _settle(step: Callable[[ndarray], ndarray], value: ndarray) -> ndarray:
-    """Apply ``step`` until the value stops changing: along a DAG that takes as many steps as
-    its longest path has edges, and then the same sums give the same bits."""
-    import numpy as np
-
-    while True:
-        following = step(value)
-        if np.array_equal(following, value):
-            return value
-        value = following
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ provincial units (省市场监督管理局).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from importlib import resources
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -19,14 +18,14 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from ipplan.model import DeadlineKind, LoadWarning, Plan, Role
 
 from .registry import Registry, ResolvedUnit
-from .store import add_triples, new_graph
+from .engine import add_triples, new_graph
 from .vocab import (
     DEADLINE_KINDS,
     IPP,
+    KINDS,
     ROLES,
-    UNIT_KINDS,
+    UnitKind,
     assignment_iri,
-    bind_prefixes,
     jurisdiction_iri,
     measure_iri,
     plan_iri,
@@ -157,22 +156,12 @@ def _add_jurisdiction(add: Add, name: str, registry: Registry) -> URIRef:
     return node
 
 
-def _kind_facts() -> dict[URIRef, list[tuple]]:
-    """The notation and labels of each unit kind, from the packaged ontology, so a data graph
+def _kind_facts(kind: UnitKind) -> list[tuple[Any, Any, Any]]:
+    """The notation and labels of a unit kind, as the ontology gives them, so a data graph
     describes the kinds it uses (queries read the notation, pages the labels)."""
-    global _KIND_FACTS
-    if _KIND_FACTS is None:
-        text = resources.files("ipplan.ontology").joinpath("ip_plan.ttl").read_text("utf-8")
-        ontology = Graph().parse(data=text, format="turtle")
-        _KIND_FACTS = {
-            kind: [(kind, RDF.type, IPP.UnitKind)]
-            + [(kind, p, o) for p in (SKOS.notation, SKOS.prefLabel)
-               for o in ontology.objects(kind, p)]
-            for kind in UNIT_KINDS.values()}
-    return _KIND_FACTS
-
-
-_KIND_FACTS: dict[URIRef, list[tuple]] | None = None
+    return [(kind.iri, RDF.type, IPP.UnitKind), (kind.iri, SKOS.notation, Literal(kind.slug)),
+            (kind.iri, SKOS.prefLabel, Literal(kind.zh, lang="zh")),
+            (kind.iri, SKOS.prefLabel, Literal(kind.en, lang="en"))]
 
 
 def _add_unit(add: Add, unit: ResolvedUnit, place: URIRef) -> URIRef:
@@ -181,8 +170,9 @@ def _add_unit(add: Add, unit: ResolvedUnit, place: URIRef) -> URIRef:
     add((node, SKOS.prefLabel, Literal(unit.name, lang="zh")))
     if unit.name_en:
         add((node, SKOS.prefLabel, Literal(unit.name_en, lang="en")))
-    add((node, IPP.unitKind, UNIT_KINDS[unit.kind]))
-    for fact in _kind_facts()[UNIT_KINDS[unit.kind]]:
+    kind = KINDS[unit.kind]
+    add((node, IPP.unitKind, kind.iri))
+    for fact in _kind_facts(kind):
         add(fact)
     add((node, IPP.collective, Literal(unit.collective)))
     add((node, IPP.registered, Literal(unit.registered)))

@@ -2,7 +2,8 @@
 command answers the same from a document and from a graph file ``ipplan load`` wrote.
 
 Each function takes the graph and an optional plan id and returns plain rows (lists of dicts
-with fixed keys) or a dict; the command line only formats them.
+with fixed keys) or a dict; the command line only formats them. Every value is read from
+the graph as :func:`ipplan.graph.terms.plain_value` reads a term.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ import re
 from collections import Counter
 from typing import Any
 
-from rdflib import Graph
-from rdflib.query import ResultRow
+from rdflib import Graph, URIRef
 
-from .sparql import select, select_values
 from ipplan.model import UNSPLIT_UNITS_WARNING
 
+from .sparql import select_values
 from .vocab import DEADLINE_KINDS, IPP, KIND_SLUGS, PREFIXES, plan_iri
 
 ASSIGNMENT_COLUMNS = ("theme_no", "theme", "task_no", "task", "measure_id", "measure", "role",
@@ -59,7 +59,7 @@ def _text(value: Any) -> str:
 def assignment_rows(graph: Graph, plan: str | None = None) -> list[dict[str, str]]:
     """The assignment table: one row per (measure, unit, role), in document order, lead units
     before supporting units, units in the order the document names them."""
-    names, found = select_values(graph, _ASSIGNMENTS, _bindings(plan), _NS, plain=_same)
+    names, found = select_values(graph, _ASSIGNMENTS, _bindings(plan), _NS)
     at = {name: i for i, name in enumerate(names)}
     text_columns = [(column, at[column]) for column in (
         "theme_no", "theme", "task_no", "task", "measure_id", "measure", "role", "unit",
@@ -68,14 +68,15 @@ def assignment_rows(graph: Graph, plan: str | None = None) -> list[dict[str, str
     rows = []
     for hit in found:
         row = {column: _text(hit[i]) for column, i in text_columns}
-        row["unit_kind"] = KIND_SLUGS.get(hit[kind], _text(hit[kind]))
+        row["unit_kind"] = _kind_slug(hit[kind])
         row["deadline"] = _text(hit[deadline]) or _text(hit[deadline_text])
         rows.append(row)
     return rows
 
 
-def _same(term: Any) -> Any:
-    return term
+def _kind_slug(kind: str) -> str:
+    """The registry's slug of a unit kind's IRI (the IRI itself for a kind ipplan lacks)."""
+    return KIND_SLUGS.get(URIRef(kind), kind)
 
 
 _PLANS = """
@@ -100,16 +101,15 @@ GROUP BY ?plan ?class
 
 def plan_rows(graph: Graph) -> list[dict[str, Any]]:
     """One row per plan in the graph: id, title, jurisdiction, source file and counts."""
-    parts: dict[Any, Counter[Any]] = {}
-    for hit in select(graph, _PLAN_PARTS, prefixes=_NS):
-        parts.setdefault(hit.plan, Counter())[hit["class"]] = int(hit.n)  # type: ignore
+    parts: dict[str, Counter[str]] = {}
+    for node, kind, count in select_values(graph, _PLAN_PARTS, prefixes=_NS)[1]:
+        parts.setdefault(node, Counter())[kind] = count
     rows = []
-    for hit in select(graph, _PLANS, prefixes=_NS):
-        counts = parts.get(hit.plan, Counter())  # type: ignore[union-attr]
-        rows.append({"plan": str(hit.plan_id), "title": str(hit.title),  # type: ignore
-                     "jurisdiction": str(hit.place), "source": str(hit.source),  # type: ignore
-                     "themes": counts[IPP.Theme], "tasks": counts[IPP.Task],
-                     "measures": counts[IPP.Measure]})
+    for node, plan_id, title, place, source in select_values(graph, _PLANS, prefixes=_NS)[1]:
+        counts = parts.get(node, Counter())
+        rows.append({"plan": plan_id, "title": title, "jurisdiction": place, "source": source,
+                     "themes": counts[str(IPP.Theme)], "tasks": counts[str(IPP.Task)],
+                     "measures": counts[str(IPP.Measure)]})
     return rows
 
 
@@ -145,28 +145,29 @@ def unit_rows(graph: Graph, plan: str | None = None) -> list[dict[str, Any]]:
     first. ``spellings`` lists other ways the document wrote it."""
     units: dict[Any, dict[str, Any]] = {}
     measures: dict[Any, dict[str, set[Any]]] = {}
-    names, found = select_values(graph, _UNIT_USE, _bindings(plan), _NS, plain=_same)
+    names, found = select_values(graph, _UNIT_USE, _bindings(plan), _NS)
     (u, unit, unit_en, kind, collective, registered, role_node, m, written) = (
         names.index(name) for name in ("u", "unit", "unit_en", "kind", "collective",
                                        "registered", "role_node", "m", "written"))
-    place = dict(select_values(graph, _UNIT_PLACES, None, _NS, plain=_same)[1])
+    place = dict(select_values(graph, _UNIT_PLACES, None, _NS)[1])
+    lead = str(IPP.LeadRole)
     for hit in found:
         node = hit[u]
         row = units.get(node)
         if row is None:
             row = units[node] = {
-                "unit": str(hit[unit]), "unit_en": _text(hit[unit_en]),
-                "jurisdiction": str(place.get(node, "")),  # "" in a graph that lacks it
-                "kind": KIND_SLUGS.get(hit[kind], _text(hit[kind])),
-                "collective": bool(hit[collective].toPython()),
-                "registered": bool(hit[registered].toPython()),
+                "unit": hit[unit], "unit_en": _text(hit[unit_en]),
+                "jurisdiction": place.get(node, ""),  # "" in a graph that lacks it
+                "kind": _kind_slug(hit[kind]),
+                "collective": hit[collective],
+                "registered": hit[registered],
                 "spellings": set(),
             }
             measures[node] = {"lead": set(), "support": set()}
-        role = "lead" if hit[role_node] == IPP.LeadRole else "support"
+        role = "lead" if hit[role_node] == lead else "support"
         measures[node][role].add(hit[m])
-        if str(hit[written]) != row["unit"]:
-            row["spellings"].add(str(hit[written]))
+        if hit[written] != row["unit"]:
+            row["spellings"].add(hit[written])
     rows = []
     for node, row in units.items():
         lead, support = measures[node]["lead"], measures[node]["support"]
@@ -228,25 +229,21 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
     bindings = _bindings(plan)
 
     plans = [row for row in plan_rows(graph) if plan is None or row["plan"] == plan]
-    roles = {hit.role_node: int(hit.n)  # type: ignore[union-attr]
-             for hit in select(graph, _COUNT_ASSIGNMENTS if plan else _COUNT_ALL_ASSIGNMENTS,
-                               bindings, _NS)}
+    roles = dict(select_values(graph, _COUNT_ASSIGNMENTS if plan else _COUNT_ALL_ASSIGNMENTS,
+                               bindings, _NS)[1])
     deadlines: Counter[str] = Counter()
     open_kinds: Counter[str] = Counter()
-    for hit in select(graph, _MEASURE_FACTS, bindings, _NS):
-        assert isinstance(hit, ResultRow)
-        if hit.deadline is not None:
-            deadlines[str(hit.deadline)] += 1
+    for _, deadline, kind in select_values(graph, _MEASURE_FACTS, bindings, _NS)[1]:
+        if deadline is not None:
+            deadlines[deadline] += 1
         else:
-            open_kinds[_KIND_NAMES.get(str(hit.kind), "unread")] += 1
-    counted = next(iter(select(graph, _UNIT_COUNTS % (_PLAN_UNITS if plan else _ALL_UNITS),
-                               bindings, _NS)))
-    assert isinstance(counted, ResultRow)
-    units = {name: int(value) for name, value in counted.asdict().items()}  # SUM of nothing:
-    # unbound on rdflib, 0 on Oxigraph
+            open_kinds[_KIND_NAMES.get(kind, "unread")] += 1
+    names, (counted,) = select_values(
+        graph, _UNIT_COUNTS % (_PLAN_UNITS if plan else _ALL_UNITS), bindings, _NS)
+    units = {name: value for name, value in zip(names, counted)
+             if value is not None}  # SUM of nothing: unbound on rdflib, 0 on Oxigraph
     warnings = load_warnings(graph, plan)
-    rules = {str(hit.id): str(hit.rule)  # type: ignore[union-attr]
-             for hit in select(graph, _ROLE_RULES, bindings, _NS)}
+    rules = dict(select_values(graph, _ROLE_RULES, bindings, _NS)[1])
     return {
         "plans": len(plans),
         "jurisdictions": len({row["jurisdiction"] for row in plans}),
@@ -254,8 +251,8 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
         "tasks": sum(row["tasks"] for row in plans),
         "measures": sum(row["measures"] for row in plans),
         "units": units.get("units", 0),
-        "lead_assignments": roles.get(IPP.LeadRole, 0),
-        "support_assignments": roles.get(IPP.SupportRole, 0),
+        "lead_assignments": roles.get(str(IPP.LeadRole), 0),
+        "support_assignments": roles.get(str(IPP.SupportRole), 0),
         "collective_units": units.get("collective_units", 0),
         "unregistered_units": units.get("unregistered_units", 0),
         "deadlines": dict(sorted(deadlines.items())),
@@ -270,7 +267,8 @@ def stats(graph: Graph, plan: str | None = None) -> dict[str, Any]:
 def load_warnings(graph: Graph, plan: str | None = None) -> list[str]:
     """The loader's warnings kept in the graph, in document order: by file, then by line or
     row as a number (line 9 before line 10)."""
-    return sorted((str(hit[0]) for hit in select(graph, _WARNINGS, _bindings(plan), _NS)),
+    return sorted((warning for warning, in select_values(graph, _WARNINGS, _bindings(plan),
+                                                          _NS)[1]),
                   key=_warning_order)
 
 

@@ -30,6 +30,9 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from .engine import engine_of, oxigraph_rows, oxigraph_select, oxigraph_solutions
+from .terms import from_oxigraph, plain_value
+
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
             "\f": "\\f"}
 _TOKENS = re.compile(
@@ -293,8 +296,6 @@ def cores() -> int:
 def select(graph: Graph, text: str, values: Mapping[str, Any] | None = None,
            prefixes: Mapping[str, Any] | None = None) -> Iterable[Any]:
     """The rows of a SELECT query on ``graph`` (either engine), with ``values`` bound."""
-    from .store import oxigraph_select
-
     text = bind(text, values or {})
     namespaces = {name: str(iri) for name, iri in (prefixes or {}).items()}
     rows = oxigraph_select(graph, text, namespaces)
@@ -307,21 +308,19 @@ def select_values(graph: Graph, text: str, values: Mapping[str, Any] | None = No
                   parts: int = 1) -> tuple[list[str], list[tuple]]:
     """The variables and rows of a SELECT on ``graph`` (either engine), with ``values``
     bound; each value is ``plain(term)`` of its rdflib term, by default a plain Python value
-    (:func:`ipplan.graph.store.plain_value`), which on Oxigraph is read from the TSV that
-    Oxigraph writes (:func:`ipplan.graph.store.oxigraph_rows`) without building any term.
+    (:func:`ipplan.graph.terms.plain_value`), which on Oxigraph is read from the TSV that
+    Oxigraph writes (:func:`ipplan.graph.engine.oxigraph_rows`) without building any term.
     On Oxigraph each distinct value is converted once: a query with many rows costs little
     more than the engine's own time.
 
     With ``split_by`` (a grouping variable) and more than one part, Oxigraph answers the
     query cut into ``parts`` (:func:`split`) on as many threads, and the rows come back in
     the query's order, the same as the whole query's."""
-    from .store import _from_oxigraph, engine_of, oxigraph_rows, oxigraph_solutions, plain_value
-
     text = bind(text, values or {})
     namespaces = {name: str(iri) for name, iri in (prefixes or {}).items()}
     if plain is not None:
         answer = oxigraph_solutions(graph, text, namespaces,
-                                    lambda term: plain(_from_oxigraph(term)))
+                                    lambda term: plain(from_oxigraph(term)))
     elif split_by and parts > 1 and engine_of(graph) == "oxigraph":
         cut = split(text, split_by, parts)
         with ThreadPoolExecutor(parts) as pool:

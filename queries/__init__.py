@@ -409,7 +409,7 @@ def get_query(name: str, extra: list[Path] | None = None) -> SavedQuery:
 
 def _plain(value: Any) -> Any:
     """One Cypher value as a plain Python value, as SPARQL's terms are read (lists kept)."""
-    from ipplan.graph.store import plain_value
+    from ipplan.graph.terms import plain_value
 
     return value if isinstance(value, list) else plain_value(value)
 

@@ -159,20 +159,21 @@ STORES = ("oxigraph", "rdflib", "workspace")
 
 def analysed_graph(plans, store: str, folder: Path):
     """The plans built and analysed into a graph on ``store``."""
-    from ipplan.graph import store as stores
     from ipplan.graph.analytics import analyse, write_analysis
     from ipplan.graph.build import build_graph
+    from ipplan.graph.engine import new_graph
+    from ipplan.graph.workspace import open_workspace, write_workspace
 
-    graph = build_graph(plans, graph=stores.new_graph("rdflib" if store == "rdflib"
+    graph = build_graph(plans, graph=new_graph("rdflib" if store == "rdflib"
                                                       else "oxigraph"))
     result = analyse(graph)
     write_analysis(graph, result)
     if store != "workspace":
         return graph
-    stores.write_workspace(graph, folder / "store", plans=[p.id for p in plans],
+    write_workspace(graph, folder / "store", plans=[p.id for p in plans],
                            measures=sum(len(p.measures) for p in plans),
                            analysis=result.parameters.key(), sources=[])
-    return stores.open_workspace(folder / "store")
+    return open_workspace(folder / "store")
 
 
 @pytest.fixture(scope="session", params=STORES)

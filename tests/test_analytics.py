@@ -11,9 +11,7 @@ from ipplan.graph.analytics import (
     Parameters,
     analyse,
     assignments,
-    brokers,
     co_assignment_graph,
-    path_betweenness,
     write_analysis,
 )
 from ipplan.graph.vocab import IPP, unit_iri
@@ -120,65 +118,6 @@ def test_brokers(seed_graph):
     assert values == sorted(values, reverse=True)
 
 
-def _networkx_betweenness(G):
-    """The reference: networkx's Brandes over Dijkstra, normalized=False (each pair once)."""
-    import networkx as nx
-
-    H = nx.Graph()
-    H.add_nodes_from(G)
-    H.add_edges_from((u, v, {"distance": 1.0 / d["weight"]}) for u, v, d in G.edges(data=True))
-    return nx.betweenness_centrality(H, weight="distance", normalized=False)
-
-
-def _agree(G):
-    mine, reference = path_betweenness(G), _networkx_betweenness(G)
-    assert set(mine) == set(reference)
-    for node, value in reference.items():
-        assert mine[node] / 2 == pytest.approx(value, rel=1e-12, abs=1e-12), node
-
-
-def test_betweenness_is_networkxs_on_the_seed_and_a_corpus(seed_graph, tmp_path):
-    import sys
-    from pathlib import Path
-
-    from ipplan.usecases import open_sources
-
-    _agree(analyse(seed_graph).network)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from generate import generate
-
-    # 14 plans: Hebei's eleven cities and three of Shanxi's, each province one network
-    corpus = open_sources(generate(tmp_path, 840, seed=2)).graph
-    G = co_assignment_graph(*assignments(corpus))
-    assert len(list(__import__("networkx").connected_components(G))) == 2
-    _agree(G)
-
-
-@pytest.mark.parametrize("seed", range(8))
-def test_betweenness_is_networkxs_where_paths_tie(seed):
-    """Small integer weights make many shortest paths of equal length, and 1/3 + 1/3 + 1/3
-    against 1 tests that ties are the sums networkx compares; isolated pairs and nodes too."""
-    import random
-
-    import networkx as nx
-
-    rng = random.Random(seed)
-    G = nx.gnm_random_graph(60, 150, seed=seed)
-    nx.set_edge_attributes(G, {e: rng.choice((1, 1, 2, 3, 6)) for e in G.edges}, "weight")
-    G.add_edge(100, 101, weight=1)
-    G.add_node(102)
-    _agree(G)
-
-
-def test_brokers_rank_ties_by_name():
-    import networkx as nx
-
-    G = nx.Graph()
-    G.add_edges_from([("b", "hub1", {"weight": 1}), ("hub1", "c", {"weight": 1}),
-                      ("d", "hub0", {"weight": 1}), ("hub0", "e", {"weight": 1})])
-    assert brokers(G) == [("hub0", 0.1), ("hub1", 0.1)]
-
-
 def test_written_into_the_graph_and_replaced(seed_graph):
     graph = Graph()
     for triple in seed_graph:
@@ -195,3 +134,22 @@ def test_written_into_the_graph_and_replaced(seed_graph):
     assert not any((c, None, None) in graph for c in clusters - set(
         graph.subjects(RDF.type, IPP.Cluster)))
     assert len(list(graph.objects(office, IPP.leadCount))) == 1
+
+
+@pytest.mark.parametrize("name", ["clusters", "overload", "brokers"])
+def test_each_algorithm_family_documents_its_functions(name):
+    """One module per family, as networkx's: every public function says its parameters,
+    what it returns and an example (run by test_doctests), and a random one takes a seed."""
+    import importlib
+    import inspect
+
+    module = importlib.import_module(f"ipplan.graph.{name}")
+    functions = [getattr(module, n) for n in module.__all__
+                 if inspect.isfunction(getattr(module, n))]
+    assert functions
+    for function in functions:
+        doc = inspect.getdoc(function) or ""
+        for section in ("Parameters\n----------", "Returns\n-------", "Examples\n--------"):
+            assert section in doc, f"{function.__name__}: no {section.splitlines()[0]}"
+        if "louvain" in inspect.getsource(function):
+            assert "seed" in inspect.signature(function).parameters, function.__name__

@@ -51,7 +51,7 @@ def test_more_plans_than_cities_are_each_citys_later_plans():
 def test_stats_count_the_units_of_the_unit_table_per_plan_and_on_both_engines(tmp_path):
     from ipplan.graph import reports
     from ipplan.graph.build import build_graph
-    from ipplan.graph.store import new_graph
+    from ipplan.graph.engine import new_graph
 
     corpus = open_sources(generate(tmp_path, 240, seed=3))
     for engine in ("oxigraph", "rdflib"):

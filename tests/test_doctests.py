@@ -24,7 +24,11 @@ MODULES = [
     "ipplan.graph.registry",
     "ipplan.graph.build",
     "ipplan.graph.sparql",
-    "ipplan.graph.store",
+    "ipplan.graph.terms",
+    "ipplan.graph.engine",
+    "ipplan.graph.clusters",
+    "ipplan.graph.overload",
+    "ipplan.graph.brokers",
     "ipplan.output",
     "ipplan.numerals",
 ]

@@ -17,7 +17,7 @@ from conftest import SEED, measure_row, run_ipplan, table_text
 from ipplan.graph.analytics import analyse, write_analysis
 from ipplan.graph.build import build_graph
 from ipplan.graph.io import GRAPH_FORMATS, read_graph, serialize, write_graph
-from ipplan.graph.store import new_graph
+from ipplan.graph.engine import new_graph
 
 # every suffix load writes, and the rdflib parser that reads it without ipplan
 SUFFIXES = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".nq": "nquads",
@@ -103,7 +103,7 @@ def test_every_graph_format_is_the_same_bytes_across_processes(tmp_path):
         from ipplan.graph.analytics import analyse, write_analysis
         from ipplan.graph.build import build_graph
         from ipplan.graph.io import serialize
-        from ipplan.graph.store import new_graph
+        from ipplan.graph.engine import new_graph
         from ipplan.loaders import load_document
         graph = build_graph([load_document(Path(sys.argv[1]))], graph=new_graph(sys.argv[2]))
         write_analysis(graph, analyse(graph))
@@ -186,10 +186,10 @@ def test_docstring_examples_run_as_written():
     import importlib
 
     from ipplan import output
-    from ipplan.graph import analytics, io
+    from ipplan.graph import analytics, clusters, io
 
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    for function in (io.output_format, analytics.decimal_literal, analytics.induced_subgraph,
+    for function in (io.output_format, analytics.decimal_literal, clusters.induced_subgraph,
                      output.output_format):
         module = importlib.import_module(function.__module__)
         tests = doctest.DocTestFinder().find(function, globs=vars(module))

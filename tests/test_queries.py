@@ -274,19 +274,19 @@ def test_a_query_in_parts_answers_as_the_whole_query(many_plans, monkeypatch, na
     """Cut by a hash of a grouping unit, answered on several threads and put back in the
     query's order: the same rows in the same order as the whole query answered by Oxigraph,
     ties in the first sort key and units of one name in several cities included."""
-    from ipplan.graph import sparql, store
+    from ipplan.graph import sparql
 
     query = QUERIES[name]
     text = query.texts["sparql"]
     values = query.bind({"min_themes": "1"} if "min_themes" in query.parameters else {})
     whole = sparql.select_values(many_plans, text, values)
-    real, asked = store.oxigraph_rows, []
+    real, asked = sparql.oxigraph_rows, []
 
     def watched(graph, part, prefixes):
         asked.append(part)
         return real(graph, part, prefixes)
 
-    monkeypatch.setattr(store, "oxigraph_rows", watched)
+    monkeypatch.setattr(sparql, "oxigraph_rows", watched)
     in_parts = sparql.select_values(many_plans, text, values, split_by=query.split_by,
                                     parts=parts)
     assert len(asked) == parts and all("MD5(STR(?" in part for part in asked)
@@ -312,12 +312,12 @@ def test_values_python_cannot_order_send_the_query_back_whole():
     values (first, or last when descending): the rows are still the whole query's."""
     from rdflib import Literal, URIRef
 
-    from ipplan.graph import store
+    from ipplan.graph import engine
     from ipplan.graph.sparql import select_values
 
-    graph = store.new_graph()
+    graph = engine.new_graph()
     p, q = URIRef("urn:p"), URIRef("urn:q")
-    store.add_triples(graph, [(URIRef(f"urn:u{i}"), p, Literal(i % 3 if i % 2 else f"t{i % 4}"))
+    engine.add_triples(graph, [(URIRef(f"urn:u{i}"), p, Literal(i % 3 if i % 2 else f"t{i % 4}"))
                               for i in range(40)]
                       + [(URIRef(f"urn:u{i}"), q, Literal(i % 5)) for i in range(0, 40, 3)])
     for order in ("?v ?u", "DESC(?w) ?u", "?w DESC(?u)"):

@@ -137,7 +137,7 @@ def test_clusters_do_not_depend_on_the_hash_seed_when_most_units_are_alone():
     with partners must be handed to it in the network's order, not a set's."""
     code = """if True:
         import networkx as nx
-        from ipplan.graph.analytics import collaboration_clusters
+        from ipplan.graph.clusters import collaboration_clusters
         G = nx.Graph()
         G.add_nodes_from(f"alone{i:03d}" for i in range(200))
         for i in range(24):

@@ -3,6 +3,7 @@ and workspaces on disk written by `ipplan load --store DIR` and read with `--sto
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -13,11 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, run_ipplan
+from conftest import ROOT, SEED, run_ipplan
 from ipplan.graph.build import build_graph
+from ipplan.graph.engine import engine_of, new_graph, oxigraph_of, triple_count
 from ipplan.graph.io import serialize
-from ipplan.graph.store import engine_of, new_graph
 from ipplan.graph.sparql import bind, select, select_values
+from ipplan.graph.workspace import (SNAPSHOT, describe, open_workspace, read_workspace,
+                                    write_workspace)
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -100,44 +103,6 @@ def test_plain_values_are_the_same_on_both_engines_and_converted_once(seed_plan)
     assert answers["oxigraph"] == answers["rdflib"]
 
 
-def test_plain_values_are_the_same_from_oxigraph_and_through_rdflib():
-    """The property graph's values come straight from Oxigraph's terms (no rdflib term is
-    built); they must be what converting rdflib's terms gives, datatype by datatype."""
-    from rdflib import BNode, Literal, URIRef
-    from rdflib.namespace import XSD
-
-    from ipplan.graph.store import add_triples
-
-    s, p = URIRef("https://example.org/s"), URIRef("https://example.org/p")
-    objects = [URIRef("https://example.org/o"), BNode("b1"), Literal("市法院"),
-               Literal("市法院", lang="zh"), Literal("Court", lang="en"), Literal(-7),
-               Literal("007", datatype=XSD.integer), Literal("0.5394", datatype=XSD.decimal),
-               Literal("2", datatype=XSD.decimal), Literal(2.5),
-               Literal("1.0E3", datatype=XSD.double), Literal("INF", datatype=XSD.double),
-               Literal(True), Literal(False), Literal("1", datatype=XSD.boolean),
-               Literal("2022-12", datatype=XSD.gYearMonth),
-               Literal("2022-12-31", datatype=XSD.date), Literal("x", datatype=XSD.integer),
-               Literal("3", datatype=XSD.int),
-               Literal("x", datatype=URIRef("https://example.org/t")),
-               # text that TSV escapes, or writes as it is: every one a single cell
-               Literal("a\tb\nc\rd\"e\\f"), Literal(""), Literal("\x01\u2028\u0085\x1c"),
-               Literal('"quoted"@en'), Literal("中文", lang="zh-Hant"), Literal("-12"),
-               URIRef("https://example.org/a%20b#x")]
-    text = "SELECT ?s ?o WHERE { ?s <https://example.org/p> ?o } ORDER BY STR(?o)"
-    answers = []
-    for engine in ("oxigraph", "rdflib"):
-        graph = new_graph(engine)
-        add_triples(graph, [(s, p, o) for o in objects])
-        columns, rows = select_values(graph, text)
-        answers.append((columns, sorted(rows, key=repr)))
-    assert answers[0] == answers[1]
-    assert [tuple(type(v) for v in row) for row in answers[0][1]] == \
-        [tuple(type(v) for v in row) for row in answers[1][1]]
-    values = {row[1] for row in answers[0][1]}
-    assert {"市法院", "Court", -7, 7, 0.5394, 2.0, 2.5, 1000.0, True, False, 3, "",
-            "a\tb\nc\rd\"e\\f", "\x01\u2028\u0085\x1c", '"quoted"@en', "-12"} <= values
-
-
 def _tree(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -215,10 +180,9 @@ def test_workspace_mistakes_are_one_line_and_harm_nothing(workspace, tmp_path):
 def test_commands_that_read_it_all_load_the_snapshot_of_the_same_triples(workspace, tmp_path):
     """A pack, a validation or a whole table reads the workspace into memory from its snapshot
     (or, for a workspace written without one, from the store): the same triples either way."""
-    from ipplan.graph.store import SNAPSHOT, open_workspace, read_workspace
 
     def quads(graph):
-        inner = graph.store._inner
+        inner = oxigraph_of(graph)
         return sorted(str(q) for q in inner.quads_for_pattern(None, None, None, None))
 
     on_disk = quads(open_workspace(workspace))
@@ -231,10 +195,34 @@ def test_commands_that_read_it_all_load_the_snapshot_of_the_same_triples(workspa
     assert run_ipplan("export", "--store", older).out == run_ipplan("export", SEED).out
 
 
+def test_a_workspace_reports_progress_through_what_the_caller_gives(workspace, tmp_path):
+    """The graph stage draws no bars: reading and writing a workspace report through the
+    callables the caller gives (the command line passes its terminal bars)."""
+    lengths = []
+
+    @contextlib.contextmanager
+    def reading(stream, length):
+        lengths.append(length)
+        yield stream
+
+    graph = read_workspace(workspace, progress=reading)
+    assert lengths == [(workspace / SNAPSHOT).stat().st_size]
+    stored = []
+
+    def storing(quads):
+        for quad in quads:
+            stored.append(quad)
+            yield quad
+
+    written = write_workspace(graph, tmp_path / "copy", plans=["fuzhou-ip-plan"], measures=60,
+                              analysis="", sources=[], progress=storing)
+    assert len(stored) == written.triples == triple_count(graph) > 3000
+    for path in sorted((ROOT / "graph").glob("*.py")):
+        assert "ipplan.progress" not in path.read_text("utf-8"), path
+
+
 @pytest.mark.parametrize("damage", ["truncated", "not gzip"])
 def test_a_damaged_snapshot_is_one_line(workspace, tmp_path, damage):
-    from ipplan.graph.store import SNAPSHOT
-
     broken = tmp_path / "broken"
     shutil.copytree(workspace, broken)
     data = (broken / SNAPSHOT).read_bytes()
@@ -249,8 +237,6 @@ def test_a_damaged_snapshot_is_one_line(workspace, tmp_path, damage):
 
 
 def test_load_replaces_a_workspace_whole(tmp_path):
-    from ipplan.graph.store import describe
-
     folder = tmp_path / "ws"
     assert run_ipplan("load", SEED, "--store", folder).code == 0
     xiamen = tmp_path / "xiamen.txt"

@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from ipplan.graph.analytics import induced_subgraph
+from ipplan.graph.clusters import induced_subgraph
 from ipplan.graph.facts import Facts
 
 __all__ = ["pieces_in_rows", "radial", "spring_positions"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from ipplan.graph.analytics import Load
+from ipplan.graph.overload import Load
 
 __all__ = ["KIND_COLOURS", "KIND_LABELS", "LEVEL_COLOURS", "NO_CLUSTER", "PALETTE",
            "cluster_colour", "kind_colour", "unit_size"]

@@ -30,7 +30,7 @@ from ipplan.graph.validate import RESULT_COLUMNS, validation_text
 from ipplan.loaders import inspect_document
 from ipplan.loaders.template import write_template
 from ipplan.output import render, to_json, to_table, wants_bom
-from ipplan.progress import steps
+from ipplan.progress import reading, steps
 from ipplan.queries import get_query, load_queries
 from ipplan.stopping import WHAT, Stopped, ignored_from_now, received, stop_on
 from ipplan.usecases import Corpus, Sources
@@ -44,6 +44,10 @@ def _say(message: str) -> None:
 
 def _bars(items: Any, label: str, length: int | None = None) -> Any:
     return steps(items, label, length=length)
+
+
+def _reading_bar(stream: Any, length: int) -> Any:
+    return reading(stream, "reading the workspace", length=length)
 
 
 def _loaded(verbose: bool) -> Callable[[Corpus], None]:
@@ -102,7 +106,7 @@ def source_options(command: Callable[..., Any], *, workspace: bool = True
             if kwargs.get(key) is not None:
                 refuse_overwriting_sources(kwargs[key], paths, option)
         source = Sources(paths, jurisdiction, plan_id, table, sheet, registries, store, roles,
-                         progress=_bars, on_open=_loaded(verbose))
+                         progress=_bars, progress_bytes=_reading_bar, on_open=_loaded(verbose))
         return command(*args, source=source, **kwargs)
 
     for decorator in reversed(decorators):
@@ -531,7 +535,8 @@ def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str
     if engine == "cypher" and (paths or store) and os.environ.get("NEO4J_URI"):
         _say("ipplan: answering from the embedded server; NEO4J_URI is only read by "
              "`neo4j push` and by `query run --engine cypher` without sources")
-    source = Sources(paths, jurisdiction, store=store, progress=_bars, on_open=_loaded(False))
+    source = Sources(paths, jurisdiction, store=store, progress=_bars,
+                     progress_bytes=_reading_bar, on_open=_loaded(False))
     rows = usecases.answer(saved, given, source if paths or store else None, engine=engine,
                            include_collectives=include_collectives)
     _emit(render(rows, saved.columns, fmt), output, fmt)

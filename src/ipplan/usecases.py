@@ -23,8 +23,10 @@ from ipplan.graph.analytics import Parameters, analyse, write_analysis
 from ipplan.graph.build import build_graph
 from ipplan.graph.io import is_graph_file, read_graph, serialize, write_graph
 from ipplan.graph.registry import Registry
-from ipplan.graph.store import (Workspace, describe, new_graph, open_workspace as open_store,
-                                read_workspace, triple_count, writable_copy, write_workspace)
+from ipplan.graph.engine import new_graph, triple_count, writable_copy
+from ipplan.graph.workspace import (ReadProgress, Workspace, describe,
+                                    open_workspace as open_store, read_workspace,
+                                    write_workspace)
 from ipplan.graph.validate import ValidationReport, validate, validation_text
 from ipplan.loaders import is_document, load_document
 from ipplan.model import LoadWarning, Plan
@@ -104,14 +106,15 @@ def open_sources(
     return corpus
 
 
-def open_workspace(path: str | Path, *, whole: bool = False) -> Corpus:
+def open_workspace(path: str | Path, *, whole: bool = False,
+                   progress: ReadProgress | None = None) -> Corpus:
     """The corpus of a workspace written by ``ipplan load --store``, answered from its store
     on disk (read-only); with ``whole``, for a command that reads most of the graph (a pack,
     a page, a validation, a push), read into memory from its snapshot, where each of those
     many lookups is three to four times faster than in RocksDB."""
     path = Path(path)
     if whole:
-        return Corpus(read_workspace(path), workspace=describe(path))
+        return Corpus(read_workspace(path, progress=progress), workspace=describe(path))
     return Corpus(open_store(path), workspace=describe(path), writable=False)
 
 
@@ -155,6 +158,7 @@ class Sources:
     # corpus as soon as it is read (the command line reports the loaders' warnings then, so
     # that they come before the use case's own output or failure).
     progress: Progress = field(default=_quietly, compare=False)
+    progress_bytes: ReadProgress | None = field(default=None, compare=False)  # a snapshot read
     on_open: Callable[[Corpus], None] | None = field(default=None, compare=False)
 
     def open(self, *, whole: bool = False) -> Corpus:
@@ -162,7 +166,7 @@ class Sources:
         case reads most of the graph (see :func:`open_workspace`). The loaders' warnings are
         in the graph (:func:`ipplan.graph.reports.load_warnings`) and the corpus' notes."""
         if self.store is not None:
-            corpus = open_workspace(self.store, whole=whole)
+            corpus = open_workspace(self.store, whole=whole, progress=self.progress_bytes)
         else:
             corpus = open_sources(
                 self.paths, jurisdiction=self.jurisdiction, plan_id=self.plan_id,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rdflib import Graph
 
 from ipplan.errors import IpplanError
-from ipplan.graph.analytics import Analysis, induced_subgraph
+from ipplan.graph.analytics import Analysis
+from ipplan.graph.clusters import induced_subgraph
 from ipplan.viz.layout import spring_positions
 from ipplan.viz.model import Page, PageData, plain, unit_page_name
 from ipplan.viz.render import FastNetwork
