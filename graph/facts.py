@@ -10,9 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Graph, Literal
+from rdflib import Graph
 
 from .sparql import select_values
+from .terms import exact_value
 from .vocab import PREFIXES
 
 __all__ = ["Facts", "read_facts"]
@@ -57,7 +58,7 @@ def read_facts(graph: Graph) -> Facts:
     """Every plan, theme, task, measure and assignment in ``graph``; assignments sorted, and
     indexed by measure and by unit in that order."""
     def rows(text: str) -> list[dict[str, Any]]:
-        names, found = select_values(graph, text, prefixes=PREFIXES, plain=_python)
+        names, found = select_values(graph, text, prefixes=PREFIXES, plain=exact_value)
         return [dict(zip(names, row)) for row in found]
 
     measures = {str(r["m"]): r for r in rows(_MEASURES)}
@@ -73,12 +74,3 @@ def read_facts(graph: Graph) -> Facts:
         by_measure[measure].append((unit, role))
         by_unit[unit].append((measure, role))
     return Facts(plans, measures, tasks, themes, assignments, dict(by_measure), dict(by_unit))
-
-
-def _python(value: Any) -> Any:
-    """A query result as a plain value: numbers as numbers, everything else as text."""
-    if value is None:
-        return None
-    if isinstance(value, Literal) and value.datatype is not None:
-        return value.toPython()
-    return str(value)

@@ -25,8 +25,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-__all__ = ["from_oxigraph", "oxigraph_value", "plain_literal", "plain_value", "to_oxigraph",
-           "tsv_value"]
+__all__ = ["exact_value", "from_oxigraph", "oxigraph_value", "plain_literal", "plain_value",
+           "to_oxigraph", "tsv_value"]
 
 _XSD_STRING = str(XSD.string)
 _XSD_INTEGER = str(XSD.integer)
@@ -47,6 +47,17 @@ def plain_value(term: Any) -> Any:
     if isinstance(value, (bool, int, float)):
         return value
     return str(value)
+
+
+def exact_value(term: Any) -> Any:
+    """An rdflib term as a Python value that keeps a typed literal's exact type (a decimal
+    stays a Decimal, so that a page writes ``2`` where the graph holds 2, not ``2.0``);
+    anything untyped as its string."""
+    if term is None:
+        return None
+    if isinstance(term, Literal) and term.datatype is not None:
+        return term.toPython()
+    return str(term)
 
 
 def oxigraph_value(term: Any) -> Any:
