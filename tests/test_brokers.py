@@ -11,7 +11,7 @@ import pytest
 
 from ipplan.graph.analytics import analyse, assignments, co_assignment_graph
 from ipplan.graph.brokers import brokers, path_betweenness
-from ipplan.pipeline import open_sources
+from ipplan.usecases import open_sources
 
 
 def _networkx_betweenness(G):
