@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -34,6 +35,21 @@ def measure_row(measure: str, lead: str, support: str, deadline: str, task: str 
     """One row of the extracted-text layout, as the seed writes it."""
     head = "\t\n\t\n" if continuation else (f"\t{task}\n" if task else "")
     return head + f"\t{measure}\n\t{lead}\n\t{support}\n\t{deadline}\n\n"
+
+
+@pytest.fixture(scope="session")
+def source_copy(tmp_path_factory) -> Path:
+    """The tracked files of the checkout, as a fresh clone would have them: what the tests
+    that build the package build from, so that the checkout is left as it was (a build
+    writes build/ and *.egg-info beside the sources)."""
+    source = tmp_path_factory.mktemp("src")
+    tracked = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.split("\n")
+    for name in filter(None, tracked):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    return source
 
 
 @pytest.fixture(scope="session")

@@ -12,20 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED
-
-
-@pytest.fixture(scope="module")
-def source_copy(tmp_path_factory) -> Path:
-    """The tracked files of the checkout, as a fresh clone would have them."""
-    source = tmp_path_factory.mktemp("src")
-    tracked = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout.split("\n")
-    for name in filter(None, tracked):
-        if (ROOT / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, source / name)
-    return source
+from conftest import SEED
 
 
 @pytest.fixture(scope="module")
