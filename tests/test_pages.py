@@ -314,7 +314,7 @@ def test_each_unit_kind_keeps_its_own_colour(seed_graph):
     for node in page.nodes:
         assert node["color"] == KIND_COLOURS[result.units[node["id"]].kind], node["id"]
     shown = {(item["zh"], item["colour"]) for item in page.legend if "colour" in item}
-    assert ("市政府部门", KIND_COLOURS["municipal-department"]) in shown
+    assert ("市政府工作部门", KIND_COLOURS["municipal-department"]) in shown  # the ontology's label
     assert len(shown) == len(kinds)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from ipplan.graph.overload import Load
+from ipplan.graph.vocab import KINDS
 
 __all__ = ["KIND_COLOURS", "KIND_LABELS", "LEVEL_COLOURS", "NO_CLUSTER", "PALETTE",
            "cluster_colour", "kind_colour", "unit_size"]
@@ -14,21 +15,8 @@ __all__ = ["KIND_COLOURS", "KIND_LABELS", "LEVEL_COLOURS", "NO_CLUSTER", "PALETT
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000", "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#9C755F", "#EDC948")
 NO_CLUSTER = "#B0B0B0"
-KIND_LABELS = {
-    "municipal-department": ("市政府部门", "municipal department"),
-    "provincial-department": ("省政府部门", "provincial department"),
-    "national-department": ("国务院部门", "national department"),
-    "district-department": ("区县政府部门", "district or county department"),
-    "party-organ": ("党委机关", "party organ"),
-    "judicial": ("司法机关", "judicial organ"),
-    "customs": ("海关", "customs"),
-    "district-collective": ("县（市）区集合", "district collective"),
-    "development-zone": ("开发区管委会", "development-zone committee"),
-    "university": ("高校", "university"),
-    "financial-institution": ("金融机构", "financial institution"),
-    "mass-organisation": ("群团组织", "mass organisation"),
-    "other": ("其他", "other"),
-}
+# The kinds' names as the ontology labels them (ontology/ip_plan.ttl, read once by vocab).
+KIND_LABELS = {slug: (kind.zh, kind.en) for slug, kind in KINDS.items()}
 # Each kind keeps its colour whatever kinds are added later (taken from PALETTE, in the order
 # the kinds were introduced, so pages drawn before provincial departments look the same).
 KIND_COLOURS = {
