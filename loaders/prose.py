@@ -129,14 +129,16 @@ class _Reader:
         item: _Item | None = None
         wrapped: list[int] = []  # plain lines since an item that named nothing yet
         awaiting: tuple[str, str] | None = None  # a label whose value is on the next line
-        for index, raw in enumerate(_unwrapped_unit_lines(self.lines), start=1):
+        block: list[_Item] = []  # unit-less items above that the item's label lines also name
+        lines = _unwrapped_unit_lines(_separated_numbers(self.lines))
+        for index, raw in enumerate(lines, start=1):
             line = raw.strip().lstrip("\ufeff")
             if not line:
                 continue
             found = numbered(line)
             if found is not None:
                 item = _Item(index, found, found.body)
-                wrapped = []
+                wrapped, block = [], []
                 # （市科技局牵头）（2023年底前）: a deadline may have a parenthesis of its own.
                 for _ in range(3):
                     split = closing_clause(item.body)
@@ -158,6 +160,7 @@ class _Reader:
                 clause = UnitClause()
                 read_labelled(awaiting[0], awaiting[1], line, clause)
                 item.add(clause, index)
+                self._name_block(block, clause, index)
                 awaiting = None
                 continue
             awaiting = None
@@ -181,8 +184,11 @@ class _Reader:
                     item.body = "".join([item.body] + [self.lines[n - 1].strip()
                                                        for n in wrapped])
                     del self.paragraphs[len(self.paragraphs) - len(wrapped):]
+                if item.clause is None and not wrapped and kind in _UNIT_KINDS:
+                    block = self._unit_less_above(item)
                 item.add(clause, index)
-                if kind in ("lead", "support", "responsible", "division"):
+                self._name_block(block, clause, index)
+                if kind in _UNIT_KINDS:
                     item.placements.add("key-value lines")
                 wrapped = []
                 continue
@@ -205,6 +211,24 @@ class _Reader:
             self.paragraphs.append(index)
             if item is not None and item.clause is None:
                 wrapped.append(index)
+
+    def _unit_less_above(self, item: _Item) -> list[_Item]:
+        """The items just above ``item``, of its numbering style, that name nothing: a
+        label line after a block of items (1完善… 2推进… 3培育… then 责任单位：…) names
+        the units of them all."""
+        block: list[_Item] = []
+        for above in reversed(self.items[:-1]):
+            if above.clause is not None or above.number.style != item.number.style:
+                break
+            block.append(above)
+        return block
+
+    def _name_block(self, block: list[_Item], clause: UnitClause, index: int) -> None:
+        for above in block:
+            copy = UnitClause()
+            copy.merge(clause)
+            above.add(copy, index)
+            above.placements.add("key-value lines after a block")
 
     def _block_clause(self, index: int, clause: UnitClause, text: str) -> None:
         """A clause on a line of its own names the units of the unit-less items just above
@@ -596,6 +620,23 @@ def _table_items(header: list[str], rows: list[list[tuple[int, str]]]) -> list[_
 
 
 _UNIT_KINDS = ("lead", "support", "responsible", "division")
+# 1完善产业发展规划: an item number with no separator after it (a measure word after a
+# number, 10亿元, 3个, is a quantity, not an item)
+_BARE_NUMBER = re.compile(r"^(\s*)(\d{1,2})(?=[\u4e00-\u9fff])(?![年月日号个万亿元项家条次名人所座千百天周批类倍])")
+
+
+def _separated_numbers(lines: list[str]) -> list[str]:
+    """The lines with item numbers that lack their separator (1完善… 2推进…) given one,
+    when the document's bare numbers run 1, 2, 3… without a gap (three at least): a
+    quantity at the start of a line does not."""
+    found = [(index, match) for index, line in enumerate(lines)
+             if (match := _BARE_NUMBER.match(line))]
+    if len(found) < 3 or [int(m[2]) for _, m in found] != list(range(1, len(found) + 1)):
+        return lines
+    out = list(lines)
+    for index, match in found:
+        out[index] = f"{match[1]}{match[2]}.{lines[index][match.end():]}"
+    return out
 _LIST_END = ("、", "，", ",")
 
 

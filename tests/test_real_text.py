@@ -611,3 +611,20 @@ def test_a_unit_list_wrapped_onto_the_next_line_is_joined(tmp_path):
     assert [m.support_units for m in plan.measures] == [
         ("区委编办", "园区党工委", "各街道党工委"), ("区直各部门", "各街道办事处"), ("各街道办事处",),
         ()]
+
+
+def test_item_numbers_without_their_separator_and_a_label_line_after_a_block(tmp_path):
+    """1完善… 2推进… 3培育… then 责任单位：… names the units of the three; a line that starts
+    with a quantity (10亿元) is no item, and numbers that do not run 1, 2, 3 are left alone."""
+    plan = _plan(tmp_path, "高新区2016年工作要点\n一、产业\n1完善规划。\n2推进集群。\n3培育企业。\n"
+                           "责任单位:经济发展局(牵头)、科技局;完成时限:2016年6月底前\n二、招商\n"
+                           "4开展招商。\n责任单位:招商局;完成时限:每年\n"
+                           "10亿元以上项目要全程跟踪。\n")
+    assert [(m.text, m.lead_units, m.support_units, m.deadline.text) for m in plan.measures] == [
+        ("完善规划。", ("经济发展局",), ("科技局",), "2016年6月底前"),
+        ("推进集群。", ("经济发展局",), ("科技局",), "2016年6月底前"),
+        ("培育企业。", ("经济发展局",), ("科技局",), "2016年6月底前"),
+        ("开展招商。", ("招商局",), (), "每年")]
+    with pytest.raises(InputError, match="no numbered items naming their units|not a task"):
+        _plan(tmp_path, "工作要点\n1完善。（市科技局牵头）\n3推进。（市财政局牵头）\n"
+                        "4培育。（市商务局牵头）\n", name="gapped.txt")
