@@ -119,12 +119,7 @@ def cell_text(element: etree._Element) -> str:
             if block:
                 flush()
 
-    if element.text:
-        current.append(element.text)
-    for child in element:
-        walk(child)
-        if child.tail:
-            current.append(child.tail)
+    walk(element)  # a cell is no block: its text and children, its own tail not
     flush()
     return "\n".join(lines)
 
