@@ -197,9 +197,8 @@ def _table_place(title: str, preamble: list[str], given: str | None
             return found, f"the line {line!r}"
     heading = read_heading(preamble)  # an issuer or publisher line
     if heading.jurisdiction:
-        line = re.search(r"line (\d+)", heading.where or "")
-        return heading.jurisdiction, (f"the line {preamble[int(line[1]) - 1]!r}" if line
-                                      else heading.where)
+        return heading.jurisdiction, (f"the line {preamble[heading.place_line - 1]!r}"
+                                      if heading.place_line else heading.where)
     return None, None
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import islice
 from dataclasses import dataclass, field
 
 from ipplan.errors import NotATableError
@@ -217,7 +218,7 @@ class _Reader:
         label line after a block of items (1完善… 2推进… 3培育… then 责任单位：…) names
         the units of them all."""
         block: list[_Item] = []
-        for above in reversed(self.items[:-1]):
+        for above in islice(reversed(self.items), 1, None):  # no copy: a document's items
             if above.clause is not None or above.number.style != item.number.style:
                 break
             block.append(above)

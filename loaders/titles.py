@@ -12,7 +12,7 @@ name (省, 市, 区, 县, 开发区 …) and ``jurisdictions.csv`` (a 市 it doe
 prefecture is a county-level city). 国务院 and its ministries are national.
 
 >>> read_heading(["国务院关于促进综合保税区", "高水平开放高质量发展的若干意见", "国发〔2019〕3号"])
-Heading(title='国务院关于促进综合保税区高水平开放高质量发展的若干意见', title_lines=(1, 2), jurisdiction='国务院', level='national', where='title', year=2019)
+Heading(title='国务院关于促进综合保税区高水平开放高质量发展的若干意见', title_lines=(1, 2), jurisdiction='国务院', level='national', where='title', year=2019, place_line=None)
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ class Heading:
     level: str | None
     where: str | None  # where the jurisdiction was read: title, issuer, signature, metadata
     year: int | None
+    place_line: int | None = None  # 1-based index of the line given that named the place
 
 
 def read_heading(lines: Sequence[str], after: Sequence[str] = ()) -> Heading:
@@ -97,7 +98,7 @@ def read_heading(lines: Sequence[str], after: Sequence[str] = ()) -> Heading:
     title, group = chosen
     if title is not None and (notice := _NOTICE.match(title)) and not plan_titles:
         title = notice[1].strip().strip("《》")
-    jurisdiction, where = None, None
+    jurisdiction, where, place_line = None, None, None
     if title:
         jurisdiction = place_in_title(title)
         where = "title" if jurisdiction else None
@@ -107,6 +108,7 @@ def read_heading(lines: Sequence[str], after: Sequence[str] = ()) -> Heading:
                 found = issuer_place(lines[index], metadata=kind == "metadata")
                 if found:
                     jurisdiction, where = found, f"{kind} (line {index + 1})"
+                    place_line = index + 1
                     break
     if jurisdiction is None:
         for line in after:
@@ -115,7 +117,7 @@ def read_heading(lines: Sequence[str], after: Sequence[str] = ()) -> Heading:
                 break
     year = _plan_year(title, lines, after)
     return Heading(title, tuple(i + 1 for i in group), jurisdiction,
-                   level_of(jurisdiction) if jurisdiction else None, where, year)
+                   level_of(jurisdiction) if jurisdiction else None, where, year, place_line)
 
 
 def _previous_filled(kinds: list[str], index: int) -> int:
@@ -158,7 +160,7 @@ def _classify(line: str) -> str:
 
 # What a title may carry before its place: 附件1：, 关于印发, and the year or period it covers
 # (2020年1-11月份宣城市《政府工作报告》…).
-TITLE_PREFIX = re.compile(
+_TITLE_PREFIX = re.compile(
     r"^(?:附件\s*\d*\s*[:：]?\s*)?"
     r"(?:(?:19|20)\d{2}\s*(?:[-—–~至]\s*(?:19|20)?\d{2,4})?\s*年(?:度)?"
     r"(?:\s*\d{1,2}\s*(?:[-—–~至]\s*\d{1,2})?\s*月份?)?\s*)?"
@@ -176,7 +178,7 @@ def place_in_title(title: str) -> str | None:
     >>> place_in_title("2020年1-11月份宣城市《政府工作报告》部分目标任务完成情况")
     '宣城市'
     """
-    text = TITLE_PREFIX.sub("", title.strip())
+    text = _TITLE_PREFIX.sub("", title.strip())
     if fold(text).startswith("国务院"):
         return "国务院"
     return _innermost_place(text)
@@ -222,8 +224,8 @@ def _innermost_place(text: str) -> str | None:
     while True:
         # a place the registry knows, as written (本溪市, 克孜勒苏柯尔克孜自治州), else one
         # that looks like a place name
-        known = next((name for name in _known_places() if folded.startswith(name, position)),
-                     None)
+        known = next((name for name in _known_places().get(folded[position:position + 1], ())
+                      if folded.startswith(name, position)), None)
         if known is not None:
             found, position = text[position:position + len(known)], position + len(known)
             continue
@@ -242,9 +244,13 @@ def _innermost_place(text: str) -> str | None:
 
 
 @cache
-def _known_places() -> tuple[str, ...]:
-    """The registry's place names, longest first (so 克孜勒苏柯尔克孜自治州 before any prefix)."""
-    return tuple(sorted(_prefectures(), key=len, reverse=True))
+def _known_places() -> dict[str, tuple[str, ...]]:
+    """The registry's place names by their first character, longest first (so
+    克孜勒苏柯尔克孜自治州 before any prefix): a title's every position looks at a few."""
+    by_first: dict[str, list[str]] = {}
+    for name in sorted(_prefectures(), key=len, reverse=True):
+        by_first.setdefault(name[0], []).append(name)
+    return {first: tuple(names) for first, names in by_first.items()}
 
 
 @cache
