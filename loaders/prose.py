@@ -132,86 +132,89 @@ class _Reader:
         awaiting: tuple[str, str] | None = None  # a label whose value is on the next line
         block: list[_Item] = []  # unit-less items above that the item's label lines also name
         lines = _unwrapped_unit_lines(_separated_numbers(self.lines))
-        for index, raw in enumerate(lines, start=1):
-            line = raw.strip().lstrip("\ufeff")
-            if not line:
-                continue
-            found = numbered(line)
-            if found is not None:
-                item = _Item(index, found, found.body)
-                wrapped, block = [], []
-                # （市科技局牵头）（2023年底前）: a deadline may have a parenthesis of its own.
-                for _ in range(3):
-                    split = closing_clause(item.body)
-                    if split is None:
-                        break
-                    item.body = split[0]
-                    item.add(read_clause(split[1]), index)
-                    item.placements.add("closing parenthesis")
-                if item.clause is None and (inline := inline_labels(item.body)) is not None:
-                    item.body = inline[0]
-                    item.add(read_clause(inline[1]), index)
-                    item.placements.add("labels after the text")
-                self.items.append(item)
-                continue
-            pair = key_value(line)
-            if awaiting is not None and pair is None and item is not None \
-                    and closing_clause(line) is None:
-                # 牵头单位： on a line of its own, its value on the next line.
-                clause = UnitClause()
-                read_labelled(awaiting[0], awaiting[1], line, clause)
-                item.add(clause, index)
-                self._name_block(block, clause, index)
+        for index, whole in enumerate(lines, start=1):
+            # a web page's text may run several items together on one line
+            for raw in _run_on_items(whole):
+                line = raw.strip().lstrip("\ufeff")
+                if not line:
+                    continue
+                found = numbered(line)
+                if found is not None:
+                    item = _Item(index, found, found.body)
+                    wrapped, block = [], []
+                    # （市科技局牵头）（2023年底前）: a deadline may have a parenthesis of its own.
+                    for _ in range(3):
+                        split = closing_clause(item.body)
+                        if split is None:
+                            break
+                        item.body = split[0]
+                        item.add(read_clause(split[1]), index)
+                        item.placements.add("closing parenthesis")
+                    if item.clause is None and (inline := inline_labels(item.body)) is not None:
+                        item.body = inline[0]
+                        item.add(read_clause(inline[1]), index)
+                        item.placements.add("labels after the text")
+                    self.items.append(item)
+                    continue
+                # 主办单位：国家知识产权局  版权所有 is the site's footer, not a lead label
+                pair = None if _SITE_FOOTER.search(line) else key_value(line)
+                if awaiting is not None and pair is None and item is not None \
+                        and closing_clause(line) is None:
+                    # 牵头单位： on a line of its own, its value on the next line.
+                    clause = UnitClause()
+                    read_labelled(awaiting[0], awaiting[1], line, clause)
+                    item.add(clause, index)
+                    self._name_block(block, clause, index)
+                    awaiting = None
+                    continue
                 awaiting = None
-                continue
-            awaiting = None
-            if pair is not None and item is not None and (pair[1] is not None
-                                                          or len(pair[0]) <= 6):
-                if not pair[2] and pair[1] in ("lead", "support", "responsible", "deadline",
-                                               "division", "people"):
-                    awaiting = (pair[0], pair[1])
-                label, kind, value = pair
-                clause = UnitClause()
-                if kind is None:
-                    read_labelled(label, kind, value, clause)
-                    self.unknown_labels.append((index, label))
-                else:
-                    clause = read_clause(line)  # 牵头单位：X；责任单位：Y on one line
-                    if not clause.labels:  # 牵 头 单 位：X
-                        clause = UnitClause()
+                if pair is not None and item is not None and (pair[1] is not None
+                                                              or len(pair[0]) <= 6):
+                    if not pair[2] and pair[1] in ("lead", "support", "responsible", "deadline",
+                                                   "division", "people"):
+                        awaiting = (pair[0], pair[1])
+                    label, kind, value = pair
+                    clause = UnitClause()
+                    if kind is None:
                         read_labelled(label, kind, value, clause)
-                if wrapped and item.clause is None and kind is not None:
-                    # The item's text wrapped onto the lines above its first label.
-                    item.body = "".join([item.body] + [self.lines[n - 1].strip()
-                                                       for n in wrapped])
-                    del self.paragraphs[len(self.paragraphs) - len(wrapped):]
-                if item.clause is None and not wrapped and kind in _UNIT_KINDS:
-                    block = self._unit_less_above(item)
-                item.add(clause, index)
-                self._name_block(block, clause, index)
-                if kind in _UNIT_KINDS:
-                    item.placements.add("key-value lines")
-                wrapped = []
-                continue
-            split = closing_clause(line)
-            if split is not None and not split[0].strip() and line[:1] in "（([〔【":
-                self._block_clause(index, read_clause(split[1]), split[1])
-                wrapped = []
-                continue
-            continued = read_clause(split[1]) if split is not None and item is not None \
-                and item.clause is None and len(wrapped) < 4 else None
-            if continued is not None and continued.names_units:
-                # The item's text wrapped onto this line, which ends with its units clause.
-                item.body = "".join([item.body] + [self.lines[n - 1].strip() for n in wrapped]
-                                    + [split[0]])
-                item.add(continued, index)
-                item.placements.add("closing parenthesis")
-                del self.paragraphs[len(self.paragraphs) - len(wrapped):]  # the latest ones
-                wrapped = []
-                continue
-            self.paragraphs.append(index)
-            if item is not None and item.clause is None:
-                wrapped.append(index)
+                        self.unknown_labels.append((index, label))
+                    else:
+                        clause = read_clause(line)  # 牵头单位：X；责任单位：Y on one line
+                        if not clause.labels:  # 牵 头 单 位：X
+                            clause = UnitClause()
+                            read_labelled(label, kind, value, clause)
+                    if wrapped and item.clause is None and kind is not None:
+                        # The item's text wrapped onto the lines above its first label.
+                        item.body = "".join([item.body] + [self.lines[n - 1].strip()
+                                                           for n in wrapped])
+                        del self.paragraphs[len(self.paragraphs) - len(wrapped):]
+                    if item.clause is None and not wrapped and kind in _UNIT_KINDS:
+                        block = self._unit_less_above(item)
+                    item.add(clause, index)
+                    self._name_block(block, clause, index)
+                    if kind in _UNIT_KINDS:
+                        item.placements.add("key-value lines")
+                    wrapped = []
+                    continue
+                split = closing_clause(line)
+                if split is not None and not split[0].strip() and line[:1] in "（([〔【":
+                    self._block_clause(index, read_clause(split[1]), split[1])
+                    wrapped = []
+                    continue
+                continued = read_clause(split[1]) if split is not None and item is not None \
+                    and item.clause is None and len(wrapped) < 4 else None
+                if continued is not None and continued.names_units:
+                    # The item's text wrapped onto this line, which ends with its units clause.
+                    item.body = "".join([item.body] + [self.lines[n - 1].strip() for n in wrapped]
+                                        + [split[0]])
+                    item.add(continued, index)
+                    item.placements.add("closing parenthesis")
+                    del self.paragraphs[len(self.paragraphs) - len(wrapped):]  # the latest ones
+                    wrapped = []
+                    continue
+                self.paragraphs.append(index)
+                if item is not None and item.clause is None:
+                    wrapped.append(index)
 
     def _unit_less_above(self, item: _Item) -> list[_Item]:
         """The items just above ``item``, of its numbering style, that name nothing: a
@@ -639,6 +642,31 @@ def _separated_numbers(lines: list[str]) -> list[str]:
         out[index] = f"{match[1]}{match[2]}.{lines[index][match.end():]}"
     return out
 _LIST_END = ("、", "，", ",")
+_SITE_FOOTER = re.compile(r"版权所有|ICP备|网站标识码|公网安备|技术支持[:：]|Copyright|©", re.I)
+_CLAUSE_END = re.compile(r"[)）\]】〕]")
+
+
+def _run_on_items(line: str) -> list[str]:
+    """The items of a line that holds several, as a web page's text runs them together:
+    ``（一）…。（省发改委负责）（二）…`` is cut after each units clause that the next item of
+    the same numbering follows; any other line is itself."""
+    text = line.strip().lstrip("\ufeff")
+    current = numbered(text)
+    if current is None:
+        return [line]
+    parts: list[str] = []
+    while True:
+        for end in _CLAUSE_END.finditer(text):
+            following = numbered(text[end.end():].lstrip())
+            if following is not None and following.style == current.style \
+                    and following.number == current.number + 1 \
+                    and closing_clause(text[:end.end()]) is not None:
+                parts.append(text[:end.end()])
+                text, current = text[end.end():].lstrip(), following
+                break
+        else:
+            parts.append(text)
+            return parts
 
 
 def _unwrapped_unit_lines(lines: list[str]) -> list[str]:

@@ -41,7 +41,13 @@ _FURNITURE = re.compile(r"^(?:[—\-－–]\s*\d{1,3}\s*[—\-－–]|第\s*\d{1
                         r"\d{1,3}\s*/\s*\d{1,3}|附\s*件\s*\d{0,2}\s*[:：]?)$")
 _METADATA = re.compile(r"索\s*引\s*号|发\s*布\s*(?:机\s*构|单\s*位|日\s*期|时\s*间|文\s*号)|文\s*号|"
                        r"信息来源|阅读次数|浏览次数|"
-                       r"名\s*称\s*[:：]|分\s*类|有\s*效\s*性|生效日期|所属机构|^全文$|\|")
+                       r"名\s*称\s*[:：]|分\s*类|有\s*效\s*性|生效日期|所属机构|^全文$|\||"
+                       # 1. [主题分类] 综合政务: a portal's numbered metadata list; 查看完整版本:
+                       r"^\d{1,2}\s*[.．]\s*\[[^\]]{2,8}\]|^\[[^\]]{2,8}\]|查看完整版本")
+# A page's own tools and its site name after the title: 打印, 【关闭】, … - 时政要闻 - 同和论坛
+_PAGE_TOOLS = re.compile(r"^[【\[]?(?:打印(?:本页)?|关闭(?:窗口)?|收藏|返回(?:顶部)?)[】\]]?$")
+_SITE_SUFFIX = re.compile(r"(?:\s+[-–—_|]\s+[^-–—_|]+){2,}$|\s+[-–—_|]\s+[^-–—_|]*(?:网|论坛|门户|Powered)"
+                          r"[^-–—_|]*$")
 _ISSUER_END = re.compile(r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|"
                          r"办公室|办公厅|委员会|管理委员会|管委会|国务院|文件|党委|市委|区委|县委)$")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:特别行政区|自治区|自治州|自治县|综合实验区|经济开发区|"
@@ -128,7 +134,7 @@ def _previous_filled(kinds: list[str], index: int) -> int:
 
 
 def _join(lines: Sequence[str], group: list[int]) -> str:
-    text = "".join(lines[i].strip() for i in group)
+    text = "".join(_SITE_SUFFIX.sub("", lines[i].strip()) for i in group)
     # Stray blanks between Chinese characters are extraction debris: 任务分解 和责任.
     return re.sub(r"(?<=[\u4e00-\u9fff》《“”])\s+(?=[\u4e00-\u9fff《》“”])", "", text)
 
@@ -144,7 +150,7 @@ def _classify(line: str) -> str:
         return "number"
     if _DATE.match(folded) or _CHINESE_DATE.match(text):
         return "date"
-    if _FURNITURE.match(folded):
+    if _FURNITURE.match(folded) or _PAGE_TOOLS.match(folded):
         return "furniture"  # never part of a title, and a title does not run across it
     if text.startswith(("（", "(")) and text.endswith(("）", ")")):
         return "aside"  # （此件公开发布）

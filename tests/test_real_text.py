@@ -66,6 +66,17 @@ HEADINGS = {
     # the attachment's own title, not run on across the date and page number above it; the
     # district is named nowhere (镇政办发 only hints at 镇海区), so it is asked for
     "zhenhai-district-rule-in-notice": ("2011年政府工作报告任务分解", "未知", None),
+    "heilongjiang-2013-host-cohost": ("黑龙江省人民政府关于落实《政府工作报告》重点工作责任分工的意见",
+                                      "黑龙江省", "province"),
+    # the portal's numbered metadata list above the title and its 打印 below are furniture
+    "beijing-gongkai-division-keyvalue-2016": ("北京市政务公开工作重点任务分工(2016-2020年)", "北京市",
+                                               "province"),
+    "cnipa-ip-annual-plan-fuze-2021": ("知识产权强国建设纲要和“十四五”规划实施年度推进计划", "国务院",
+                                       "national"),
+    "shandong-green-lowcarbon-lead-label-2023": ("山东省建设绿色低碳高质量发展先行区2023年重点工作任务",
+                                                 "山东省", "province"),
+    # no title printed: the page's own title, without the forum's name after it
+    "anhui-keyvalue-leader-cohost": ("安徽省政府发布年重点工作及责任分解", "安徽省", "province"),
 }
 
 
