@@ -43,6 +43,7 @@ from .roles import (
     UnitClause,
     closing_clause,
     decide_roles,
+    ends_with_role_word,
     inline_labels,
     is_unit_name,
     key_value,
@@ -158,6 +159,12 @@ class _Reader:
                     continue
                 # 主办单位：国家知识产权局  版权所有 is the site's footer, not a lead label
                 pair = None if _SITE_FOOTER.search(line) else key_value(line)
+                if pair is not None and pair[1] is None and item is not None \
+                        and item.clause is None and (tail := closing_clause(line)) is not None \
+                        and read_clause(tail[1]).names_units:
+                    # 主要预期目标：…（省发展改革委牵头，…）: the item's text goes on under a
+                    # label of its own and ends with the item's units
+                    pair = None
                 if awaiting is not None and pair is None and item is not None \
                         and closing_clause(line) is None:
                     # 牵头单位： on a line of its own, its value on the next line.
@@ -697,6 +704,9 @@ def _continues(line: str, after: str) -> bool:
         return True
     last = re.split(r"[、，,；;：:]", line)[-1].strip()
     first = re.split(r"[、，,]", after)[0].strip()
+    if after == first and len(after) <= 2 and ends_with_role_word(last + first) \
+            and not ends_with_role_word(last):
+        return True  # 市供销社配 + 合: a role word broken by the line's end
     if not last or not is_unit_name(last + first):
         return False
     # 各街道办 + 事处: a name that reads as one already, completed by a stub too short to be

@@ -109,7 +109,12 @@ _UNIT_END = re.compile(r"(?:局|委|厅|部|办|室|院|会|署|府|处|心|团|
 # A bare level word after a collective keeps to it: 各区、县级市; 各街道办事处、乡人民政府.
 # the division after 各…、 that continues a collective: 各市、州、县人民政府
 _LEVEL_WORD = re.compile(rf"^{DIVISION}(?:人民政府|政府|办事处|办)?$")
+_BARE_COLLECTIVE = re.compile(rf"^各{DIVISION}(?:、{DIVISION})*$")
+_SHARED_ORGAN = re.compile(r"(?:部门|单位|机构|人民政府|政府|管委会)$")
 _LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|牵头单位|牵头部门|主责)\s*[)）]$")
+# An official named by office (分管副省长, 协管副秘书长, 常务副市长): a person, never a unit.
+_PERSON_TITLE = re.compile(r"(?:^|分管|协管|常务|副)(?:省|市|区|县|州|盟|旗|镇|乡)?长$|"
+                           r"(?:副?秘书长|副?主席|书记|领导|同志)$")
 _LIST_SEPARATORS = "、，,；;／/"
 _JOINERS = re.compile(r"及|和|与|以及|\s+")
 _TRAILING = "。.，,、；;：:！!　 \t"
@@ -161,6 +166,11 @@ def is_unit_name(name: str) -> bool:
     if len(folded) < 2 or folded in _GENERIC_NOUNS:
         return False
     return folded.startswith("各") or bool(_UNIT_END.search(folded))
+
+
+def ends_with_role_word(text: str) -> bool:
+    """Whether ``text`` ends with a role word (牵头, 配合, 按职责分工负责 …)."""
+    return _ROLE_END.search(fold(text.strip())) is not None
 
 
 def label_kind(label: str) -> str | None:
@@ -347,6 +357,10 @@ def _assign(texts: list[str], kind: str, clause: UnitClause) -> None:
     target = {"lead": clause.lead, "each": clause.lead, "support": clause.support,
               "responsible": clause.responsible}[kind]
     for name in names:
+        if _PERSON_TITLE.search(fold(name)):
+            # 分管副省长、协管副秘书长负责: officials answer for the work; they are no units
+            clause.people.append(name)
+            continue
         # 市发改委（牵头）、市财政局: the mark names the lead inside a list.
         marked = _LEAD_MARK.search(fold(name))
         if marked:
@@ -416,6 +430,8 @@ def split_unit_phrase(phrase: str) -> tuple[list[str], bool, list[str]]:
     (['市级各有关部门', '各县市区政府'], False, [])
     >>> split_unit_phrase("省住建厅，各市、州、县人民政府")
     (['省住建厅', '各市、州、县人民政府'], False, [])
+    >>> split_unit_phrase("省大数据局，各市〔州〕、贵安新区数据管理部门")
+    (['省大数据局', '各市〔州〕、贵安新区数据管理部门'], False, [])
     """
     open_ended = False
     names: list[str] = []
@@ -439,8 +455,13 @@ def _collectives(pieces: list[str]) -> list[str]:
     out: list[str] = []
     for piece, separator in pieces_with_separators(pieces):
         text = piece.strip()
-        if out and _LEVEL_WORD.match(fold(text)) and separator == "、" \
-                and fold(out[-1]).lstrip().startswith(("各", "有关", "相关")):
+        if out and separator == "、" and (
+                (_LEVEL_WORD.match(fold(text))
+                 and fold(out[-1]).lstrip().startswith(("各", "有关", "相关")))
+                # 各市〔州〕、贵安新区数据管理部门: the bare divisions share the organ after them
+                or (_BARE_COLLECTIVE.match(fold(out[-1]).strip())
+                    and _SHARED_ORGAN.search(fold(text))
+                    and not re.search(r"各|有关|相关", fold(text)))):
             out[-1] = out[-1].rstrip() + "、" + text
         else:
             out.append(piece)

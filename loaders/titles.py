@@ -44,6 +44,10 @@ _METADATA = re.compile(r"索\s*引\s*号|发\s*布\s*(?:机\s*构|单\s*位|日\
                        r"名\s*称\s*[:：]|分\s*类|有\s*效\s*性|生效日期|所属机构|^全文$|\||"
                        # 1. [主题分类] 综合政务: a portal's numbered metadata list; 查看完整版本:
                        r"^\d{1,2}\s*[.．]\s*\[[^\]]{2,8}\]|^\[[^\]]{2,8}\]|查看完整版本")
+# 13.03.2015  07:51: a news page's date, day first
+_DAY_FIRST_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+# 通知.jpg: an attachment's or image's file name left in a page's text
+_FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|bmp|pdf|docx?|xlsx?|wps|et|ofd|zip|rar)$", re.I)
 # A page's own tools and its site name after the title: 打印, 【关闭】, … - 时政要闻 - 同和论坛
 _PAGE_TOOLS = re.compile(r"^[【\[]?(?:打印(?:本页)?|关闭(?:窗口)?|收藏|返回(?:顶部)?)[】\]]?$")
 _SITE_SUFFIX = re.compile(r"(?:\s+[-–—_|]\s+[^-–—_|]+){2,}$|\s+[-–—_|]\s+[^-–—_|]*(?:网|论坛|门户|Powered)"
@@ -148,9 +152,9 @@ def _classify(line: str) -> str:
         return "metadata"
     if _DOC_NUMBER.search(folded) and len(text) <= 30:
         return "number"
-    if _DATE.match(folded) or _CHINESE_DATE.match(text):
+    if _DATE.match(folded) or _CHINESE_DATE.match(text) or _DAY_FIRST_DATE.match(folded):
         return "date"
-    if _FURNITURE.match(folded) or _PAGE_TOOLS.match(folded):
+    if _FURNITURE.match(folded) or _PAGE_TOOLS.match(folded) or _FILE_NAME.search(folded):
         return "furniture"  # never part of a title, and a title does not run across it
     if text.startswith(("（", "(")) and text.endswith(("）", ")")):
         return "aside"  # （此件公开发布）
@@ -159,7 +163,7 @@ def _classify(line: str) -> str:
     if _ISSUER_END.search(re.sub(r"\s+", "", folded)) and len(text) <= 30 \
             and "关于" not in folded:
         return "issuer"
-    if len(text) > 60 or re.search(r"[。；;]$", text) or text.count("，") >= 2:
+    if len(text) > 60 or re.search(r"[。；;]$", text) or text.count("，") + text.count(",") >= 2:
         return "paragraph"
     return "title"
 
@@ -187,7 +191,27 @@ def place_in_title(title: str) -> str | None:
     text = _TITLE_PREFIX.sub("", title.strip())
     if fold(text).startswith("国务院"):
         return "国务院"
-    return _innermost_place(text)
+    found = _innermost_place(text)
+    if found is None or fold(found) not in _prefectures():
+        # 陕西《政府工作报告》…, 数智贵州建设…: a province by its short name near the start,
+        # where no place is named or the "place" found is only a phrase around that name
+        for name, full in _province_short_names().items():
+            if name in fold(text)[:_SHORT_NAME_REACH] and (found is None or name in fold(found)):
+                return full
+    return found
+
+
+_SHORT_NAME_REACH = 8
+
+
+@cache
+def _province_short_names() -> dict[str, str]:
+    """陕西 -> 陕西省, 广西 -> 广西壮族自治区, 北京 -> 北京市: the province-level places by the
+    short names titles and news use, longest first."""
+    short = {re.sub(r"(?:壮族|回族|维吾尔)?自治区$|特别行政区$|省$|市$", "", name): name
+             for name, level in _prefectures().items()
+             if level in ("province", "municipality", "autonomous-region", "sar")}
+    return dict(sorted(short.items(), key=lambda item: -len(item[0])))
 
 
 def issuer_place(line: str, *, metadata: bool = False) -> str | None:

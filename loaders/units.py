@@ -12,6 +12,8 @@ of the name.
 (['市商务局', '各区、县（市）政府（管委会）'], None)
 >>> split_units("省住建厅、各市、州、县人民政府")
 (['省住建厅', '各市、州、县人民政府'], None)
+>>> split_units("市政\\n府办\\n公厅"), split_units("财政局\\n税务局")
+((['市政府办公厅'], None), (['财政局', '税务局'], None))
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ _EMPTY_CELL = frozenset({"", "无", "/", "—", "-", "——", "／"})
 # 各区、县（市）政府, 各市、州、县人民政府, 各辖市、区人民政府: a collective unit listing kinds of
 # division before its organ; the bare divisions (各区, 各市、州) are not units of their own.
 DIVISION = (r"(?:辖市|辖区|县级市|自治州|自治县|地区|乡镇|区|县|市|州|盟|镇|乡|街道|旗)"
-            r"(?:[（(][^）)]*[）)])?")
+            r"(?:[（(〔][^）)〕]*[）)〕])?")
 _BARE_DIVISION = re.compile(rf"^各?{DIVISION}(?:、{DIVISION})*$")
 
 
@@ -41,7 +43,7 @@ def split_units(cell: str) -> tuple[list[str], str | None]:
     cell cannot be split safely: the whole cell comes back as one name with the reason, so the
     caller can warn and nothing is lost.
     """
-    text = cell.strip()
+    text = _unwrapped_name(cell.strip())
     if text in _EMPTY_CELL:
         return [], None
     names: list[str] = []
@@ -68,6 +70,22 @@ def split_units(cell: str) -> tuple[list[str], str | None]:
     names.append("".join(current))
     cleaned = [clean_unit_name(name) for name in names]
     return [name for name in cleaned if name], None
+
+
+# How a unit's name ends; a cell's line that does not is a piece of a name broken over lines.
+_NAME_END = re.compile(r"(?:局|委|办|厅|院|会|府|部|处|心|司|团|队|所|站|行|馆|社|室|组|区|县|市|镇|乡|道|关|署|"
+                       r"园|校)$")
+_PIECE = 4
+
+
+def _unwrapped_name(text: str) -> str:
+    """A cell that prints one name broken over short lines in a narrow column (市政 / 府办 /
+    公厅, 市 / 监 / 察 / 局) as that name; lines that each end like a name stay a list."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 2 or any(len(line) > _PIECE or _SEPARATORS & set(line) for line in lines) \
+            or all(_NAME_END.search(line) for line in lines):
+        return text
+    return "".join(lines)
 
 
 def clean_unit_name(name: str) -> str:

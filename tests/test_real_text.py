@@ -77,6 +77,16 @@ HEADINGS = {
                                                  "山东省", "province"),
     # no title printed: the page's own title, without the forum's name after it
     "anhui-keyvalue-leader-cohost": ("安徽省政府发布年重点工作及责任分解", "安徽省", "province"),
+    # a forum post: an image's file name (通知.jpg) above the title is no title
+    "wuhan-2023-gwr-forum-post": ("武汉市人民政府2023年《政府工作报告》目标任务责任分解方案(下)", "武汉市",
+                                  "prefecture"),
+    # a news page: the province by its short name, the day-first date line apart from the title
+    "shaanxi-2015-gwr-news": ("陕西《政府工作报告》部门分工确定", "陕西省", "province"),
+    "guizhou-shuzhi-2026-note-in-clause": ("数智贵州建设2026年工作要点", "贵州省", "province"),
+    "hunan-2019-gwr-people-in-clause": ("湖南省人民政府关于落实《政府工作报告》重点工作部门分工的意见",
+                                        "湖南省", "province"),
+    # a PDF's preamble wrapped without its full stop, with half-width commas, is no title
+    "zunyi-2019-bigdata-pdf-wrap": ("遵义市大数据战略行动 2019年工作要点", "遵义市", "prefecture"),
 }
 
 
