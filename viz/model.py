@@ -19,6 +19,7 @@ from rdflib import Graph
 
 from ipplan.graph.analytics import Analysis
 from ipplan.graph.facts import Facts, read_facts
+from ipplan.graph.lists import UnitLists, unit_lists
 
 __all__ = ["CORPUS_ABOVE", "Choices", "Page", "PageData", "cluster_page_name", "is_corpus",
            "page_id", "places", "plain", "plan_page_name", "unit_page_name"]
@@ -41,6 +42,8 @@ class Page:
     filters: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     notes_zh: str = ""
     notes_en: str = ""
+    # a list under the picture (a unit's measures, a cluster's shared ones): see viz.lists
+    table: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # A filter offers only what the page shows: a unit's page in a corpus of 300 plans
@@ -109,11 +112,19 @@ class PageData:
 
     result: Analysis
     facts: Facts
+    graph: Graph | None = None  # what the facts were read from (the unit lists read it too)
 
     @classmethod
     def read(cls, graph: Graph, result: Analysis) -> PageData:
         """The data of ``result``, with the facts read from ``graph``."""
-        return cls(result, read_facts(graph))
+        return cls(result, read_facts(graph), graph)
+
+    @cached_property
+    def lists(self) -> UnitLists:
+        """Every unit's list of measures (:func:`ipplan.graph.lists.unit_lists`)."""
+        if self.graph is None:
+            raise ValueError("the unit lists need the graph the facts were read from")
+        return unit_lists(self.graph, self.facts)
 
     @cached_property
     def cluster_of(self) -> dict[str, int]:

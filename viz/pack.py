@@ -11,8 +11,9 @@
     units/unit-*.html       one page per unit
     assets/                 the vis-network script the pages share (nothing is fetched)
     snapshots/*.png         the main views as pictures for slides (headless Chromium)
-    data/                   the graph, the assignment and unit tables, every saved query's
-                            result as CSV, the figures, the validation report
+    data/                   the graph, the assignment and unit tables, each unit's list (one
+                            workbook, a CSV per unit), every saved query's result as CSV, the
+                            figures, the validation report
     README.txt              what is where
 
 The pack is built in a new folder beside the target and then put in place whole, so a pack
@@ -337,6 +338,8 @@ def _readme(plans: list[dict[str, Any]], figures: dict[str, Any], check: Validat
         "  snapshots/             the main views as PNG for slides",
         "  data/assignments.csv   one row per measure, unit and role; opens in Excel",
         "  data/units.csv         every unit with measures led and supported",
+        "  data/unit-lists.xlsx   each unit's list (责任清单): one sheet per unit, an index sheet",
+        "  data/unit-lists/       each unit's list as CSV, one file per unit",
         "  data/queries/          each saved query's result as CSV",
         "  data/*.ttl             the plan as an RDF graph (Turtle)",
         "  data/stats.json        the key figures as JSON",

@@ -79,6 +79,7 @@ def render_page(page: Page, *, lang: str = "zh", vis_href: str | None = None,
         js=_markup(_asset("page.js")),
         vis_inline=None if vis_href else _markup(vis_network_js()), vis_href=vis_href or "",
         links=links or [], has_links=any("link" in node for node in page.nodes),
+        has_table=bool(page.table),
         data_json=_markup(script_json(data)))
 
 

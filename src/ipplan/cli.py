@@ -280,10 +280,24 @@ def inspect(document: Path, jurisdiction: str | None, roles: str | None, table: 
 @cli.command()
 @source_options
 @click.option("--plan", "plan", metavar="ID", help="Only this plan.")
+@click.option("--by-unit", "by_unit", metavar="DIR",
+              type=click.Path(path_type=Path, dir_okay=True),
+              help="Instead: each unit's list (责任清单) into DIR, as unit-lists.xlsx (a sheet "
+                   "per unit) and unit-lists/UNIT.csv, as the briefing pack holds them.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the lists' headings and roles (with --by-unit).")
 @output_options(default="csv")
-def export(source: Sources, plan: str | None, fmt: str,
+def export(source: Sources, plan: str | None, by_unit: Path | None, lang: str, fmt: str,
            output: Path | None) -> None:
-    """The assignment table: one row per measure, unit and role."""
+    """The assignment table: one row per measure, unit and role; or with --by-unit, each
+    unit's list of measures."""
+    if by_unit is not None:
+        if output is not None:
+            raise click.UsageError("--by-unit writes a folder; -o cannot be used with it")
+        written = usecases.export_by_unit(source, by_unit, plan=plan, lang=lang)
+        _say(f"ipplan: wrote {len(written) - 1} unit list(s) to {by_unit}: "
+             f"{written[0]} and {len(written) - 1} CSV file(s)")
+        return
     corpus = source.open(whole=plan is None)  # one plan's rows are few lookups
     _check_plan(corpus.graph, plan)
     rows = reports.assignment_rows(corpus.graph, plan)

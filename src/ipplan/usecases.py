@@ -9,6 +9,7 @@ behaves the same on either.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,9 +19,11 @@ from typing import Any, TypeVar
 from rdflib import Graph
 
 from ipplan.errors import InputError
+from ipplan.files import atomic_write_bytes, refuse_overwriting_sources
 from ipplan.graph import reports
 from ipplan.graph.analytics import Parameters, analyse, write_analysis
 from ipplan.graph.build import build_graph
+from ipplan.graph.lists import unit_lists
 from ipplan.graph.io import is_graph_file, read_graph, serialize, write_graph
 from ipplan.graph.registry import Registry
 from ipplan.graph.engine import new_graph, triple_count, writable_copy
@@ -32,6 +35,7 @@ from ipplan.loaders import is_document, load_document
 from ipplan.model import LoadWarning, Plan
 from ipplan.output import excel_csv
 from ipplan.queries import SavedQuery, load_queries, run_cypher, run_sparql
+from ipplan.viz.lists import CSV_FOLDER, by_unit_files
 
 T = TypeVar("T")
 # Progress over a sequence of work: (items, label, length or None) -> the same items. The
@@ -217,10 +221,11 @@ def check(sources: Sources) -> ValidationReport:
     return validate(sources.open(whole=True).graph)
 
 
-def pack_data(graph: Graph) -> Any:
+def pack_data(graph: Graph, lang: str = "zh") -> Any:
     """What the briefing pack shows besides its pages: figures, the validation, the graph
-    in Turtle, the assignment and unit tables, every saved query that needs no parameter
-    (SPARQL), and the loaders' warnings, as the pack's data/ files."""
+    in Turtle, the assignment and unit tables, each unit's list (one workbook, a CSV per
+    unit, in ``lang``), every saved query that needs no parameter (SPARQL), and the
+    loaders' warnings, as the pack's data/ files."""
     from ipplan.viz.pack import PackData  # drawing needs pyvis and networkx: import on use
 
     figures = reports.stats(graph)
@@ -231,6 +236,8 @@ def pack_data(graph: Graph) -> Any:
              ("data/assignments.csv", excel_csv(reports.assignment_rows(graph),
                                                 reports.ASSIGNMENT_COLUMNS)),
              ("data/units.csv", excel_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS))]
+    files += [(f"data/{name}", content)
+              for name, content in by_unit_files(unit_lists(graph), lang)]
     query_csvs = []
     for name, query in load_queries().items():
         if any(p.required for p in query.parameters.values()) or "sparql" not in query.texts:
@@ -247,6 +254,46 @@ def pack_data(graph: Graph) -> Any:
     return PackData(figures, checked, files, query_csvs)
 
 
+# Left in a folder that `export --by-unit` made, so that a later export may replace its lists
+BY_UNIT_MARKER = ".ipplan-unit-lists"
+
+
+def export_by_unit(sources: Sources, folder: Path, *, plan: str | None = None,
+                   lang: str = "zh") -> list[str]:
+    """Write each unit's list into ``folder`` (made if missing) as the pack holds them: the
+    workbook and a CSV per unit; the names written. A folder that is a file, or that holds
+    anything ipplan's export did not put there, is refused before anything is read, so a
+    user's documents are never replaced; lists an earlier export wrote are replaced, and its
+    CSVs of units no longer listed go."""
+    folder = Path(folder)
+    refuse_overwriting_sources(folder, sources.paths, "--by-unit")
+    if folder.exists() and not folder.is_dir():
+        raise InputError("exists and is not a folder: --by-unit names a folder to write "
+                         "the lists into", where=folder)
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / BY_UNIT_MARKER).exists():
+        raise InputError("the folder is not empty and ipplan did not make it: name a new or "
+                         "empty folder for the lists", where=folder)
+    corpus = sources.open(whole=plan is None)
+    if plan is not None and plan not in reports.plan_ids(corpus.graph):
+        raise InputError(f"no plan {plan!r} in these sources (plans: "
+                         f"{', '.join(reports.plan_ids(corpus.graph))})")
+    files = by_unit_files(unit_lists(corpus.graph, plan=plan), lang)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / BY_UNIT_MARKER).write_text("made by ipplan export --by-unit\n", "utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write here ({exc.strerror or exc})", where=folder) from None
+    names = {name for name, _content in files}
+    stale = folder / CSV_FOLDER
+    if stale.is_dir():
+        for old in sorted(stale.iterdir()):
+            if old.is_file() and f"{CSV_FOLDER}/{old.name}" not in names:
+                old.unlink()
+    for name, content in files:
+        atomic_write_bytes(folder / name, content)
+    return [name for name, _content in files]
+
+
 def brief(sources: Sources, folder: Path, *, force: bool = False, lang: str = "zh",
           snapshots: bool = True, today: str | None = None) -> tuple[Corpus, Any]:
     """Build the briefing pack of the sources in ``folder``: the analysed corpus and what
@@ -254,7 +301,8 @@ def brief(sources: Sources, folder: Path, *, force: bool = False, lang: str = "z
     from ipplan.viz.pack import build_brief  # drawing needs pyvis and networkx: on use
 
     corpus = analysed(sources.open(whole=True))
-    pack = build_brief(corpus.graph, corpus.analysis, folder, pack_data, force=force,
+    pack = build_brief(corpus.graph, corpus.analysis, folder,
+                       functools.partial(pack_data, lang=lang), force=force,
                        lang=lang, snapshots=snapshots, today=today)
     return corpus, pack
 

@@ -53,6 +53,7 @@
     }));
     fillLegend();
     fillFilters();
+    fillTable();
     document.getElementById("lang").textContent = lang === "en" ? "中文" : "English";
     document.title = data["title_" + lang];
   }
@@ -68,6 +69,42 @@
       label.textContent = item[lang];
       li.appendChild(sw); li.appendChild(label); list.appendChild(li);
     });
+  }
+  // The list under the picture: every cell by textContent; a cell is one text, or [zh, en].
+  // Its head has a row that only print shows (the list, the plans and the date), so that
+  // every printed sheet says whose checklist it is.
+  function fillTable() {
+    var table = data.table || {};
+    var element = document.getElementById("list-table");
+    if (!element || !table.columns) { return; }
+    text("list-heading", table["heading_" + lang]);
+    var head = element.tHead, body = element.tBodies[0];
+    head.textContent = ""; body.textContent = "";
+    var printed = head.insertRow();
+    printed.className = "print-only";
+    var th = document.createElement("th");
+    th.colSpan = table.columns.length;
+    th.textContent = table["heading_" + lang] + " · " + data["subtitle_" + lang];
+    printed.appendChild(th);
+    var names = head.insertRow();
+    table.columns.forEach(function (column) {
+      var cell = document.createElement("th");
+      cell.textContent = column[lang];
+      cell.className = "col-" + column.key;
+      names.appendChild(cell);
+    });
+    table.rows.forEach(function (row) {
+      var tr = body.insertRow();
+      row.forEach(function (value, i) {
+        var td = tr.insertCell();
+        td.className = "col-" + table.columns[i].key;
+        td.textContent = typeof value === "string" ? value : value[lang === "en" ? 1 : 0];
+      });
+    });
+    var empty = document.getElementById("list-empty");
+    empty.hidden = table.rows.length > 0;
+    empty.textContent = table["empty_" + lang];
+    element.hidden = table.rows.length === 0;
   }
   function fillFilters() {
     ["theme", "cluster", "kind"].forEach(function (name) {
@@ -146,6 +183,11 @@
     }
   });
   window.addEventListener("beforeprint", function () { network.fit({ animation: false }); });
+  // a printed page's picture is smaller than the screen's: draw it again at that size
+  window.matchMedia("print").addEventListener("change", function () {
+    network.redraw();
+    network.fit({ animation: false });
+  });
   network.once("afterDrawing", function () { window.ipplanReady = true; });
   setLanguage(lang);
   network.fit({ animation: false });

@@ -1,4 +1,5 @@
-"""A collaboration cluster's page: its members, their shared edges and what they share."""
+"""A collaboration cluster's page: its members, their shared edges, and under the picture
+the measures they share with who leads each."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from ipplan.errors import IpplanError
 from ipplan.graph.analytics import Analysis
 from ipplan.graph.clusters import induced_subgraph
 from ipplan.viz.layout import spring_positions
+from ipplan.viz.lists import cluster_table
 from ipplan.viz.model import Page, PageData, plain, unit_page_name
 from ipplan.viz.render import FastNetwork
 from ipplan.viz.views.parts import (
@@ -50,4 +52,6 @@ def cluster_page(graph: Graph, result: Analysis, number: int, *, today: str,
                           f"主要主题：{plain(theme.get('title'))}；内部密度 {cluster.density:g}。"),
                 notes_en=(f"{len(cluster.members)} units sharing {len(cluster.shared_measures)} "
                           f"measures; top theme: {theme.get('number', '—')}; internal density "
-                          f"{cluster.density:g}."))
+                          f"{cluster.density:g}."),
+                table=cluster_table(data.lists, number, cluster.members,
+                                    cluster.shared_measures))

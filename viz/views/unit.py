@@ -1,4 +1,5 @@
-"""A unit's page: the measures it leads and supports, and the units it shares them with."""
+"""A unit's page: the measures it leads and supports, and the units it shares them with,
+drawn, and listed under the picture as the unit's own checklist (责任清单)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rdflib import Graph
 from ipplan.errors import IpplanError
 from ipplan.graph.analytics import Analysis
 from ipplan.viz.layout import radial
+from ipplan.viz.lists import unit_table
 from ipplan.viz.model import Page, PageData, plain, unit_page_name
 from ipplan.viz.render import FastNetwork
 from ipplan.viz.style import LEVEL_COLOURS
@@ -87,4 +89,4 @@ def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str,
                         {"shape": "size", "zh": "单位圆点大小：负荷分", "en": "unit dot size: load score"}],
                 filters={"theme": data.theme_filter, "cluster": data.cluster_filter,
                          "kind": kind_filter(result.units, {unit, *partners})},
-                notes_zh=notes_zh, notes_en=notes_en)
+                notes_zh=notes_zh, notes_en=notes_en, table=unit_table(data.lists, unit))
