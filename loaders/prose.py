@@ -70,6 +70,8 @@ class _Item:
     placements: set[str] = field(default_factory=set)  # where its units were named
     task_title: str | None = None  # a table's task cell (blank: the task of the row above)
     incomplete: int = 0  # a table row with only this many cells (the document ends)
+    # an item whose sentences each end with their own units clause: one clause per sentence
+    sentence_clauses: list[UnitClause] = field(default_factory=list)
 
     @property
     def names_units(self) -> bool:
@@ -144,13 +146,22 @@ class _Reader:
                     item = _Item(index, found, found.body)
                     wrapped, block = [], []
                     # （市科技局牵头）（2023年底前）: a deadline may have a parenthesis of its own.
+                    closing: list[UnitClause] = []
                     for _ in range(3):
                         split = closing_clause(item.body)
                         if split is None:
                             break
                         item.body = split[0]
-                        item.add(read_clause(split[1]), index)
+                        closing.append(read_clause(split[1]))
+                        item.add(closing[-1], index)
                         item.placements.add("closing parenthesis")
+                    item.body, inside = _interior_clauses(item.body)
+                    if inside and closing:
+                        # …环境。（市场监管总局负责）加强…。（体育总局、教育部负责）: each sentence
+                        # names the units of its own work
+                        item.sentence_clauses = [read_clause(c) for c in inside] + closing
+                        for clause in item.sentence_clauses[:len(inside)]:
+                            item.add(clause, index)
                     if item.clause is None and (inline := inline_labels(item.body)) is not None:
                         item.body = inline[0]
                         item.add(read_clause(inline[1]), index)
@@ -463,6 +474,12 @@ class _Reader:
                     f"{names[0]} and the document spells {full} in full")))
                 names[position] = full
         lead, support, used = decide_roles(clause, rule)
+        if item.sentence_clauses:
+            # each sentence's clause decides its own roles; a unit leading any part leads
+            decided = [decide_roles(part, rule) for part in item.sentence_clauses]
+            lead = _unique([name for part in decided for name in part[0]])
+            support = _unique([name for part in decided for name in part[1] if name not in lead])
+            used = any(part[2] for part in decided)
         if used:
             ruled.append(item.line)
         for phrase in clause.joined:
@@ -651,6 +668,32 @@ def _separated_numbers(lines: list[str]) -> list[str]:
 _LIST_END = ("、", "，", ",")
 _SITE_FOOTER = re.compile(r"版权所有|ICP备|网站标识码|公网安备|技术支持[:：]|Copyright|©", re.I)
 _CLAUSE_END = re.compile(r"[)）\]】〕]")
+
+
+def _interior_clauses(text: str) -> tuple[str, list[str]]:
+    """The units clauses inside an item's text, each right after a sentence it answers for
+    (``…准入环境。（市场监管总局负责）加强…``), and the text without them."""
+    clauses: list[str] = []
+    kept: list[str] = []
+    start = 0
+    for end in _CLAUSE_END.finditer(text):
+        if end.end() >= len(text.rstrip()) or end.start() < start:
+            continue
+        split = closing_clause(text[start:end.end()])
+        if split is None or not split[0].rstrip().endswith(("。", "；", ";")):
+            continue
+        if not read_clause(split[1]).names_units:
+            continue
+        kept.append(split[0])
+        clauses.append(split[1])
+        start = end.end()
+    if not clauses:
+        return text, []
+    return "".join(kept) + text[start:], clauses
+
+
+def _unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
 
 
 def _run_on_items(line: str) -> list[str]:

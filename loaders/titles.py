@@ -28,7 +28,8 @@ from importlib import resources
 from .script import fold
 
 # Words a plan's title ends on; the weak ones also name headings (“十三五”…9个具体建设任务).
-_TITLE_WORDS = re.compile(r"方案|规划|计划|分解|清单|台账|要点|意见|通知|决定|办法|细则|若干政策|若干措施")
+_TITLE_WORDS = re.compile(r"方案|规划|计划|分解|清单|台账|要点|意见|通知|决定|办法|细则|若干政策|若干措施|"
+                          r"工作事项")
 _WEAK_TITLE_WORDS = re.compile(r"措施|安排|任务|实施|责任|分工")
 _DOC_NUMBER = re.compile(r"[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*\d+\s*号")
 _DATE = re.compile(r"^(\d{4})\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})"
@@ -49,7 +50,8 @@ _DAY_FIRST_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{4}(?:\s+\d{1,2}:\d{2}
 # 通知.jpg: an attachment's or image's file name left in a page's text
 _FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|bmp|pdf|docx?|xlsx?|wps|et|ofd|zip|rar)$", re.I)
 # A page's own tools and its site name after the title: 打印, 【关闭】, … - 时政要闻 - 同和论坛
-_PAGE_TOOLS = re.compile(r"^[【\[]?(?:打印(?:本页)?|关闭(?:窗口)?|收藏|返回(?:顶部)?)[】\]]?$")
+_PAGE_TOOLS = re.compile(r"^[•·●]?\s*[【\[]?(?:打印(?:本页)?|关闭(?:窗口)?|收藏|返回(?:顶部)?|听全文|分享到|"
+                         r"相关内容|[-—])[】\]]?$|^当前位置|>>")
 _SITE_SUFFIX = re.compile(r"(?:\s+[-–—_|]\s+[^-–—_|]+){2,}$|\s+[-–—_|]\s+[^-–—_|]*(?:网|论坛|门户|Powered)"
                           r"[^-–—_|]*$")
 _ISSUER_END = re.compile(r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|"
@@ -147,7 +149,7 @@ def _classify(line: str) -> str:
     text = line.strip()
     if not text:
         return "blank"
-    folded = fold(text)
+    folded = fold(text).lstrip("•·● ")
     if _METADATA.search(folded):
         return "metadata"
     if _DOC_NUMBER.search(folded) and len(text) <= 30:
@@ -219,7 +221,7 @@ def issuer_place(line: str, *, metadata: bool = False) -> str | None:
     发布机构: 下陆区政府办公室 -> 下陆区, 国务院办公厅 -> 国务院."""
     text = line.strip()
     if metadata:
-        match = re.search(r"发\s*布\s*(?:机\s*构|单\s*位)\s*[:：|]?\s*([^\s|:：]+)", text)
+        match = re.search(r"(?:发\s*布\s*(?:机\s*构|单\s*位)|信息来源)\s*[:：|]?\s*([^\s|:：]+)", text)
         if match is None:
             return None
         text = match[1]

@@ -87,6 +87,13 @@ HEADINGS = {
                                         "湖南省", "province"),
     # a PDF's preamble wrapped without its full stop, with half-width commas, is no title
     "zunyi-2019-bigdata-pdf-wrap": ("遵义市大数据战略行动 2019年工作要点", "遵义市", "prefecture"),
+    # a portal's bullets (• 听全文, • 2006-05-17) are no title; the plan's own title is
+    "guangzhou-2006-labelled-lead-cooperate": ("2006年《政府工作报告》要求重点做好的工作事项", "广州市",
+                                               "prefecture"),
+    # the breadcrumb is no title; the city is named only by the page's 信息来源
+    "lishui-2023-gwr-rule-keyvalue": ("市政府工作报告重点工作责任分解(2023年)", "丽水市", "prefecture"),
+    "state-council-office-sports-multi-clause": ("国务院办公厅关于加快发展体育竞赛表演产业的指导意见",
+                                                 "国务院", "national"),
 }
 
 
