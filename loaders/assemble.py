@@ -30,7 +30,7 @@ from ipplan.numerals import chinese_numeral
 
 from .deadlines import parse_deadline
 from .roles import RoleRule, split_unit_phrase
-from .units import split_units
+from .units import LEAD_MARKS, split_units
 
 # What may join two unit names inside one name of a cell: 及, 和, 与, a blank.
 _JOINERS = re.compile(r"及|和|与|\s")
@@ -211,6 +211,7 @@ class PlanBuilder:
                               f"kept as one unit: {_clip(cell)!r}"))
             seen: set[str] = set()
             for name in names:
+                name = name.lstrip(LEAD_MARKS).strip() or name  # ★ already read as the lead
                 if name in seen:
                     self.notes.append(LoadWarning(location, f"{label} unit named twice: {name}"))
                     continue

@@ -25,7 +25,7 @@ from ipplan.numerals import chinese_numeral
 from .assemble import PlanBuilder, task_heading, theme_heading
 from .columns import Columns, column_of, find_columns, header_column, is_header_row
 from .roles import RoleRule
-from .units import split_units
+from .units import marked_leads, split_units
 
 # Section rows of published tables: （一）…, 行动一：…, 第一部分 …
 _SECTION = re.compile(
@@ -330,6 +330,8 @@ class _GridReader:
         last = _ROLE_TAIL.sub("", names[-1])
         if len(last) >= 2:
             names[-1] = last
+        if (marked := marked_leads(names)) is not None:  # the document marks its leads
+            return "\n".join(marked[0]), "\n".join(marked[1])
         if rule is RoleRule.ALL_LEAD:
             return "\n".join(names), ""
         if rule is RoleRule.ALL_SUPPORT:

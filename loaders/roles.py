@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from .deadlines import looks_like_deadline
 from .script import fold
 from .titles import place_in_title
-from .units import CLOSE as _CLOSE, DIVISION, OPEN as _OPEN
+from .units import CLOSE as _CLOSE, DIVISION, OPEN as _OPEN, marked_leads
 
 
 class RoleRule(str, enum.Enum):
@@ -356,6 +356,11 @@ def _assign(texts: list[str], kind: str, clause: UnitClause) -> None:
         names.extend(_names([text], clause))
     target = {"lead": clause.lead, "each": clause.lead, "support": clause.support,
               "responsible": clause.responsible}[kind]
+    if (marked := marked_leads(names)) is not None:  # ★市发改委、市财政局: the mark decides
+        clause.lead.extend(marked[0])
+        names = marked[1]
+        if kind == "responsible":
+            target = clause.support
     for name in names:
         if _PERSON_TITLE.search(fold(name)):
             # 分管副省长、协管副秘书长负责: officials answer for the work; they are no units

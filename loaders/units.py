@@ -88,6 +88,22 @@ def _unwrapped_name(text: str) -> str:
     return "".join(lines)
 
 
+# ★区发改委、统计局: a mark before a unit that plans print to say it leads (注：标★的为牵头单位)
+LEAD_MARKS = "★☆＊*"
+
+
+def marked_leads(names: list[str]) -> tuple[list[str], list[str]] | None:
+    """(leads, others) when some of ``names`` carry a lead mark, marks removed; else None.
+
+    >>> marked_leads(["★区发改委", "统计局"]), marked_leads(["区发改委", "统计局"])
+    ((['区发改委'], ['统计局']), None)
+    """
+    if not any(name[:1] in LEAD_MARKS for name in names):
+        return None
+    leads = [name.lstrip(LEAD_MARKS).strip() for name in names if name[:1] in LEAD_MARKS]
+    return leads, [name for name in names if name[:1] not in LEAD_MARKS]
+
+
 def clean_unit_name(name: str) -> str:
     """A unit name without surrounding blanks and trailing punctuation; otherwise verbatim."""
     return name.strip().strip(_TRAILING).strip()

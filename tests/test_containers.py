@@ -448,3 +448,28 @@ def test_a_table_whose_document_states_its_rule_says_so(tmp_path):
     stats = run_ipplan("stats", page, "--json", "--roles", "all-lead")
     assert stats.code == 0, stats.err
     assert '"plan": "all-lead (--roles all-lead)"' in stats.out
+
+
+def test_a_lead_marked_with_a_star_in_a_lone_unit_column(tmp_path):
+    """★区发改委、统计局 (注：标★的为牵头单位): the marked unit leads wherever it stands in the list;
+    a row without a mark is read by the role rule."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("吴江区2024年重点工作目标任务分解落实方案")
+    table = document.add_table(rows=1, cols=4)
+    for cell, name in zip(table.rows[0].cells, ("序号", "重点工作目标任务", "牵头领导", "责任单位")):
+        cell.text = name
+    for number, text, leader, units in (
+            ("1", "地区生产总值增长5%以上。", "钱 某", "★区发改委、统计局"),
+            ("2", "进出口总额稳质升。", "方 某", "吴江海关、★区商务局"),
+            ("3", "工业增加值率保持稳定。", "", "区工信局、统计局")):
+        for cell, value in zip(table.add_row().cells, (number, text, leader, units)):
+            cell.text = value
+    document.add_paragraph("注：标★的为牵头单位。")
+    path = tmp_path / "wujiang.docx"
+    document.save(path)
+    plan = load_document(path)
+    assert [(m.lead_units, m.support_units) for m in plan.measures] == [
+        (("区发改委",), ("统计局",)), (("区商务局",), ("吴江海关",)),
+        (("区工信局",), ("统计局",))]
