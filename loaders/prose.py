@@ -135,14 +135,16 @@ class _Reader:
         awaiting: tuple[str, str] | None = None  # a label whose value is on the next line
         block: list[_Item] = []  # unit-less items above that the item's label lines also name
         lines = _unwrapped_unit_lines(_separated_numbers(self.lines))
+        seen: dict[str, int] = {}  # the last number read in each numbering style
         for index, whole in enumerate(lines, start=1):
             # a web page's text may run several items together on one line
-            for raw in _run_on_items(whole):
+            for raw in _run_on_items(whole, seen):
                 line = raw.strip().lstrip("\ufeff")
                 if not line:
                     continue
                 found = numbered(line)
                 if found is not None:
+                    seen[found.style] = found.number
                     item = _Item(index, found, found.body)
                     wrapped, block = [], []
                     # （市科技局牵头）（2023年底前）: a deadline may have a parenthesis of its own.
@@ -219,12 +221,19 @@ class _Reader:
                     self._block_clause(index, read_clause(split[1]), split[1])
                     wrapped = []
                     continue
-                continued = read_clause(split[1]) if split is not None and item is not None \
-                    and item.clause is None and len(wrapped) < 4 else None
-                if continued is not None and continued.names_units:
-                    # The item's text wrapped onto this line, which ends with its units clause.
-                    item.body = "".join([item.body] + [self.lines[n - 1].strip() for n in wrapped]
-                                        + [split[0]])
+                joined = None
+                if item is not None and item.clause is None and len(wrapped) < _WRAPPED_LINES \
+                        and line.rstrip().rstrip("。；;.，, ")[-1:] in _CLAUSE_CLOSE:
+                    # The item's text wrapped onto this line, which ends with its units clause
+                    # (itself perhaps wrapped: a PDF's text breaks lines anywhere).
+                    joined = closing_clause("".join(
+                        [item.body] + [self.lines[n - 1].strip() for n in wrapped] + [line]))
+                if joined is not None and (continued := read_clause(joined[1])).names_units:
+                    item.body, inside = _interior_clauses(joined[0])
+                    if inside:
+                        item.sentence_clauses = [read_clause(c) for c in inside] + [continued]
+                        for clause in item.sentence_clauses[:-1]:
+                            item.add(clause, index)
                     item.add(continued, index)
                     item.placements.add("closing parenthesis")
                     del self.paragraphs[len(self.paragraphs) - len(wrapped):]  # the latest ones
@@ -466,13 +475,15 @@ class _Reader:
         clause = item.clause
         assert clause is not None
         location = Location(self.file, item.line)
-        for name in ("lead", "support", "responsible"):
-            names = getattr(clause, name)
-            for position, full in restore_prefix(names, known):
-                builder.notes.append(LoadWarning(location, (
-                    f"{full} read for {names[position]}: the list shares the prefix of "
-                    f"{names[0]} and the document spells {full} in full")))
-                names[position] = full
+        for part in [clause] + item.sentence_clauses:
+            for name in ("lead", "support", "responsible"):
+                names = getattr(part, name)
+                for position, full in restore_prefix(names, known):
+                    if part is clause:
+                        builder.notes.append(LoadWarning(location, (
+                            f"{full} read for {names[position]}: the list shares the prefix of "
+                            f"{names[0]} and the document spells {full} in full")))
+                    names[position] = full
         lead, support, used = decide_roles(clause, rule)
         if item.sentence_clauses:
             # each sentence's clause decides its own roles; a unit leading any part leads
@@ -668,6 +679,11 @@ def _separated_numbers(lines: list[str]) -> list[str]:
 _LIST_END = ("、", "，", ",")
 _SITE_FOOTER = re.compile(r"版权所有|ICP备|网站标识码|公网安备|技术支持[:：]|Copyright|©", re.I)
 _CLAUSE_END = re.compile(r"[)）\]】〕]")
+_CLAUSE_CLOSE = ")）]】〕"
+# How many lines an item's text may wrap over before its units clause (a PDF's narrow lines).
+_WRAPPED_LINES = 10
+# Where an item may start inside a line: after a sentence's end or a clause's bracket.
+_ITEM_CUT = re.compile(r"(?<=[。.．)）\]】〕])\s*(?=[（(]?[\d一二三四五六七八九十]+[)）.．、。﹒]|[①-⑳])")
 
 
 def _interior_clauses(text: str) -> tuple[str, list[str]]:
@@ -680,7 +696,7 @@ def _interior_clauses(text: str) -> tuple[str, list[str]]:
         if end.end() >= len(text.rstrip()) or end.start() < start:
             continue
         split = closing_clause(text[start:end.end()])
-        if split is None or not split[0].rstrip().endswith(("。", "；", ";")):
+        if split is None or not split[0].rstrip().endswith(("。", "；", ";", ".", "．")):
             continue
         if not read_clause(split[1]).names_units:
             continue
@@ -696,27 +712,40 @@ def _unique(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _run_on_items(line: str) -> list[str]:
-    """The items of a line that holds several, as a web page's text runs them together:
-    ``（一）…。（省发改委负责）（二）…`` is cut after each units clause that the next item of
-    the same numbering follows; any other line is itself."""
+def _run_on_items(line: str, seen: dict[str, int]) -> list[str]:
+    """The items of a line that holds several, as a web page's or a PDF's text runs them
+    together: ``（一）…。（省发改委负责）（二）…`` or ``…转型。 1.制定…``. A line is cut before an item
+    number that follows a sentence's end or a units clause and goes on a numbering of the
+    document (the next number of its style, or a 1 opening one); ``seen`` holds the last
+    number of each style read so far. Numbers after ：or ； (sub-points of one measure) stay."""
     text = line.strip().lstrip("\ufeff")
+    numbers = dict(seen)
     current = numbered(text)
-    if current is None:
-        return [line]
+    if current is not None:
+        numbers[current.style] = current.number
     parts: list[str] = []
-    while True:
-        for end in _CLAUSE_END.finditer(text):
-            following = numbered(text[end.end():].lstrip())
-            if following is not None and following.style == current.style \
-                    and following.number == current.number + 1 \
-                    and closing_clause(text[:end.end()]) is not None:
-                parts.append(text[:end.end()])
-                text, current = text[end.end():].lstrip(), following
-                break
-        else:
-            parts.append(text)
-            return parts
+    start = 0
+    style = current.style if current is not None else None
+    for cut in _ITEM_CUT.finditer(text):
+        following = numbered(text[cut.end():])
+        if following is None or cut.start() <= start:
+            continue
+        head = text[start:cut.start()]
+        clause = closing_clause(head) if head.rstrip()[-1:] in _CLAUSE_CLOSE else None
+        if head.rstrip()[-1:] in _CLAUSE_CLOSE and clause is None:
+            continue  # （TISC）2. …: a bracket that names no units does not end an item
+        outer = clause is not None and style is not None \
+            and STYLE_RANK.get(following.style, 9) < STYLE_RANK.get(style, 9)
+        if following.number not in (1, numbers.get(following.style, 0) + 1) and not outer:
+            continue
+        parts.append(head)
+        numbers[following.style] = following.number
+        style = following.style
+        start = cut.end()
+    if not parts:
+        return [line]
+    parts.append(text[start:])
+    return parts
 
 
 def _unwrapped_unit_lines(lines: list[str]) -> list[str]:

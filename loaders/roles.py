@@ -78,6 +78,7 @@ _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("分别牵头负责", "each"), ("分别牵头", "each"), ("共同牵头", "each"), ("牵头负责", "each"),
     ("共同负责", "each"),
     ("牵头组织实施", "lead"), ("牵头实施", "lead"), ("牵头推进", "lead"),
+    ("牵头督导", "lead"), ("牵头督办", "lead"), ("牵头协调", "lead"), ("牵头抓总", "lead"),
     ("牵头落实", "lead"), ("牵头", "lead"), ("分别主办", "each"), ("主办", "lead"),
     ("分别负责", "each"),
     ("按职责分工负责", "responsible"), ("按职责分工落实", "responsible"),
@@ -108,7 +109,7 @@ _UNIT_END = re.compile(r"(?:局|委|厅|部|办|室|院|会|署|府|处|心|团|
                        r"区|县|市|组|站|所|馆|社|班|州|盟|旗|省|街道|地|办事处|园|校|台|库|中心)$")
 # A bare level word after a collective keeps to it: 各区、县级市; 各街道办事处、乡人民政府.
 # the division after 各…、 that continues a collective: 各市、州、县人民政府
-_LEVEL_WORD = re.compile(rf"^{DIVISION}(?:人民政府|政府|办事处|办)?$")
+_LEVEL_WORD = re.compile(rf"^{DIVISION}(?:人民政府|政府|办事处|办)?(?:[（(][^）)]*[）)])?$")
 _BARE_COLLECTIVE = re.compile(rf"^各{DIVISION}(?:、{DIVISION})*$")
 _SHARED_ORGAN = re.compile(r"(?:部门|单位|机构|人民政府|政府|管委会)$")
 _LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|牵头单位|牵头部门|主责)\s*[)）]$")
@@ -116,6 +117,7 @@ _LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|牵头单位|牵头部门|主责)\s
 _PERSON_TITLE = re.compile(r"(?:^|分管|协管|常务|副)(?:省|市|区|县|州|盟|旗|镇|乡)?长$|"
                            r"(?:副?秘书长|副?主席|书记|领导|同志)$")
 _LIST_SEPARATORS = "、，,；;／/"
+_FULL_STOP = re.compile(r"(?<=[\u4e00-\u9fff）)])\.(?=[\u4e00-\u9fff（(])")
 _JOINERS = re.compile(r"及|和|与|以及|\s+")
 _TRAILING = "。.，,、；;：:！!　 \t"
 # A level prefix a list may share: 省发展改革委、交通运输厅 -> 省交通运输厅 when confirmed.
@@ -262,6 +264,7 @@ def _is_deadline_phrase(part: str) -> bool:
 def read_clause(text: str) -> UnitClause:
     """Read a units clause (the inside of a closing parenthesis, or a block's clause line)."""
     clause = UnitClause()
+    text = _FULL_STOP.sub("。", text)  # 负责落实.以下…: a PDF's half-width full stop
     folded = fold(text)
     labels = list(_LABEL.finditer(folded))
     if not labels:
@@ -437,6 +440,8 @@ def split_unit_phrase(phrase: str) -> tuple[list[str], bool, list[str]]:
     (['省住建厅', '各市、州、县人民政府'], False, [])
     >>> split_unit_phrase("省大数据局，各市〔州〕、贵安新区数据管理部门")
     (['省大数据局', '各市〔州〕、贵安新区数据管理部门'], False, [])
+    >>> split_unit_phrase("行政审批处，各市、州、县市场监管局")
+    (['行政审批处', '各市、州、县市场监管局'], False, [])
     """
     open_ended = False
     names: list[str] = []
@@ -466,7 +471,10 @@ def _collectives(pieces: list[str]) -> list[str]:
                 # 各市〔州〕、贵安新区数据管理部门: the bare divisions share the organ after them
                 or (_BARE_COLLECTIVE.match(fold(out[-1]).strip())
                     and _SHARED_ORGAN.search(fold(text))
-                    and not re.search(r"各|有关|相关", fold(text)))):
+                    and not re.search(r"各|有关|相关", fold(text)))
+                # 各市、州、县市场监管局: the divisions listed share the next one's organ
+                or ("、" in out[-1] and _BARE_COLLECTIVE.match(fold(out[-1]).strip())
+                    and re.match(DIVISION, fold(text)) and is_unit_name(text))):
             out[-1] = out[-1].rstrip() + "、" + text
         else:
             out.append(piece)
@@ -576,11 +584,14 @@ def restore_prefix(names: list[str], known: set[str]) -> list[tuple[int, str]]:
     prefix = next((p for p in LEVEL_PREFIXES if fold(names[0]).startswith(p)), None)
     if prefix is None:
         return []
+    # 省局网络交易监管处、执法稽查局 -> 省局执法稽查局; 市委宣传部、组织部 -> 市委组织部
+    prefixes = (names[0].strip()[:2], prefix)
     restored = []
     for index, name in enumerate(names[1:], start=1):
         folded = fold(name)
         if folded.startswith(LEVEL_PREFIXES) or folded.startswith(("各", "国家", "中国")):
             continue
-        if prefix + name in known:
-            restored.append((index, prefix + name))
+        full = next((p + name for p in prefixes if p + name in known), None)
+        if full is not None:
+            restored.append((index, full))
     return restored

@@ -132,6 +132,15 @@ def read_heading(lines: Sequence[str], after: Sequence[str] = ()) -> Heading:
                    level_of(jurisdiction) if jurisdiction else None, where, year, place_line)
 
 
+def _lone_cell(text: str) -> str:
+    """The text of a row of a page's table that holds one filled cell (a title printed as
+    ``2023年章镇镇政府主要工作安排和任务分解 | ||``); any other line as it is."""
+    if "|" not in text and "｜" not in text:
+        return text
+    cells = [cell.strip() for cell in re.split(r"[|｜]", text) if cell.strip()]
+    return cells[0] if len(cells) == 1 and not cells[0].endswith((":", "：")) else text
+
+
 def _previous_filled(kinds: list[str], index: int) -> int:
     for back in range(index - 1, -1, -1):
         if kinds[back] != "blank":
@@ -140,13 +149,13 @@ def _previous_filled(kinds: list[str], index: int) -> int:
 
 
 def _join(lines: Sequence[str], group: list[int]) -> str:
-    text = "".join(_SITE_SUFFIX.sub("", lines[i].strip()) for i in group)
+    text = "".join(_SITE_SUFFIX.sub("", _lone_cell(lines[i].strip())) for i in group)
     # Stray blanks between Chinese characters are extraction debris: 任务分解 和责任.
     return re.sub(r"(?<=[\u4e00-\u9fff》《“”])\s+(?=[\u4e00-\u9fff《》“”])", "", text)
 
 
 def _classify(line: str) -> str:
-    text = line.strip()
+    text = _lone_cell(line.strip())
     if not text:
         return "blank"
     folded = fold(text).lstrip("•·● ")
@@ -238,7 +247,9 @@ def issuer_place(line: str, *, metadata: bool = False) -> str | None:
 def _real_place(place: str) -> bool:
     # 区政府, 市人民政府: a level word alone is not a place; nor are 政府…/关于… fragments,
     # nor a kind of area without its name (2025年开发区重点工作…).
+    # 鄂市监综〔2022〕51号: no city has a one-character name (counties may: 沛县, 歙县)
     return len(place) >= 2 and not re.match(r"^(?:区|市|县|省|本|全|我|各|该|本级)", place) \
+        and not re.fullmatch(r"[\u4e00-\u9fff]市", place) \
         and "关于" not in place and "政府" not in place and not _AREA_KIND.match(place)
 
 

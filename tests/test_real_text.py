@@ -94,6 +94,13 @@ HEADINGS = {
     "lishui-2023-gwr-rule-keyvalue": ("市政府工作报告重点工作责任分解(2023年)", "丽水市", "prefecture"),
     "state-council-office-sports-multi-clause": ("国务院办公厅关于加快发展体育竞赛表演产业的指导意见",
                                                  "国务院", "national"),
+    "haicheng-2023-gwr-keyvalue-leaders": (
+        "海城市关于贯彻落实2023年《辽宁省政府工作报告》《鞍山市政府工作报告》《海城市政府工作报告》"
+        "任务分解和责任分工方案", "海城市", "county"),
+    # the doc number 鄂市监综〔2022〕51号 names no city 鄂市; the notice's issuer names the province
+    "hubei-amr-2022-stated-rule-roles": ("省市场监管局服务建设全国统一大市场行动方案", "湖北省", "province"),
+    "liaoning-2023-province-keyvalue-tails": ("2023年省《政府工作报告》任务分解和责任分工方案", "辽宁省",
+                                              "province"),
 }
 
 
@@ -101,6 +108,13 @@ HEADINGS = {
 def test_title_jurisdiction_and_level(name):
     plan = load_document(DOCUMENTS[name][0])
     assert (plan.title, plan.jurisdiction, plan.level) == HEADINGS[name]
+
+
+def test_a_title_printed_as_a_row_of_a_pages_table():
+    """2023年章镇镇政府主要工作安排和任务分解 | || is the title (the town is no level ipplan
+    knows yet, so the place is asked for)."""
+    plan = load_document(DOCUMENTS["zhangzhen-town-2023-flattened-labelled"][0])
+    assert plan.title == "2023年章镇镇政府主要工作安排和任务分解" and len(plan.measures) == 10
 
 
 def test_a_plan_that_names_no_place_is_read_with_a_warning_not_refused():
