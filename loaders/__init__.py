@@ -168,7 +168,8 @@ def read_document(
                                          "lists that no word or column marks as lead or "
                                          "support; this table's columns say who leads"))
     _say_role_rule(builder, preamble)
-    if suffix in HTML_SUFFIXES:  # a page's notice paragraphs are there for its rules only
+    if suffix in HTML_SUFFIXES | TEXT_SUFFIXES | MARKDOWN_SUFFIXES:
+        # a page's notice paragraphs are there for its rules only
         preamble = [line for line in preamble if len(line) <= 80 and not line.endswith("。")]
     title = plan_title(preamble) or page_heading or path.stem
     place, found_in = _table_place(title, preamble, jurisdiction)
@@ -193,6 +194,8 @@ def _table_place(title: str, preamble: list[str], given: str | None
     if found := jurisdiction_from_title(title):
         return found, "title"
     for line in preamble:
+        if line.rstrip().endswith((":", "：")):
+            continue  # 吴江开发区、…各直属单位：the addressees, not the issuer
         if found := jurisdiction_from_title(line):
             return found, f"the line {line!r}"
     heading = read_heading(preamble)  # an issuer or publisher line

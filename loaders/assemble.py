@@ -29,7 +29,7 @@ from ipplan.model import (
 from ipplan.numerals import chinese_numeral
 
 from .deadlines import parse_deadline
-from .roles import RoleRule, split_unit_phrase
+from .roles import RoleRule, restore_prefix, split_unit_phrase
 from .units import LEAD_MARKS, split_units
 
 # What may join two unit names inside one name of a cell: 及, 和, 与, a blank.
@@ -239,6 +239,23 @@ class PlanBuilder:
             out.extend(parts or [name])
         return out
 
+    def _restore_prefixes(self) -> None:
+        """★区发改委、工信局、商务局: a unit list sharing its first unit's level prefix names
+        区工信局 where the document spells it so elsewhere (text plans do this as they read)."""
+        known = {a.unit for task in self.tasks for raw in task.measures for a in raw.assignments}
+        for task in self.tasks:
+            for raw in task.measures:
+                names = [a.unit for a in raw.assignments]
+                restored = dict(restore_prefix(names, known))
+                if not restored:
+                    continue
+                for position, full in sorted(restored.items()):
+                    self.notes.append(LoadWarning(raw.location, (
+                        f"{full} read for {names[position]}: the list shares the prefix of "
+                        f"{names[0]} and the document spells {full} in full")))
+                raw.assignments = tuple(
+                    Assignment(restored.get(i, a.unit), a.role) for i, a in enumerate(raw.assignments))
+
     def skipped(self, location: Location, what: str) -> None:
         """Report something the loader read but could not place."""
         self._settle_pending()
@@ -258,6 +275,7 @@ class PlanBuilder:
         restarts = len(numbers) != len(set(numbers))
         tasks: list[Task] = []
         measures: list[Measure] = []
+        self._restore_prefixes()
         for raw in self.tasks:
             key = f"{raw.theme}-{raw.number}" if restarts else str(raw.number)
             tasks.append(Task(key, raw.number, raw.title, raw.theme, raw.location))

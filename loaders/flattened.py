@@ -37,10 +37,16 @@ from .assemble import PlanBuilder, is_row_number, task_heading, theme_heading
 from .columns import Columns, column_of, find_columns, header_column, is_header_row
 from .deadlines import looks_like_deadline
 from .grid import GridRow, read_grid, section_heading
+from .numbering import numbered
 
 _CELL_LINE_END = ("|", "｜")
 _MARKDOWN_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _SPACED = re.compile(r"\t+|[ \u3000]{2,}")
+# A line of bars alone: the mark between cells where a page's text puts each cell on lines of
+# its own (序号 ⏎ | ⏎ 项目 ⏎ | ⏎ …; ||| where cells are empty or merged).
+_SEPARATOR_LINE = re.compile(r"^[|｜]+$")
+# A note under a table: 注：标★的为牵头单位。
+_TABLE_NOTE = re.compile(r"^(?:注|说明|备注)\s*\d*\s*[:：]")
 # A text holds a flattened table when at least this many lines have its shape.
 _MIN_LINES = 3
 
@@ -59,6 +65,10 @@ def read_flattened(text: str, path: Path, builder: PlanBuilder) -> list[str] | N
     if sum(1 for line in lines if _MARKDOWN_RULE.match(line.strip())) \
             and sum(1 for line in lines if line.strip().startswith(("|", "｜"))) >= _MIN_LINES:
         return _read_markdown(lines, path, builder)
+    if sum(1 for line in lines if _SEPARATOR_LINE.match(line.strip())) >= _MIN_LINES:
+        found = _read_reading_order(lines, path, builder, entries=_separated_cells(lines))
+        if found is not None:
+            return found
     if sum(1 for line in lines if line.rstrip().endswith(_CELL_LINE_END)) >= _MIN_LINES:
         found = _read_cell_lines(lines, path, builder)
         if found is not None:
@@ -287,15 +297,39 @@ def _unit_like(text: str) -> bool:
 
 
 def _people_like(text: str) -> bool:
+    # 钱 斌: a two-character name set with a space to line up with three-character ones
+    text = re.sub(r"(?<=^[\u4e00-\u9fff])[ \u3000](?=[\u4e00-\u9fff]$)", "", text, flags=re.M)
     parts = [p for p in re.split(r"[、，,；;\s]+", text) if p]
     return bool(parts) and all(_PERSON.fullmatch(p) and not _UNIT_END.search(p) for p in parts)
 
 
-def _read_reading_order(lines: list[str], path: Path,
-                        builder: PlanBuilder) -> list[str] | None:
+def _separated_cells(lines: list[str]) -> list[tuple[int, str]]:
+    """The cells between separator lines, each with its first line's number: the lines of a
+    cell joined (王 某 ⏎ 方 某 is one cell); an empty or merged cell leaves none."""
+    cells: list[tuple[int, str]] = []
+    current: list[tuple[int, str]] = []
+    first = next(i for i, line in enumerate(lines) if _SEPARATOR_LINE.match(line.strip()))
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if number < first and stripped:  # the lines above the table: one entry each
+            cells.append((number, stripped))
+        elif _SEPARATOR_LINE.match(stripped):
+            if current:
+                cells.append((current[0][0], "\n".join(text for _, text in current)))
+            current = []
+        elif stripped:
+            current.append((number, stripped))
+    if current:
+        cells.append((current[0][0], "\n".join(text for _, text in current)))
+    return cells
+
+
+def _read_reading_order(lines: list[str], path: Path, builder: PlanBuilder, *,
+                        entries: list[tuple[int, str]] | None = None) -> list[str] | None:
     file = str(path)
-    entries = [(number, line.strip()) for number, line in enumerate(lines, start=1)
-               if line.strip()]
+    if entries is None:
+        entries = [(number, line.strip()) for number, line in enumerate(lines, start=1)
+                   if line.strip()]
     start = None
     for i in range(len(entries)):
         run = []
@@ -325,6 +359,10 @@ def _read_reading_order(lines: list[str], path: Path,
     position = 0
     while position < len(cells):
         number, text = cells[position]
+        if _TABLE_NOTE.match(text):
+            builder.skipped(Location(file, number), f"note under the table: {text[:40]!r}")
+            position += 1
+            continue
         if _is_heading(text, columns) or (columns.theme is None and columns.task is not None
                                           and theme_heading(text)):
             rows.append(GridRow(tuple([text] * width), Location(file, number)))
@@ -333,7 +371,9 @@ def _read_reading_order(lines: list[str], path: Path,
         row = [""] * width
         for index in range(0, columns.measure):  # type: ignore[arg-type]
             if position < len(cells) and _optional(index, columns) \
-                    and _fits(cells[position][1], index, columns):
+                    and ((_fits(cells[position][1], index, columns)
+                          and not _units_follow(cells, position, index, columns))
+                         or _names_a_group(cells, position, index, columns)):
                 row[index] = cells[position][1]
                 position += 1
         if position >= len(cells):
@@ -364,6 +404,27 @@ def _read_reading_order(lines: list[str], path: Path,
                 where=f"{file}:{first_line}")
         rows.append(GridRow(tuple(row), Location(file, first_line)))
     return preamble + read_grid(rows, builder, where=file)
+
+
+def _names_a_group(cells: list[tuple[int, str]], position: int, index: int,
+                   columns: Columns) -> bool:
+    """A task cell without its number (主要预期目标) before a measure cell that has one."""
+    if index != columns.task or position + 1 >= len(cells):
+        return False
+    text, following = cells[position][1], cells[position + 1][1]
+    return len(text) <= _GROUP_TITLE and not re.search(r"[。；;，,]", text) \
+        and numbered(following) is not None
+
+
+_GROUP_TITLE = 30
+
+
+def _units_follow(cells: list[tuple[int, str]], position: int, index: int,
+                  columns: Columns) -> bool:
+    """A numbered cell that units or people follow is the measure (2.一般公共预算收入… ⏎
+    ★区财政局), not a task heading."""
+    return index == columns.task and position + 1 < len(cells) \
+        and (_unit_like(cells[position + 1][1]) or _people_like(cells[position + 1][1]))
 
 
 def _row_start(text: str, columns: Columns) -> bool:

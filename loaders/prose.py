@@ -758,7 +758,14 @@ def _unwrapped_unit_lines(lines: list[str]) -> list[str]:
         if pair is None or pair[1] not in _UNIT_KINDS or not pair[2]:
             continue
         following = index + 1
-        while following < len(out) and _continues(out[index].strip(), out[following].strip()):
+        while True:
+            # a PDF's text may leave a blank line inside the wrapped list (区 ⏎ ⏎ 商务局)
+            while following < len(out) and not out[following].strip() \
+                    and out[index].rstrip().endswith(_LIST_END + ("区", "市", "县", "省")):
+                following += 1
+            if following >= len(out) or not _continues(out[index].strip(),
+                                                       out[following].strip()):
+                break
             out[index] = out[index].rstrip() + out[following].strip()
             out[following] = ""
             following += 1

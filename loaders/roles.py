@@ -59,7 +59,7 @@ LABELS: dict[str, str] = {
                      "协办", "参与"),
                     "support"),
     **dict.fromkeys(("责任单位", "责任部门", "实施单位", "承办单位", "落实单位", "责任主体",
-                     "责任科室", "责任处室", "责任主体单位"), "responsible"),
+                     "责任科室", "责任处室", "责任主体单位", "负责部门", "负责单位"), "responsible"),
     **dict.fromkeys(("完成时限", "完成期限", "完成时间", "时间节点", "时间安排", "进度安排",
                      "时限要求", "时限", "完成时间节点", "时间"), "deadline"),
     **dict.fromkeys(("部门分工", "责任分工", "分工"), "division"),
@@ -68,7 +68,10 @@ LABELS: dict[str, str] = {
                      "分管副市长", "分管副区长", "分管副县长", "牵头市领导", "牵头区领导"),
                     "people"),
 }
-_LABEL_ALTERNATIVES = "|".join(sorted((re.escape(k) for k in LABELS), key=len, reverse=True))
+# Labels a clause may carry beside its units that name none: （负责部门：…；适用范围：…）
+OTHER_LABELS = ("适用范围", "实施范围", "适用地区", "备注", "工作目标", "预期成效", "预期目标")
+_LABEL_ALTERNATIVES = "|".join(sorted((re.escape(k) for k in (*LABELS, *OTHER_LABELS)),
+                                      key=len, reverse=True))
 _LABEL = re.compile(rf"({_LABEL_ALTERNATIVES})\s*[:：]")
 # Any short label at the start of a line: 备注：, 工作目标：, 牵 头 单 位：.
 _ANY_LABEL = re.compile(r"^([\u4e00-\u9fff][\u4e00-\u9fff（）()\s]{1,11}?)\s*[:：]\s*(.*)$")
@@ -84,6 +87,8 @@ _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("按职责分工负责", "responsible"), ("按职责分工落实", "responsible"),
     ("按职能分工负责", "responsible"), ("按职责负责", "responsible"), ("分工负责", "responsible"),
     ("负责组织实施", "responsible"), ("负责实施", "responsible"),
+    ("结合实际抓好落实", "responsible"), ("结合实际落实", "responsible"),
+    ("结合实际推进", "responsible"),
     ("负责落实", "responsible"), ("具体负责", "responsible"), ("负责", "responsible"),
     ("组织实施", "responsible"), ("具体实施", "responsible"), ("抓好落实", "responsible"),
     ("落实", "responsible"),
@@ -111,6 +116,8 @@ _UNIT_END = re.compile(r"(?:局|委|厅|部|办|室|院|会|署|府|处|心|团|
 # the division after 各…、 that continues a collective: 各市、州、县人民政府
 _LEVEL_WORD = re.compile(rf"^{DIVISION}(?:人民政府|政府|办事处|办)?(?:[（(][^）)]*[）)])?$")
 _BARE_COLLECTIVE = re.compile(rf"^各{DIVISION}(?:、{DIVISION})*$")
+# 各县(区)人民政府、管委会: the other kind of body the collective's places have
+_SHARED_BODY = re.compile(r"^(?:管委会|管理委员会|办事处|街道办事处)$")
 _SHARED_ORGAN = re.compile(r"(?:部门|单位|机构|人民政府|政府|管委会)$")
 _LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|牵头单位|牵头部门|主责)\s*[)）]$")
 # An official named by office (分管副省长, 协管副秘书长, 常务副市长): a person, never a unit.
@@ -276,7 +283,7 @@ def read_clause(text: str) -> UnitClause:
     for index, match in enumerate(labels):
         end = labels[index + 1].start() if index + 1 < len(labels) else len(text)
         value = text[match.end():end].strip().strip("，,；;").strip()
-        read_labelled(text[match.start(): match.end() - 1].strip(), LABELS[match[1]], value,
+        read_labelled(text[match.start(): match.end() - 1].strip(), LABELS.get(match[1]), value,
                       clause)
     return clause
 
@@ -466,7 +473,7 @@ def _collectives(pieces: list[str]) -> list[str]:
     for piece, separator in pieces_with_separators(pieces):
         text = piece.strip()
         if out and separator == "、" and (
-                (_LEVEL_WORD.match(fold(text))
+                ((_LEVEL_WORD.match(fold(text)) or _SHARED_BODY.match(fold(text)))
                  and fold(out[-1]).lstrip().startswith(("各", "有关", "相关")))
                 # 各市〔州〕、贵安新区数据管理部门: the bare divisions share the organ after them
                 or (_BARE_COLLECTIVE.match(fold(out[-1]).strip())

@@ -279,6 +279,8 @@ def _innermost_place(text: str) -> str | None:
         while end < len(folded) and folded[end] in "省市区县州" and end - position < 8:
             end += 1
         segment = folded[position:end]
+        if segment[:1] in "与和及、暨同":
+            break  # 海东市与兰州市、临夏州共同推进…: the places it works with are not inside it
         if not _real_place(segment) or (found is not None and len(segment) > 4
                                         and not segment.endswith(("开发区", "新区", "实验区"))):
             break  # 厦门市知识产权强市: a district or county name is short

@@ -101,6 +101,17 @@ HEADINGS = {
     "hubei-amr-2022-stated-rule-roles": ("省市场监管局服务建设全国统一大市场行动方案", "湖北省", "province"),
     "liaoning-2023-province-keyvalue-tails": ("2023年省《政府工作报告》任务分解和责任分工方案", "辽宁省",
                                               "province"),
+    "state-council-ftz-2018-responsible-dept": ("国务院关于支持自由贸易试验区深化改革创新若干措施的通知",
+                                                "国务院", "national"),
+    "digital-guangdong-2025-role-sentences": ("数字广东建设2025年工作要点", "广东省", "province"),
+    # the plan's own place, not the cities it works with (与兰州市、临夏州)
+    "haidong-lanxi-2020-keyvalue-people": (
+        "海东市与兰州市、临夏州共同推进兰西城市群建设2020年重点任务清单", "海东市", "prefecture"),
+    "leshan-2020-gwr-labelled-division": ("《政府工作报告》重点工作任务分工方案", "乐山市", "prefecture"),
+    "xinyu-2023-gongkai-stated-rule": ("2023年新余市政务公开工作要点", "新余市", "prefecture"),
+    # a table flattened one cell per line between | lines: the title above it, the place from
+    # the signature (not the addressees)
+    "wujiang-star-lead-cells-2024": ("区政府2024年重点工作目标任务分解落实方案", "吴江区", "district"),
 }
 
 
