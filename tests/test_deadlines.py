@@ -232,6 +232,8 @@ def test_the_deadline_page_in_chromium(tmp_path):
                 page = visit.open(folder / "deadlines.html")
                 assert visit.clean(), (visit.blocked, visit.failed, visit.errors)
                 assert page.text_content("#title") == "完成时限一览"
+                # 1.1 done; 1.2 and 1.6 in progress, 1.3 not started; 1.4 a figure, 1.5 blank
+                assert "完成情况：已完成 1 项，4 项写明了进展。" in page.text_content("#notes")
                 months = page.eval_on_selector_all("table.heat thead th",
                                                    "ths => ths.map(t => t.textContent)")
                 assert months == ["单位", "2023-06", "2023-12", "2024-06", "2025-12", "无月份",

@@ -157,7 +157,7 @@
     box.appendChild(chart);
     if (other) {
       box.appendChild(el("p", "other", words("另有 " + other + " 项措施没有到期月份（长期坚持、每年或未规定）。",
-                                              other + " more measures are due in no month (ongoing, recurring or none given).")));
+                                              "Due in no month (ongoing, recurring or none given): " + other + ".")));
     }
   }
 

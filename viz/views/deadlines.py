@@ -84,13 +84,15 @@ def deadline_page(graph: Graph, result: Analysis, *, today: str,
             "status_text": plain(m.get("progress_text")), "overdue": late,
             "units": [[index[u], role] for u, role in facts.by_measure.get(iri, [])]})
     sub_zh, sub_en = subtitle(data, today)
-    stated = sum(1 for m in measures if m["status"])
+    # a progress a cell states: done, in progress or not started (not a blank or a figure)
+    stated = sum(1 for m in measures if m["status"] not in ("", "unknown"))
+    reported = any(m["status"] for m in measures)
     notes_zh = f"截至 {today}，逾期未完成的措施 {overdue} 项（共 {len(measures)} 项）。"
     notes_en = (f"As of {today}, {overdue} of {len(measures)} measures are overdue and not "
                 "done.")
-    if stated:
+    if reported:
         notes_zh += f" 完成情况：已完成 {done} 项，{stated} 项写明了进展。"
-        notes_en += f" Progress: {done} done, {stated} with a progress stated."
+        notes_en += f" Progress: {done} done; {stated} state their progress."
     else:
         notes_zh += " 任务表没有完成情况一栏：到期未完成的措施都按逾期计。"
         notes_en += (" The table has no progress column: every measure past its month counts "
