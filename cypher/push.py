@@ -44,11 +44,13 @@ _NODES = {
           BIND (STR(?n) AS ?id) }""",
     "Measure": """
         SELECT ?id ?plan ?measure_id ?number ?text ?order ?deadline ?deadline_text
-               ?deadline_kind WHERE {
+               ?deadline_kind ?progress ?progress_text WHERE {
           ?n a ipp:Measure ; ipp:plan/dcterms:identifier ?plan ; ipp:notation ?measure_id ;
              ipp:number ?number ; ipp:text ?text ; ipp:order ?order ;
              ipp:deadlineText ?deadline_text ; ipp:deadlineKind ?kind .
           OPTIONAL { ?n ipp:deadline ?month }
+          OPTIONAL { ?n ipp:progress/skos:notation ?progress }
+          OPTIONAL { ?n ipp:progressText ?progress_text }
           BIND (STR(?n) AS ?id) BIND (STR(?month) AS ?deadline)
           BIND (LCASE(REPLACE(STR(?kind), "^.*#|Deadline$", "")) AS ?deadline_kind) }""",
     "Unit": """

@@ -23,6 +23,7 @@ from .vocab import (
     DEADLINE_KINDS,
     IPP,
     KINDS,
+    PROGRESS_STATES,
     ROLES,
     UnitKind,
     assignment_iri,
@@ -113,6 +114,13 @@ def _add_plan(add: Add, plan: Plan, registry: Registry) -> None:
         add((node, IPP.deadlineKind, DEADLINE_KINDS[measure.deadline.kind]))
         if measure.deadline.kind is DeadlineKind.FIXED:
             add((node, IPP.deadline, Literal(measure.deadline.month, datatype=XSD.gYearMonth)))
+        if measure.progress is not None:  # only a table with a progress column says one
+            state = PROGRESS_STATES[measure.progress.state]
+            add((node, IPP.progress, state.iri))
+            for fact in _concept_facts(state, IPP.ProgressState):
+                add(fact)
+            if measure.progress.text:
+                add((node, IPP.progressText, Literal(measure.progress.text)))
         _add_source(add, node, plan, measure.location.position)
 
         positions = {Role.LEAD: 0, Role.SUPPORT: 0}
@@ -159,7 +167,13 @@ def _add_jurisdiction(add: Add, name: str, registry: Registry) -> URIRef:
 def _kind_facts(kind: UnitKind) -> list[tuple[Any, Any, Any]]:
     """The notation and labels of a unit kind, as the ontology gives them, so a data graph
     describes the kinds it uses (queries read the notation, pages the labels)."""
-    return [(kind.iri, RDF.type, IPP.UnitKind), (kind.iri, SKOS.notation, Literal(kind.slug)),
+    return _concept_facts(kind, IPP.UnitKind)
+
+
+def _concept_facts(kind: UnitKind, concept_class: URIRef) -> list[tuple[Any, Any, Any]]:
+    """A unit kind's or progress state's class, notation and labels, as the ontology gives
+    them."""
+    return [(kind.iri, RDF.type, concept_class), (kind.iri, SKOS.notation, Literal(kind.slug)),
             (kind.iri, SKOS.prefLabel, Literal(kind.zh, lang="zh")),
             (kind.iri, SKOS.prefLabel, Literal(kind.en, lang="en"))]
 

@@ -33,10 +33,12 @@ class Facts:
 
 
 _MEASURES = """
-SELECT ?m ?id ?text ?order ?deadline ?deadline_text ?task ?plan WHERE {
+SELECT ?m ?id ?text ?order ?deadline ?deadline_text ?task ?plan ?progress ?progress_text WHERE {
   ?m a ipp:Measure ; ipp:notation ?id ; ipp:text ?text ; ipp:order ?order ;
      ipp:deadlineText ?deadline_text ; ipp:task ?task ; ipp:plan ?plan .
-  OPTIONAL { ?m ipp:deadline ?deadline } }"""
+  OPTIONAL { ?m ipp:deadline ?deadline }
+  OPTIONAL { ?m ipp:progress/skos:notation ?progress }
+  OPTIONAL { ?m ipp:progressText ?progress_text } }"""
 _TASKS = """
 SELECT ?t ?key ?title ?order ?theme ?plan WHERE {
   ?t a ipp:Task ; ipp:notation ?key ; dcterms:title ?title ; ipp:order ?order ; ipp:plan ?plan .

@@ -13,10 +13,10 @@ import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
 
-from ipplan.model import DeadlineKind, Role
+from ipplan.model import DeadlineKind, ProgressState, Role
 
 __all__ = [
-    "DEADLINE_KINDS", "ID", "IPP", "KINDS", "KIND_SLUGS", "PREFIXES", "ROLES", "ROLE_OF",
+    "DEADLINE_KINDS", "ID", "IPP", "PROGRESS_STATES", "KINDS", "KIND_SLUGS", "PREFIXES", "ROLES", "ROLE_OF",
     "UNIT_KINDS", "UnitKind", "assignment_iri", "bind_prefixes", "iri", "iri_segment",
     "jurisdiction_iri", "measure_iri", "plan_iri", "task_iri", "theme_iri", "unit_iri",
 ]
@@ -38,6 +38,7 @@ class IPP(DefinedNamespace):
     Jurisdiction: URIRef  # jurisdiction
     Measure: URIRef  # measure
     Plan: URIRef  # plan
+    ProgressState: URIRef  # progress state
     Role: URIRef  # role
     Task: URIRef  # task
     Theme: URIRef  # theme
@@ -52,6 +53,7 @@ class IPP(DefinedNamespace):
     jurisdiction: URIRef  # jurisdiction
     leadUnit: URIRef  # lead unit
     plan: URIRef  # plan
+    progress: URIRef  # progress
     role: URIRef  # role
     sharedMeasure: URIRef  # shared measure
     supportingUnit: URIRef  # supporting unit
@@ -82,6 +84,7 @@ class IPP(DefinedNamespace):
     overloadRule: URIRef  # overload rule
     overloaded: URIRef  # overloaded
     position: URIRef  # position
+    progressText: URIRef  # progress as written
     registered: URIRef  # registered
     resolution: URIRef  # resolution
     roleRule: URIRef  # role rule
@@ -102,22 +105,27 @@ class IPP(DefinedNamespace):
     DevelopmentZoneCommittee: URIRef  # development zone committee
     DistrictCollective: URIRef  # county and district governments
     DistrictDepartment: URIRef  # district or county government department
+    Done: URIRef  # done
     FinancialInstitution: URIRef  # financial institution
     FixedDeadline: URIRef  # fixed month
+    InProgress: URIRef  # in progress
     JudicialOrgan: URIRef  # judicial organ
     LeadRole: URIRef  # lead unit
     MassOrganisation: URIRef  # mass organisation
     MunicipalDepartment: URIRef  # municipal government department
     NationalDepartment: URIRef  # national government department
     NoDeadline: URIRef  # no deadline
+    NotStarted: URIRef  # not started
     OngoingDeadline: URIRef  # ongoing
     OtherUnit: URIRef  # other unit
     PartyOrgan: URIRef  # Party organ
+    ProgressStates: URIRef  # progress states
     ProvincialDepartment: URIRef  # provincial government department
     RecurringDeadline: URIRef  # recurring
     SupportRole: URIRef  # supporting unit
     UnitKinds: URIRef  # unit kinds
     University: URIRef  # university
+    UnknownProgress: URIRef  # unknown
     UnreadDeadline: URIRef  # unread
 
 
@@ -149,12 +157,13 @@ class UnitKind:
     en: str
 
 
-def _read_unit_kinds() -> dict[str, UnitKind]:
-    """Every ipp:UnitKind of the packaged ontology, by slug (in the slugs' order). Read with
-    Oxigraph's parser: every command imports vocab, and it takes a tenth of rdflib's time."""
+def _read_concepts(concept_class: URIRef) -> dict[str, UnitKind]:
+    """Every individual of ``concept_class`` (ipp:UnitKind, ipp:ProgressState) in the packaged
+    ontology, by notation (in the notations' order). Read with Oxigraph's parser: every command
+    imports vocab, and it takes a tenth of rdflib's time."""
     text = resources.files("ipplan.ontology").joinpath("ip_plan.ttl").read_bytes()
     is_a, kind_class, notation, label = (ox.NamedNode(str(iri)) for iri in
-                                         (RDF.type, IPP.UnitKind, SKOS.notation, SKOS.prefLabel))
+                                         (RDF.type, concept_class, SKOS.notation, SKOS.prefLabel))
     kinds: list[str] = []
     facts: dict[str, dict[str, str]] = {}
     for quad in ox.parse(text, format=ox.RdfFormat.TURTLE):
@@ -172,12 +181,16 @@ def _read_unit_kinds() -> dict[str, UnitKind]:
 
 # The one list of unit kinds: the registry's slug -> the kind as the ontology describes it;
 # the slug -> the ontology's individual, and back.
-KINDS: dict[str, UnitKind] = _read_unit_kinds()
+KINDS: dict[str, UnitKind] = _read_concepts(IPP.UnitKind)
 UNIT_KINDS: dict[str, URIRef] = {slug: kind.iri for slug, kind in KINDS.items()}
 KIND_SLUGS: dict[URIRef, str] = {kind.iri: slug for slug, kind in KINDS.items()}
 
 ROLES: dict[Role, URIRef] = {Role.LEAD: IPP.LeadRole, Role.SUPPORT: IPP.SupportRole}
 ROLE_OF: dict[URIRef, Role] = {iri: role for role, iri in ROLES.items()}
+
+# Each progress state as the ontology describes it (its notation is the state's value).
+PROGRESS_STATES: dict[ProgressState, UnitKind] = {
+    ProgressState(slug): state for slug, state in _read_concepts(IPP.ProgressState).items()}
 
 DEADLINE_KINDS: dict[DeadlineKind, URIRef] = {
     DeadlineKind.FIXED: IPP.FixedDeadline,

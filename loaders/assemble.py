@@ -22,6 +22,7 @@ from ipplan.model import (
     Location,
     Measure,
     Plan,
+    Progress,
     Role,
     Task,
     Theme,
@@ -80,6 +81,7 @@ class _RawMeasure:
     contacts: tuple[str, ...] = ()
     open_ended: bool = False
     deadline_expected: bool = True
+    progress: Progress | None = None
 
 
 class PlanBuilder:
@@ -183,12 +185,14 @@ class PlanBuilder:
         contacts: tuple[str, ...] = (),
         open_ended: bool = False,
         deadline_expected: bool = True,
+        progress: Progress | None = None,
     ) -> None:
         """A measure row: its text and the lead, support and deadline cells as written (a
         cell's text is split into units here; a list is taken as units already read;
         ``deadline`` None when the table has no deadline column at all).
         ``deadline_expected`` is false where the layout gives measures a deadline only when
-        they have one (prose), so its absence is "no deadline", not a gap to report."""
+        they have one (prose), so its absence is "no deadline", not a gap to report.
+        ``progress``: the row's progress cell, where the table has a progress column."""
         self._settle_pending()
         task = self.current_task
         if task is None:
@@ -220,7 +224,7 @@ class PlanBuilder:
         if not any(a.role is Role.LEAD for a in assignments):
             self.warnings.append(LoadWarning(location, "measure has no lead unit"))
         task.measures.append(_RawMeasure(text.strip(), tuple(assignments), deadline, location,
-                                         contacts, open_ended, deadline_expected))
+                                         contacts, open_ended, deadline_expected, progress))
 
     def _unjoined(self, names: list[str], location: Location) -> list[str]:
         """A cell's names with those that join two units by 及, 和, 与 or a space split as a
@@ -296,7 +300,8 @@ class PlanBuilder:
                 measures.append(Measure(
                     id=f"{key}.{index}", task=key, number=index, text=item.text,
                     assignments=item.assignments, deadline=deadline, location=item.location,
-                    contacts=item.contacts, open_ended=item.open_ended))
+                    contacts=item.contacts, open_ended=item.open_ended,
+                    progress=item.progress))
         if restarts:
             self.notes.append(LoadWarning(
                 Location(source), "task numbers restart in each theme; tasks are keyed THEME-TASK"))

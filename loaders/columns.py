@@ -6,8 +6,9 @@
 Published tables name their columns in many ways (牵头单位（部门）, 责任（配合）单位, 内容,
 2024年工作计划 …). Beside the five columns every table needs or may have, a header may hold
 columns of people (牵头领导, 责任人: never units), a second supporting column (实施主体),
-year-plan columns (2024年工作项目 | 2025年计划: the measure runs to the last year) and
-columns ipplan reads nothing from (备注).
+year-plan columns (2024年工作项目 | 2025年计划: the measure runs to the last year), a progress
+column (完成情况, 进展情况, 是否完成: the measure's progress) and a remark column (备注, read
+only where it states a progress, 已完成).
 
 >>> c = find_columns(["序号", "重点工作任务", "责任单位"])
 >>> (c.measure, c.lead, c.support, c.first_leads)
@@ -35,6 +36,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                 "配合/责任单位", "责任单位（配合）", "责任（配合）单位", "责任单位(配合)",
                 "责任(配合)单位", "推进单位", "实施单位"),
     "deadline": ("完成时限", "完成时间", "时间节点", "时限", "完成期限", "时间安排", "时间进度"),
+    # How far each measure has come: a progress report's column (read as written, and as done,
+    # in progress or not started).
+    "status": ("完成情况", "进展情况", "工作进展", "推进情况", "是否完成", "落实情况", "工作进展情况",
+               "完成进度", "进展", "目前进展", "当前进展", "执行情况", "办理情况", "办结情况",
+               "工作完成情况", "任务完成情况", "推进落实情况", "进展及成效", "完成状态", "状态"),
     # Not read as units or text, but named so the header is recognised as one.
     "people": ("牵头领导", "责任领导", "责任人", "分管领导", "联系领导", "牵头市领导", "责任市领导"),
     "implementer": ("实施主体",),
@@ -46,7 +52,7 @@ REQUIRED = ("measure", "lead")
 # it lists leads (the usual rule, which documents state as 列第一位的为牵头单位).
 GENERIC_UNIT_COLUMNS = frozenset({"责任单位", "推进单位", "责任部门", "实施单位"})
 # The columns a row's cells are read from (people, implementers and remarks are kept apart).
-_SINGLE = ("number", "theme", "task", "measure", "lead", "support", "deadline")
+_SINGLE = ("number", "theme", "task", "measure", "lead", "support", "deadline", "status")
 
 _LOOKUP = {name: column for column, names in SYNONYMS.items() for name in names}
 # 重点任务（2024-2026）: a column name with its period in parentheses.
@@ -55,6 +61,9 @@ _PERIOD = re.compile(r"[（(][^（）()]*\d[^（）()]*[）)]$")
 # 2023年 | 2024年 under a 完成时限 spanning them: the row's deadline is in its year's cell.
 _YEAR = re.compile(r"^(\d{4})年(?:度)?$")
 _YEAR_NAMED = re.compile(r"^\d{4}年(?:度)?(\S+)$")
+# 1-11月份完成情况, 2023年进展情况, 截至6月底推进情况: a report period before a progress column.
+_PERIOD_STATUS = re.compile(r"^(?:截至|截止)?[\d\-—～~至年月份日底上下半季度第一二三四]*"
+                            r"(?:完成情况|进展情况|推进情况|落实情况|工作进展)$")
 _YEAR_PLAN = re.compile(r"^(\d{4})年(?:度)?(?:工作|重点)?(?:项目|计划|任务|目标|安排|工作计划|工作任务)$")
 
 
@@ -66,6 +75,7 @@ _BY_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:配合|协同|协助|协办|参与).*(?:单位|部门)"), "support"),
     (re.compile(r"^责任(?:单位|部门|主体)$"), "support"),
     (re.compile(r"时限|期限|完成时间|时间节点|时间要求|进度安排|完成日期"), "deadline"),
+    (re.compile(r"完成情况|进展情况|推进情况|落实情况|工作进展|是否完成"), "status"),
     (re.compile(r"措施|举措|内容|目标任务"), "measure"),
     (re.compile(r"任务"), "task"),
 )
@@ -92,6 +102,8 @@ def column_of(cell: str) -> str | None:
         return "measure"  # 2022年预期目标: the year's targets are the measures
     if _YEAR_PLAN.match(key):
         return "year"
+    if _PERIOD_STATUS.match(key):
+        return "status"
     if _YEAR.match(key):
         return "deadline-year"
     trimmed = _PERIOD.sub("", key)
@@ -131,6 +143,10 @@ class Columns:
     lead: int | None = None
     support: int | None = None
     deadline: int | None = None
+    status: int | None = None  # a progress column (完成情况)
+    # A remark column (备注): read as progress where it states one, when there is no progress
+    # column.
+    remark: int | None = None
     # More supporting units (实施主体), listed after the support column's.
     implementers: tuple[int, ...] = ()
     # Year-plan columns as (index, year): a measure without a deadline column runs to the last.
@@ -189,6 +205,8 @@ def find_columns(cells: list[str] | tuple[str, ...]) -> Columns:
             deadline_years.append((index, int(_key(cell)[:4])))
         elif column in _SINGLE and column not in positions:
             positions[column] = index
+        elif column == "remark" and "remark" not in positions:
+            positions["remark"] = index
     first_leads = False
     if "measure" not in positions and tasks:
         positions["measure"] = tasks[-1]

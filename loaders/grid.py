@@ -25,6 +25,7 @@ from ipplan.numerals import chinese_numeral
 from .assemble import PlanBuilder, task_heading, theme_heading
 from .columns import Columns, column_of, find_columns, header_column, is_header_row
 from .roles import RoleRule
+from .status import read_progress
 from .units import marked_leads, split_units
 
 # Section rows of published tables: （一）…, 行动一：…, 第一部分 …
@@ -292,8 +293,14 @@ class _GridReader:
             year = self.columns.last_plan_year
             # Year-plan columns: the measure runs to the end of the last planned year.
             deadline_cell = f"{year}年底" if year else None
+        progress = None
+        if self.columns.status is not None:
+            progress = read_progress(self._cell(cells, "status"))
+        elif self.columns.remark is not None:  # 备注 read only where it states a progress
+            progress = read_progress(self._cell(cells, "remark"), remark=True)
         if measure or lead:
-            self.builder.measure(measure, lead, support, deadline_cell, location)
+            self.builder.measure(measure, lead, support, deadline_cell, location,
+                                 progress=progress)
         else:
             self.builder.skipped(location, "row has units or a deadline but no measure text "
                                            "and no lead unit; skipped")

@@ -22,7 +22,9 @@ refused with the range:
 - ``> 0``, ``>= 1``, ``< 10``, ``<= 1``, or two joined by ``and`` (``>= 0 and <= 1``): a number
   within these bounds (numbers are always finite: ``nan`` and ``inf`` are refused);
 - ``zh | en``: one of these texts;
-- ``non-empty``: any text but the empty one.
+- ``non-empty``: any text but the empty one;
+- ``date``: a day, ``YYYY-MM-DD``; the default ``today`` is the day the query runs, or the
+  day the front end names (``--as-of``), so that a saved result can be made again.
 
 ``list-columns`` come back as lists, sorted, whichever engine answered. ``split-by`` (SPARQL
 only) names a GROUP BY variable by which Oxigraph may answer the query in parts at once, one per
@@ -46,6 +48,7 @@ the earlier one as a whole (both its files), and says so (:attr:`SavedQuery.repl
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import re
@@ -69,6 +72,26 @@ _KINDS = {int: "an integer", float: "a finite number", bool: "true or false", st
 _TESTS = {">": float.__gt__, ">=": float.__ge__, "<": float.__lt__, "<=": float.__le__}
 
 
+# The default of a date parameter: the day the query runs (or the front end's --as-of).
+TODAY = "today"
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_day(value: Any) -> bool:
+    """Whether ``value`` is a day written YYYY-MM-DD that the calendar has.
+
+    >>> is_day("2025-07-01"), is_day("2025-02-30"), is_day("2025-7-1")
+    (True, False, False)
+    """
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Range:
     """The values a parameter takes, as its header writes them (see the module's note).
@@ -83,6 +106,7 @@ class Range:
     bounds: tuple[tuple[str, float], ...] = ()
     choices: tuple[str, ...] = ()
     non_empty: bool = False
+    date: bool = False  # a day, YYYY-MM-DD
 
     @classmethod
     def parse(cls, text: str) -> Range:
@@ -90,6 +114,8 @@ class Range:
         text = " ".join(text.split())
         if text == "non-empty":
             return cls(text, non_empty=True)
+        if text == "date":
+            return cls(text, date=True)
         if text[:1] in "<>":
             bounds = []
             for part in re.split(r"\s+and\s+", text):
@@ -105,12 +131,14 @@ class Range:
         choices = tuple(choice.strip() for choice in text.split("|"))
         if len(choices) < 2 or not all(choices):
             raise ValueError(f"{text!r} is none of: bounds (> 0, >= 1 and <= 9), choices "
-                             "(zh | en), non-empty")
+                             "(zh | en), non-empty, date")
         return cls(text, choices=choices)
 
     def admits(self, value: Any) -> bool:
         if self.non_empty:
             return value != ""
+        if self.date:
+            return value == TODAY or is_day(value)
         if self.choices:
             return value in self.choices
         return all(_TESTS[test](float(value), bound) for test, bound in self.bounds)
@@ -133,6 +161,8 @@ class Parameter:
             return " or ".join(self.range.choices)
         if self.range is not None and self.range.non_empty:
             return "a non-empty text"
+        if self.range is not None and self.range.date:
+            return "a day YYYY-MM-DD (or today)"
         words = _KINDS[self.kind]
         return f"{words} {self.range.text}" if self.range is not None else words
 
@@ -187,10 +217,11 @@ class SavedQuery:
             return "yours (replaces packaged)"
         return f"yours (replaces {self.replaces[0].parent})"
 
-    def bind(self, given: dict[str, str]) -> dict[str, Any]:
+    def bind(self, given: dict[str, str], *, today: str | None = None) -> dict[str, Any]:
         """Parameter values: defaults, overridden by ``given`` (strings from the command
         line); unknown names, missing required parameters and values out of a parameter's
-        range are refused."""
+        range are refused. A date parameter given as ``today`` (its default) is ``today``
+        (YYYY-MM-DD, the front end's --as-of), else the day it runs."""
         unknown = sorted(set(given) - set(self.parameters))
         if unknown:
             known = ", ".join(self.parameters) or "none"
@@ -209,6 +240,8 @@ class SavedQuery:
                                   f"{parameter.takes})")
             else:
                 values[name] = parameter.default
+            if parameter.range is not None and parameter.range.date and values[name] == TODAY:
+                values[name] = today or datetime.date.today().isoformat()
         return values
 
 
@@ -244,7 +277,8 @@ def _parameter(value: str) -> Parameter:
     if range_ is not None and range_.bounds and kind not in (int, float):
         raise ValueError(f"parameter {name} has bounds ({range_.text}) but is not a number "
                          "(give it a numeric default)")
-    if range_ is not None and (range_.choices or range_.non_empty) and kind is not str:
+    if range_ is not None and (range_.choices or range_.non_empty or range_.date) \
+            and kind is not str:
         raise ValueError(f"parameter {name} is {_KINDS[kind]} but its range "
                          f"({range_.text}) is for text")
     if isinstance(default, float) and not math.isfinite(default):

@@ -202,7 +202,7 @@ def test_brief_pack(tmp_path):
     assert "overloaded 市市场监督管理局（知识产权局）" in result.out
     names = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert {".ipplan-brief", "README.txt", "index.html", "network.html", "plan.html",
-            "assets/vis-network.min.js", "data/assignments.csv", "data/fuzhou-ip-plan.ttl",
+            "deadlines.html", "data/queries/overdue-measures.csv", "assets/vis-network.min.js", "data/assignments.csv", "data/fuzhou-ip-plan.ttl",
             "data/stats.json", "data/units.csv", "data/validation.txt",
             "data/queries/unit-workload.csv", "data/queries/overloaded-units.csv"} <= names
     assert len([n for n in names if n.startswith("units/")]) == 37

@@ -211,7 +211,7 @@ def test_tooltip_carries_measure_text_roles_and_deadline(pack, browser):
 
 
 def test_snapshots_are_not_blank(pack):
-    for name in ("network", "plan"):
+    for name in ("network", "plan", "deadlines"):
         path = pack / "snapshots" / f"{name}.png"
         assert path.stat().st_size > 20000
         assert len(png_colours(path)) > 50, name

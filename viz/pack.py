@@ -5,6 +5,8 @@
     index.html              key figures, overloaded units and clusters with their reasons,
                             links to every page, the snapshots
     network.html, plan.html the coordination network and the plan's structure
+    deadlines.html          units against months, the deadlines over time, what is overdue
+                            as of the pack's day (--as-of)
     clusters/cluster-N.html one page per collaboration cluster
     plans/plan-*.html       for a corpus of more than three plans, one structure page per
                             plan (plan.html then shows the plans and links to them)
@@ -57,6 +59,7 @@ from .model import (
 from .render import VIS_FILE, render_page, vis_network_js
 from .snapshot import Browser, Shot, SnapshotError
 from .views.cluster import cluster_page
+from .views.deadlines import deadline_page, render_deadline_page
 from .views.network import network_page
 from .views.overview import plans_overview_page
 from .views.plan import plan_page
@@ -64,7 +67,8 @@ from .views.unit import unit_page
 
 MARKER = ".ipplan-brief"
 # Every entry a pack has at its top: what a new pack replaces in an existing folder.
-ENTRIES = (MARKER, "README.txt", "index.html", "network.html", "plan.html", "assets",
+ENTRIES = (MARKER, "README.txt", "index.html", "network.html", "plan.html", "deadlines.html",
+           "assets",
            "clusters", "plans", "units", "snapshots", "data")
 
 
@@ -135,7 +139,7 @@ def install_pack(staging: Path, folder: Path) -> None:
 
 # The views pictured for slides; the plan is a tall tree, and a tall picture keeps its
 # labels readable.
-_VIEWS = (("network", (1600, 1000)), ("plan", (1400, 2400)))
+_VIEWS = (("network", (1600, 1000)), ("plan", (1400, 2400)), ("deadlines", (1600, 1500)))
 
 
 def _shots(folder: Path) -> list[Shot]:
@@ -219,7 +223,11 @@ def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], 
         page("plan.html", (plans_overview_page if corpus else plan_page)(
             graph, result, today=today, data=drawn), 0,
             home + [{"href": "network.html", "zh": "协作网络", "en": "Coordination network"}])
-        # Those two pages are pictured while the rest of the pack is written.
+        deadlines = deadline_page(graph, result, today=today, data=drawn, unit_pages=True)
+        put("deadlines.html", render_deadline_page(deadlines, lang=lang, links=home + [
+            {"href": "network.html", "zh": "协作网络", "en": "Coordination network"},
+            {"href": "plan.html", "zh": "方案结构", "en": "Plan structure"}]).encode("utf-8"))
+        # Those three pages are pictured while the rest of the pack is written.
         shooting = background.submit(browser.shoot, _shots(folder)) if browser else None
         for cluster in result.clusters:
             page(f"clusters/{cluster_page_name(cluster.number)}",
@@ -257,10 +265,11 @@ def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], 
         pictures.append(f"snapshots/{name}.png")
 
     figures, check = data.figures, data.check
+    overdue = sum(1 for m in deadlines.measures if m["overdue"])
     index = _index_html(graph, result, drawn, figures, check, units, pictures, data.query_csvs,
-                        lang, today)
+                        lang, today, overdue)
     put("index.html", index.encode("utf-8"))
-    readme = _readme(figures["by_plan"], figures, check, written, today)
+    readme = _readme(figures["by_plan"], figures, check, written, today, overdue)
     put("README.txt", readme.encode("utf-8"))
     (folder / MARKER).write_text("made by ipplan brief\n", "utf-8")
     return Brief(folder, written, figures, check, warnings)
@@ -268,7 +277,7 @@ def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], 
 
 def _index_html(graph: Any, result: Analysis, drawn: PageData, figures: dict[str, Any],
                 check: ValidationReport, units: list[str], pictures: list[str],
-                query_csvs: list[str], lang: str, today: str) -> str:
+                query_csvs: list[str], lang: str, today: str, overdue: int) -> str:
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = environment.from_string(
         resources.files(__package__).joinpath("assets", "index.html").read_text("utf-8"))
@@ -292,7 +301,8 @@ def _index_html(graph: Any, result: Analysis, drawn: PageData, figures: dict[str
                    "name_en": result.units[u].name_en or result.units[u].name} for u in units]
     return template.render(
         lang="en" if lang == "en" else "zh", css=Markup(css), version=__version__,
-        today=today, plans=figures["by_plan"], figures=figures, conforms=check.conforms,
+        today=today, overdue=overdue, plans=figures["by_plan"], figures=figures,
+        conforms=check.conforms,
         violations=check.violations, clusters=clusters, overloaded=overloaded,
         units=unit_links, pictures=pictures, plan_pages=[
             {**p, "href": f"plans/{plan_page_name(p['plan'])}"} for p in figures["by_plan"]
@@ -307,12 +317,12 @@ def _theme_titles(graph: Any) -> dict[Any, str]:
 
 
 def _readme(plans: list[dict[str, Any]], figures: dict[str, Any], check: ValidationReport,
-            files: list[str], today: str) -> str:
+            files: list[str], today: str, overdue: int) -> str:
     lines = [
         "Briefing pack made by ipplan",
         "============================",
         "",
-        f"Made on {today} from:",
+        f"As of {today}, made from:",
         *[f"  - {p['title']} ({p['jurisdiction']}; file {p['source']}; plan id {p['plan']})"
           for p in plans],
         "",
@@ -327,11 +337,13 @@ def _readme(plans: list[dict[str, Any]], figures: dict[str, Any], check: Validat
         f"  lead assignments {figures['lead_assignments']}, "
         f"supporting assignments {figures['support_assignments']}",
         "  measures due: " + ", ".join(f"{k} ({v})" for k, v in figures["deadlines"].items()),
+        f"  overdue and not done as of {today}: {overdue}",
         f"  validation: {'conforms' if check.conforms else 'does NOT conform'}",
         "",
         "What is where",
         "  index.html             key figures, overloaded units, clusters, links to every page",
         "  network.html           units and who works with whom",
+        "  deadlines.html         units against months, deadlines over time, what is overdue",
         "  plan.html              themes, tasks, measures and their units"
         + (" (a corpus: the plans, each linking to plans/)" if len(plans) > CORPUS_ABOVE else ""),
         "  clusters/, units/      one page per collaboration cluster and per unit",

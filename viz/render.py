@@ -28,8 +28,8 @@ from ipplan.files import atomic_write_text
 
 from .model import Page
 
-__all__ = ["VIS_FILE", "FastNetwork", "render_page", "script_json", "vis_network_js",
-           "write_page"]
+__all__ = ["VIS_FILE", "FastNetwork", "asset", "render_page", "script_json", "template",
+           "vis_network_js", "write_page"]
 
 VIS_FILE = "vis-network.min.js"
 
@@ -51,11 +51,22 @@ def script_json(value: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-@functools.lru_cache(maxsize=1)
 def _template() -> jinja2.Template:
-    """The page template, compiled once per process (a pack renders hundreds of pages)."""
+    """The network page template, compiled once per process (a pack renders hundreds of
+    pages)."""
+    return template("page.html")
+
+
+@functools.lru_cache(maxsize=4)
+def template(name: str) -> jinja2.Template:
+    """A page template of ``assets/`` (autoescaping), compiled once per process."""
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return environment.from_string(_asset("page.html"))
+    return environment.from_string(_asset(name))
+
+
+def asset(name: str) -> Any:
+    """One of our own assets (a script, a style sheet) as trusted markup for a template."""
+    return _markup(_asset(name))
 
 
 @functools.lru_cache(maxsize=8)

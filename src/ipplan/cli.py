@@ -128,6 +128,28 @@ def _roles_option() -> Callable[..., Any]:
              "(列第一位者为牵头单位), else first-leads.")
 
 
+def _day(_ctx: click.Context | None, _param: click.Parameter | None,
+         value: str | None) -> str:
+    """--as-of: a day YYYY-MM-DD (today when not given)."""
+    from ipplan.queries import is_day
+
+    if value is None:
+        return datetime.date.today().isoformat()
+    if not is_day(value):
+        raise click.BadParameter(f"{value!r} is not a day written YYYY-MM-DD")
+    return value
+
+
+def as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--as-of YYYY-MM-DD: the day deadlines are judged by (a measure due in a month is late
+    from the first day of the next); pages and the pack say it, so that the same input and
+    the same --as-of give the same bytes."""
+    return click.option(
+        "--as-of", "as_of", metavar="YYYY-MM-DD", callback=_day,
+        help="The day deadlines are judged by: measures due before its month and not done "
+             "are overdue [default: today].")(command)
+
+
 def _check_sources(paths: tuple[Path, ...], store: Path | None, required: bool = True
                    ) -> None:
     if paths and store is not None:
@@ -361,14 +383,16 @@ def validate(ctx: click.Context, source: Sources, fmt: str,
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language the pages open in (each has a switch).")
 @click.option("--no-snapshots", is_flag=True, help="Skip the PNG snapshots (no Chromium).")
-def brief(source: Sources, folder: Path, force: bool, lang: str, no_snapshots: bool) -> None:
+@as_of_option
+def brief(source: Sources, folder: Path, force: bool, lang: str, no_snapshots: bool,
+          as_of: str) -> None:
     """Build the briefing pack: pages, snapshots, tables, query results, figures."""
     from ipplan.viz.pack import ENTRIES  # drawing needs pyvis and networkx: import on use
 
     for entry in ENTRIES:  # the pack replaces these entries of the folder whole
         refuse_overwriting_sources(folder / entry, source.paths)
     corpus, pack = usecases.brief(source, folder, force=force, lang=lang,
-                                  snapshots=not no_snapshots)
+                                  snapshots=not no_snapshots, today=as_of)
     for warning in pack.warnings:
         _say(f"ipplan: warning: {warning}")
     figures = pack.stats
@@ -398,16 +422,18 @@ def _page_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Language the page opens in (it has a switch)."),
         click.option("--include-collectives", is_flag=True,
                      help="Keep collective units in the network and its analytics."),
+        as_of_option,
     ]):
         command = decorator(command)
     return command
 
 
 def _write_single_page(builder: Callable[..., Any], source: Sources, output: Path, lang: str,
-                       include_collectives: bool, *args: Any, **kwargs: Any) -> None:
+                       include_collectives: bool, as_of: str, *args: Any,
+                       **kwargs: Any) -> None:
     from ipplan.viz.render import write_page  # drawing needs pyvis: import on use
 
-    page = usecases.page(builder, source, *args, today=datetime.date.today().isoformat(),
+    page = usecases.page(builder, source, *args, today=as_of,
                          include_collectives=include_collectives, **kwargs)
     write_page(page, output, lang=lang)
     click.echo(f"{page.kind} page: {len(page.nodes)} nodes, {len(page.edges)} edges: "
@@ -420,11 +446,11 @@ def _write_single_page(builder: Callable[..., Any], source: Sources, output: Pat
 @click.option("--color-by", type=click.Choice(["cluster", "kind"]), default="cluster",
               show_default=True, help="Colour units by collaboration cluster or by kind.")
 def viz_network(source: Sources, output: Path, lang: str, include_collectives: bool,
-                color_by: str) -> None:
+                as_of: str, color_by: str) -> None:
     """Units and who works with whom (co-assignment edges)."""
     from ipplan.viz.views.network import network_page  # drawing needs pyvis: import on use
 
-    _write_single_page(network_page, source, output, lang, include_collectives,
+    _write_single_page(network_page, source, output, lang, include_collectives, as_of,
                        colour_by=color_by)
 
 
@@ -433,11 +459,11 @@ def viz_network(source: Sources, output: Path, lang: str, include_collectives: b
 @_page_options
 @click.option("--plan", "plan", metavar="ID", help="Only this plan.")
 def viz_plan(source: Sources, output: Path, lang: str, include_collectives: bool,
-             plan: str | None) -> None:
+             as_of: str, plan: str | None) -> None:
     """Theme -> task -> measure -> units."""
     from ipplan.viz.views.plan import plan_page  # drawing needs pyvis: import on use
 
-    _write_single_page(plan_page, source, output, lang, include_collectives, plan=plan)
+    _write_single_page(plan_page, source, output, lang, include_collectives, as_of, plan=plan)
 
 
 @viz.command("unit")
@@ -445,11 +471,11 @@ def viz_plan(source: Sources, output: Path, lang: str, include_collectives: bool
 @source_options
 @_page_options
 def viz_unit(unit: str, source: Sources, output: Path, lang: str,
-             include_collectives: bool) -> None:
+             include_collectives: bool, as_of: str) -> None:
     """One unit's measures and partners (UNIT: its name in Chinese or English)."""
     from ipplan.viz.views.unit import unit_page  # drawing needs pyvis: import on use
 
-    _write_single_page(unit_page, source, output, lang, include_collectives, unit)
+    _write_single_page(unit_page, source, output, lang, include_collectives, as_of, unit)
 
 
 @viz.command("cluster")
@@ -457,11 +483,28 @@ def viz_unit(unit: str, source: Sources, output: Path, lang: str,
 @source_options
 @_page_options
 def viz_cluster(number: int, source: Sources, output: Path, lang: str,
-                include_collectives: bool) -> None:
+                include_collectives: bool, as_of: str) -> None:
     """One collaboration cluster (NUMBER as `ipplan query run collaboration-clusters` shows)."""
     from ipplan.viz.views.cluster import cluster_page  # drawing needs pyvis: import on use
 
-    _write_single_page(cluster_page, source, output, lang, include_collectives, number)
+    _write_single_page(cluster_page, source, output, lang, include_collectives, as_of, number)
+
+
+@viz.command("deadlines")
+@source_options
+@_page_options
+def viz_deadlines(source: Sources, output: Path, lang: str, include_collectives: bool,
+                  as_of: str) -> None:
+    """Units against months (measures due, lead and support) and the deadlines over time,
+    with what is overdue as of --as-of."""
+    from ipplan.viz.views.deadlines import deadline_page, write_deadline_page  # on use
+
+    page = usecases.page(deadline_page, source, today=as_of,
+                         include_collectives=include_collectives)
+    write_deadline_page(page, output, lang=lang)
+    overdue = sum(1 for m in page.measures if m["overdue"])
+    click.echo(f"deadlines page: {len(page.measures)} measures ({overdue} overdue as of "
+               f"{as_of}), {len(page.units)} units: {output.resolve()}")
 
 
 @cli.group()
@@ -526,10 +569,11 @@ def query_show(name: str, query_dirs: tuple[Path, ...], engine: str | None) -> N
               help="Keep collective units (各县（市）区政府, …) in the analytics.")
 @_store_option("Answer from the workspace written by `ipplan load ... --store DIR`.")
 @_queries_option
+@as_of_option
 @output_options(default="table")
 def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str, ...],
               jurisdiction: str | None, include_collectives: bool, store: Path | None,
-              query_dirs: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+              query_dirs: tuple[Path, ...], as_of: str, fmt: str, output: Path | None) -> None:
     """Run a saved query on the plans in SOURCE... (with --engine cypher and no SOURCE, on
     the database at NEO4J_URI, read-only)."""
     given = {}
@@ -552,7 +596,7 @@ def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str
     source = Sources(paths, jurisdiction, store=store, progress=_bars,
                      progress_bytes=_reading_bar, on_open=_loaded(False))
     rows = usecases.answer(saved, given, source if paths or store else None, engine=engine,
-                           include_collectives=include_collectives)
+                           include_collectives=include_collectives, today=as_of)
     _emit(render(rows, saved.columns, fmt), output, fmt)
 
 

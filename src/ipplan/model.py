@@ -67,6 +67,23 @@ class Deadline:
         return self.month or self.text
 
 
+class ProgressState(str, enum.Enum):
+    """How far a measure has come, as a table's progress column (完成情况, 进展情况) says."""
+
+    DONE = "done"  # 已完成, 已办结, 是
+    IN_PROGRESS = "in-progress"  # 正在推进, 基本完成, 未完成 (not done, no more said)
+    NOT_STARTED = "not-started"  # 未开始, 尚未启动
+    UNKNOWN = "unknown"  # the cell says neither (a figure: 新增163户), or is blank
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A measure's progress: the cell as written and the state it reads as."""
+
+    text: str
+    state: ProgressState
+
+
 @dataclass(frozen=True)
 class Assignment:
     """One unit named in a measure's lead or supporting column, as the document spells it."""
@@ -112,6 +129,7 @@ class Measure:
     location: Location
     contacts: tuple[str, ...] = ()  # people named for it (责任领导, 分管领导): never units
     open_ended: bool = False  # its unit list ended 等/等有关部门: more units than named
+    progress: Progress | None = None  # None: the table has no progress column
 
     @property
     def lead_units(self) -> tuple[str, ...]:

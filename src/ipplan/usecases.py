@@ -9,6 +9,7 @@ behaves the same on either.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -221,11 +222,12 @@ def check(sources: Sources) -> ValidationReport:
     return validate(sources.open(whole=True).graph)
 
 
-def pack_data(graph: Graph, lang: str = "zh") -> Any:
+def pack_data(graph: Graph, lang: str = "zh", today: str | None = None) -> Any:
     """What the briefing pack shows besides its pages: figures, the validation, the graph
     in Turtle, the assignment and unit tables, each unit's list (one workbook, a CSV per
-    unit, in ``lang``), every saved query that needs no parameter (SPARQL), and the
-    loaders' warnings, as the pack's data/ files."""
+    unit, in ``lang``), every saved query that needs no parameter (SPARQL; a date parameter
+    is ``today``, the pack's as-of day), and the loaders' warnings, as the pack's data/
+    files."""
     from ipplan.viz.pack import PackData  # drawing needs pyvis and networkx: import on use
 
     figures = reports.stats(graph)
@@ -242,7 +244,7 @@ def pack_data(graph: Graph, lang: str = "zh") -> Any:
     for name, query in load_queries().items():
         if any(p.required for p in query.parameters.values()) or "sparql" not in query.texts:
             continue
-        rows = run_sparql(graph, query, query.bind({}))
+        rows = run_sparql(graph, query, query.bind({}, today=today))
         files.append((f"data/queries/{name}.csv", excel_csv(rows, query.columns)))
         query_csvs.append(name)
     files.append(("data/stats.json",
@@ -297,12 +299,15 @@ def export_by_unit(sources: Sources, folder: Path, *, plan: str | None = None,
 def brief(sources: Sources, folder: Path, *, force: bool = False, lang: str = "zh",
           snapshots: bool = True, today: str | None = None) -> tuple[Corpus, Any]:
     """Build the briefing pack of the sources in ``folder``: the analysed corpus and what
-    the pack holds (:class:`ipplan.viz.pack.Brief`)."""
+    the pack holds (:class:`ipplan.viz.pack.Brief`). ``today`` (YYYY-MM-DD, default: the
+    day it runs) is the as-of day the pages, the overdue measures and the pack's date are
+    made for."""
     from ipplan.viz.pack import build_brief  # drawing needs pyvis and networkx: on use
 
+    today = today or datetime.date.today().isoformat()
     corpus = analysed(sources.open(whole=True))
     pack = build_brief(corpus.graph, corpus.analysis, folder,
-                       functools.partial(pack_data, lang=lang), force=force,
+                       functools.partial(pack_data, lang=lang, today=today), force=force,
                        lang=lang, snapshots=snapshots, today=today)
     return corpus, pack
 
@@ -313,7 +318,7 @@ def page(builder: Callable[..., Any], sources: Sources, *args: Any, today: str,
     cluster pages beside it, so its nodes link nowhere."""
     corpus = analysed(sources.open(whole=True), include_collectives=include_collectives)
     built = builder(corpus.graph, corpus.analysis, *args, today=today, **kwargs)
-    for node in built.nodes:
+    for node in getattr(built, "nodes", ()):  # a chart page (deadlines) has none
         node.pop("link", None)
     return built
 
@@ -357,12 +362,14 @@ def database_status() -> tuple[str, dict[str, int]]:
 
 
 def answer(query: SavedQuery, given: dict[str, str], sources: Sources | None, *,
-           engine: str = "sparql", include_collectives: bool = False) -> list[dict[str, Any]]:
+           engine: str = "sparql", include_collectives: bool = False,
+           today: str | None = None) -> list[dict[str, Any]]:
     """The rows of a saved query on the plans ``sources`` names, answered by ``engine``. With Cypher and no source, the Bolt database (NEO4J_URI, else the
     embedded server) is read as it is, in a read-only session. With Cypher and a source, the
     plans are pushed into the embedded server and answered there, whether NEO4J_URI is set or
-    not: a query never changes the user's database (only ``neo4j push`` writes to it)."""
-    values = query.bind(given)
+    not: a query never changes the user's database (only ``neo4j push`` writes to it).
+    ``today`` (YYYY-MM-DD) is what a date parameter left at its default ``today`` means."""
+    values = query.bind(given, today=today)
     if sources is None:
         if engine == "sparql":
             raise InputError("name the documents or graph files to query")

@@ -30,16 +30,17 @@ def short(text: str, limit: int = 18) -> str:
 
 def subtitle(data: PageData, today: str, plans: list[dict[str, Any]] | None = None
              ) -> tuple[str, str]:
-    """The plans a page draws from (all of them unless ``plans``), and the date."""
+    """The plans a page draws from (all of them unless ``plans``), and the day it is as of
+    (``today``: --as-of, or the day it was made)."""
     facts = data.facts
     plans = facts.plans if plans is None else plans
     if len(plans) > CORPUS_ABOVE:  # a corpus: name it by its size, not by every title
         count = data.place_count if plans is facts.plans else places(plans)
-        return (f"{len(plans)}份方案，{count}个地区 · 生成于 {today}",
-                f"{len(plans)} plans of {count} jurisdictions · made {today}")
+        return (f"{len(plans)}份方案，{count}个地区 · 截至 {today}",
+                f"{len(plans)} plans of {count} jurisdictions · as of {today}")
     titles = "；".join(plain(p["title"]) for p in plans)
     files = ", ".join(plain(p["source"]) for p in plans)
-    return (f"{titles}（{files}）· 生成于 {today}", f"{titles} ({files}) · made {today}")
+    return (f"{titles}（{files}）· 截至 {today}", f"{titles} ({files}) · as of {today}")
 
 
 def kind_filter(units: dict[str, UnitInfo], present: set[str]) -> list[dict[str, str]]:
