@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # analytics calls this module; the record types are only name
 
 __all__ = ["LEAD_WEIGHT", "MIN_MEASURES", "MIN_SHARE", "RATIO", "SUPPORT_WEIGHT", "UBIQUITY",
            "Load", "PlanJudgement", "PlanName", "judge_plans", "overloaded_units",
-           "unit_load"]
+           "unit_load", "where_flagged"]
 
 LEAD_WEIGHT = 2.0
 SUPPORT_WEIGHT = 1.0
@@ -239,6 +239,21 @@ def judge_plans(facts: Iterable[Assignment], *, lead_weight: float = LEAD_WEIGHT
                                 and j.share >= ratio * j.others)
         judged += working + sorted((j for j in here if j.ubiquitous), key=lambda j: j.unit)
     return judged
+
+
+def where_flagged(load: Load, plan_names: dict[str, PlanName]) -> tuple[str, str]:
+    """The plans (place and id) where ``load`` is overloaded, or ubiquitous when it is that,
+    in Chinese and English: what tells apart 省高级人民法院 of nine provinces in one list.
+
+    >>> load = Load("u", 3, 0, 6.0, 1.0, 1, overloaded=True,
+    ...             plans=[PlanJudgement("p", "u", 3, 0, 20, 0.5, 0.1, "", 0, overloaded=True)])
+    >>> where_flagged(load, {"p": PlanName("gd-2023", "广东省", "Guangdong")})
+    ('广东省·gd-2023', 'Guangdong, gd-2023')
+    """
+    plans = [j.plan for j in load.plans if (j.overloaded if load.overloaded else j.ubiquitous)]
+    named = [plan_names[p] for p in plans if p in plan_names]
+    return ("、".join(f"{n.place}·{n.plan_id}" for n in named),
+            "; ".join(f"{n.place_en or n.place}, {n.plan_id}" for n in named))
 
 
 def _modified_z(loads: dict[str, Load]) -> None:

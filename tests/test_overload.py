@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import measure_row, table_text
+from conftest import SEED, measure_row, run_ipplan, table_text
 
 from ipplan.graph.analytics import Parameters, analyse
 from ipplan.graph.build import build_graph
@@ -145,3 +145,47 @@ def test_the_seed_flags_the_ip_office_only(seed_graph):
 def test_the_rule_is_adjustable_on_the_seed(seed_graph, parameters, flagged):
     result = analyse(seed_graph, Parameters(**parameters))
     assert _names(result, result.overloaded) == flagged
+
+
+def test_the_seeds_pack_shows_the_flags_and_their_reasons(tmp_path):
+    folder = tmp_path / "pack"
+    result = run_ipplan("brief", SEED, "-o", folder, "--no-snapshots")
+    assert result.code == 0, result.err
+    assert "overloaded 市市场监督管理局（知识产权局）  ubiquitous 高新区管委会\n" in result.out
+    readme = (folder / "README.txt").read_text("utf-8")
+    assert ("  - 市市场监督管理局（知识产权局） (Fuzhou, fuzhou-ip-plan): 市市场监督管理局（知识产权局） "
+            "leads 48 of 60 measures (80 %)") in readme
+    assert "  - 高新区管委会 (Fuzhou, fuzhou-ip-plan): 高新区管委会 supports 60 of the 60" in readme
+    assert "市科技局 (" not in readme
+    index = (folder / "index.html").read_text("utf-8")
+    overloaded, ubiquitous = index.split("<h2>")[2:4]  # after the main views, these two
+    assert "超负荷单位" in overloaded and "普遍参与单位" in ubiquitous
+    assert "牵头60项措施中的48项（80%）" in overloaded and "高新区管委会" not in overloaded
+    assert "高新区管委会配合60项措施中的60项" in ubiquitous and "福州市·fuzhou-ip-plan" in ubiquitous
+    assert overloaded.count("<tr><td>") == ubiquitous.count("<tr><td>") == 1  # one unit each
+    pages = {p.name: p.read_text("utf-8") for p in (folder / "units").glob("*.html")}
+    # the unit's own page says it under the picture (other pages in the unit's tooltip)
+    assert sum('"notes_zh": "牵头 48 项、配合 6 项措施；与 33 个单位协作。 超负荷：市市场监督管理局（知识产权局）牵头60项'
+               in t for t in pages.values()) == 1
+    assert sum('协作。 普遍参与：高新区管委会配合60项措施中的60项' in t for t in pages.values()) == 1
+
+
+def test_a_corpus_pack_names_the_plan_on_every_line(tmp_path):
+    """Two provinces' 省高级人民法院, each leading almost all of its province's plan."""
+    rows = [("省高级人民法院" if i < 22 else "省科技厅", SUPPORTERS[i % 6].replace("市", "省", 1))
+            for i in range(24)]
+    docs = [_plan(tmp_path, plan_id, rows, city=province)
+            for plan_id, province in (("gd", "广东省"), ("js", "江苏省"))]
+    folder = tmp_path / "pack"
+    result = run_ipplan("brief", *docs, "-o", folder, "--no-snapshots")
+    assert result.code == 0, result.err
+    assert "overloaded 省高级人民法院（广东省·gd）、省高级人民法院（江苏省·js）  ubiquitous none" in result.out
+    readme = (folder / "README.txt").read_text("utf-8")
+    lines = [line for line in readme.splitlines() if line.startswith("  - 省高级人民法院")]
+    assert [line.split(": ", 1)[0] for line in lines] == [
+        "  - 省高级人民法院 (Guangdong, gd)", "  - 省高级人民法院 (Jiangsu, js)"]
+    assert all(f"[{place}, {plan_id}] 省高级人民法院 leads 22 of 24" in line
+               for line, place, plan_id in zip(lines, ("Guangdong", "Jiangsu"), ("gd", "js")))
+    index = (folder / "index.html").read_text("utf-8")
+    assert "广东省·gd" in index and "江苏省·js" in index
+    assert "【广东省·gd】省高级人民法院牵头24项措施中的22项" in index

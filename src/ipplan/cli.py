@@ -26,6 +26,7 @@ from ipplan.errors import IpplanError
 from ipplan.files import atomic_write_bytes, refuse_overwriting_sources
 from ipplan.graph import reports
 from ipplan.graph.io import output_format
+from ipplan.graph.overload import where_flagged
 from ipplan.graph.validate import RESULT_COLUMNS, validation_text
 from ipplan.loaders import inspect_document
 from ipplan.loaders.template import write_template
@@ -36,6 +37,13 @@ from ipplan.stopping import WHAT, Stopped, ignored_from_now, received, stop_on
 from ipplan.usecases import Corpus, Sources
 
 OUTPUT_FORMATS = ("table", "csv", "json", "md")
+
+
+def _flagged(analysis: Any, load: Any) -> str:
+    """An overloaded or ubiquitous unit's name, with the plans it is flagged in when there are
+    several plans: every city has its 市法院, every province its 省高级人民法院."""
+    name = analysis.units[load.unit].name
+    return f"{name}（{where_flagged(load, analysis.plans)[0]}）" if len(analysis.plans) > 1 else name
 
 
 def _say(message: str) -> None:
@@ -361,9 +369,11 @@ def brief(source: Sources, folder: Path, force: bool, lang: str, no_snapshots: b
     click.echo(f"plans {figures['plans']}  themes {figures['themes']}  tasks {figures['tasks']}  "
                f"measures {figures['measures']}  units {figures['units']}  "
                f"lead {figures['lead_assignments']}  support {figures['support_assignments']}")
-    click.echo(f"clusters {len(corpus.analysis.clusters)}  overloaded "
-               + ("、".join(corpus.analysis.units[l.unit].name for l in corpus.analysis.overloaded)
-                  or "none"))
+    analysis = corpus.analysis
+    click.echo(f"clusters {len(analysis.clusters)}  overloaded "
+               + ("、".join(_flagged(analysis, l) for l in analysis.overloaded) or "none")
+               + "  ubiquitous "
+               + ("、".join(_flagged(analysis, l) for l in analysis.ubiquitous) or "none"))
     click.echo("validation: " + ("conforms" if pack.validation.conforms
                                  else f"{pack.validation.violations} violation(s), "
                                       "see data/validation.txt"))
