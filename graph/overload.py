@@ -245,6 +245,20 @@ def where_flagged(load: Load, plan_names: dict[str, PlanName]) -> tuple[str, str
     """The plans (place and id) where ``load`` is overloaded, or ubiquitous when it is that,
     in Chinese and English: what tells apart 省高级人民法院 of nine provinces in one list.
 
+    Parameters
+    ----------
+    load : Load
+        A unit's load, after :func:`overloaded_units`.
+    plan_names : dict of str to PlanName
+        How to name each plan, by plan IRI.
+
+    Returns
+    -------
+    tuple of str
+        The plans as "place·id" joined by 、, and as "place, id" joined by "; ".
+
+    Examples
+    --------
     >>> load = Load("u", 3, 0, 6.0, 1.0, 1, overloaded=True,
     ...             plans=[PlanJudgement("p", "u", 3, 0, 20, 0.5, 0.1, "", 0, overloaded=True)])
     >>> where_flagged(load, {"p": PlanName("gd-2023", "广东省", "Guangdong")})
