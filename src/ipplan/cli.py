@@ -393,7 +393,7 @@ def _page_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                      help="Language the page opens in (it has a switch)."),
         click.option("--include-collectives", is_flag=True,
-                     help="Keep collective units in the network and its analytics."),
+                     help="Keep collective and ubiquitous units in the network and its analytics."),
     ]):
         command = decorator(command)
     return command
@@ -519,7 +519,7 @@ def query_show(name: str, query_dirs: tuple[Path, ...], engine: str | None) -> N
               help="A query parameter (see `ipplan query show NAME`).")
 @click.option("--jurisdiction", metavar="NAME", help="City or county of the plans.")
 @click.option("--include-collectives", is_flag=True,
-              help="Keep collective units (各县（市）区政府, …) in the analytics.")
+              help="Keep collective units (各县（市）区政府, …) and ubiquitous ones in the analytics.")
 @_store_option("Answer from the workspace written by `ipplan load ... --store DIR`.")
 @_queries_option
 @output_options(default="table")
@@ -562,7 +562,7 @@ def neo4j() -> None:
 @source_options
 @click.option("--wipe", is_flag=True, help="First remove these plans' nodes (only theirs).")
 @click.option("--include-collectives", is_flag=True,
-              help="Keep collective units in the analytics pushed with the graph.")
+              help="Keep collective and ubiquitous units in the analytics pushed with the graph.")
 def neo4j_push(source: Sources, wipe: bool, include_collectives: bool) -> None:
     """Push the plans (with clusters and load) as a property graph; pushing twice is a no-op."""
     done = usecases.push(source, wipe=wipe, include_collectives=include_collectives)
