@@ -56,7 +56,8 @@ _NODES = {
     "Unit": """
         SELECT ?id ?name ?name_en ?kind ?collective ?registered ?jurisdiction ?lead_count
                ?support_count ?load ?load_z ?same_month_share ?theme_count ?overloaded
-               ?reason_zh ?reason_en ?betweenness WHERE {
+               ?reason_zh ?reason_en ?ubiquitous ?ubiquity_reason_zh ?ubiquity_reason_en
+               ?betweenness WHERE {
           ?n a ipp:Unit ; skos:prefLabel ?name ; ipp:unitKind/skos:notation ?kind ;
              ipp:collective ?collective ; ipp:registered ?registered ;
              ipp:jurisdiction/skos:prefLabel ?jurisdiction .
@@ -68,6 +69,11 @@ _NODES = {
                      ipp:overloaded ?overloaded }
           OPTIONAL { ?n ipp:overloadReason ?reason_zh FILTER (lang(?reason_zh) = "zh") }
           OPTIONAL { ?n ipp:overloadReason ?reason_en FILTER (lang(?reason_en) = "en") }
+          OPTIONAL { ?n ipp:ubiquitous ?ubiquitous }
+          OPTIONAL { ?n ipp:ubiquityReason ?ubiquity_reason_zh
+                     FILTER (lang(?ubiquity_reason_zh) = "zh") }
+          OPTIONAL { ?n ipp:ubiquityReason ?ubiquity_reason_en
+                     FILTER (lang(?ubiquity_reason_en) = "en") }
           OPTIONAL { ?n ipp:betweenness ?betweenness }
           BIND (STR(?n) AS ?id) }""",
     "Cluster": """

@@ -3,7 +3,8 @@
 Plain functions in the networkx style. :func:`assignments` reads the facts they need from the
 RDF graph once; :func:`co_assignment_graph` projects units onto a weighted network; the
 algorithms compute on it, one module per family: :mod:`~ipplan.graph.clusters`
-(collaboration clusters, Louvain), :mod:`~ipplan.graph.overload` (load and overload flags)
+(collaboration clusters, Louvain), :mod:`~ipplan.graph.overload` (load, ubiquitous and
+overloaded units, judged within each plan)
 and :mod:`~ipplan.graph.brokers` (betweenness). :func:`analyse` runs them all with one set of
 :class:`Parameters` and :func:`write_analysis` writes the results back into the RDF graph as
 facts, with the algorithm and parameters that produced them, so saved queries read them like
@@ -29,12 +30,24 @@ from rdflib.namespace import RDF, XSD
 
 from .brokers import brokers
 from .clusters import Cluster, collaboration_clusters, describe_clusters
-from .overload import LEAD_WEIGHT, SUPPORT_WEIGHT, Z_THRESHOLD, Load, overloaded_units, unit_load
+from .overload import (
+    LEAD_WEIGHT,
+    MIN_MEASURES,
+    MIN_SHARE,
+    RATIO,
+    SUPPORT_WEIGHT,
+    UBIQUITY,
+    Load,
+    PlanName,
+    judge_plans,
+    overloaded_units,
+    unit_load,
+)
 from .sparql import select_values
 from .vocab import IPP, KIND_SLUGS, PREFIXES, iri
 
 __all__ = ["Analysis", "Assignment", "Parameters", "UnitInfo", "analyse", "analysis_iri",
-           "assignments", "co_assignment_graph", "decimal_literal", "remove_analyses",
+           "assignments", "co_assignment_graph", "decimal_literal", "plan_names", "remove_analyses",
            "write_analysis"]
 
 
@@ -47,6 +60,7 @@ class Assignment:
     role: str  # "lead" | "support"
     theme: str  # theme IRI ("" when the task has no theme)
     month: str  # "YYYY-MM", or "" for open-ended deadlines
+    plan: str = ""  # plan IRI
 
 
 @dataclass(frozen=True)
@@ -60,8 +74,8 @@ class UnitInfo:
 # Required patterns first, OPTIONALs last: Oxigraph joins in the order written, and a
 # required pattern after an OPTIONAL made this query 100 times slower (111 s at 5,000 measures).
 _FACTS = """
-SELECT ?m ?u ?role ?theme ?month ?name ?name_en ?kind ?collective WHERE {
-  ?m a ipp:Measure ; ipp:hasAssignment ?a ; ipp:task ?t .
+SELECT ?m ?u ?role ?theme ?month ?name ?name_en ?kind ?collective ?plan WHERE {
+  ?m a ipp:Measure ; ipp:hasAssignment ?a ; ipp:task ?t ; ipp:plan ?plan .
   ?a ipp:unit ?u ; ipp:role ?role .
   ?u skos:prefLabel ?name ; ipp:unitKind ?kind ; ipp:collective ?collective .
   FILTER (lang(?name) = "zh")
@@ -78,9 +92,9 @@ def assignments(graph: Graph) -> tuple[list[Assignment], dict[str, UnitInfo]]:
     units: dict[str, UnitInfo] = {}
     lead = str(IPP.LeadRole)
     _, found = select_values(graph, _FACTS, prefixes=PREFIXES)  # columns as SELECTed
-    for measure, unit, role, theme, month, name, name_en, kind, collective in found:
+    for measure, unit, role, theme, month, name, name_en, kind, collective, plan in found:
         rows.add(Assignment(measure, unit, "lead" if role == lead else "support",
-                            theme or "", month or ""))
+                            theme or "", month or "", plan))
         units[unit] = UnitInfo(name, name_en or "", KIND_SLUGS.get(URIRef(kind), kind),
                                collective)
     return sorted(rows, key=lambda a: (a.measure, a.role, a.unit)), units
@@ -154,7 +168,10 @@ class Parameters:
     include_collectives: bool = False
     lead_weight: float = LEAD_WEIGHT
     support_weight: float = SUPPORT_WEIGHT
-    threshold: float = Z_THRESHOLD
+    ubiquity: float = UBIQUITY
+    min_measures: int = MIN_MEASURES
+    min_share: float = MIN_SHARE
+    ratio: float = RATIO
     top: int | None = None
     brokers: int = 5
 
@@ -181,21 +198,50 @@ class Analysis:
     overloaded: list[Load]
     brokers: list[tuple[str, float]]
     units: dict[str, UnitInfo] = field(default_factory=dict)
+    ubiquitous: list[Load] = field(default_factory=list)
+    plans: dict[str, PlanName] = field(default_factory=dict)
+
+
+_PLANS = """
+SELECT ?p ?id ?place ?place_en WHERE {
+  ?p a ipp:Plan ; dcterms:identifier ?id ; ipp:jurisdiction ?j .
+  ?j skos:prefLabel ?place FILTER (lang(?place) = "zh")
+  OPTIONAL { ?j skos:prefLabel ?place_en FILTER (lang(?place_en) = "en") } }
+"""
+
+
+def plan_names(graph: Graph) -> dict[str, PlanName]:
+    """Each plan's id and place, by plan IRI: how reasons name the plan they are about."""
+    _, found = select_values(graph, _PLANS, prefixes=PREFIXES)
+    return {plan: PlanName(plan_id, place, place_en or "")
+            for plan, plan_id, place, place_en in sorted(found)}
 
 
 def analyse(graph: Graph, parameters: Parameters | None = None) -> Analysis:
     """Run every analytic on ``graph`` with one set of parameters."""
     p = parameters or Parameters()
     facts, units = assignments(graph)
-    G = co_assignment_graph(facts, units, include_collectives=p.include_collectives)
-    clusters = describe_clusters(
-        G, collaboration_clusters(G, resolution=p.resolution, seed=p.seed), facts)
     considered = [f for f in facts if p.include_collectives or not units[f.unit].collective]
+    judged = judge_plans(considered, lead_weight=p.lead_weight, support_weight=p.support_weight,
+                         ubiquity=p.ubiquity, min_measures=p.min_measures,
+                         min_share=p.min_share, ratio=p.ratio, top=p.top)
+    # A plan's standing list of implementers is left out of its network, as collectives are:
+    # named in every measure, it would tie every unit of the plan to every other.
+    everywhere = {(j.plan, j.unit) for j in judged if j.ubiquitous}
+    networked = facts if p.include_collectives else [
+        f for f in facts if (f.plan, f.unit) not in everywhere]
+    G = co_assignment_graph(networked, units, include_collectives=p.include_collectives)
+    clusters = describe_clusters(
+        G, collaboration_clusters(G, resolution=p.resolution, seed=p.seed), networked)
     loads = unit_load(considered, lead_weight=p.lead_weight, support_weight=p.support_weight)
-    measures = len({f.measure for f in facts})
-    flagged = overloaded_units(loads, units, threshold=p.threshold, top=p.top,
-                               measures=measures)
-    return Analysis(p, G, clusters, loads, flagged, brokers(G, top=p.brokers), units)
+    names = plan_names(graph)
+    flagged = overloaded_units(loads, units, judged, plan_names=names,
+                               lead_weight=p.lead_weight, support_weight=p.support_weight,
+                               top=p.top)
+    ubiquitous = sorted((l for l in loads.values() if l.ubiquitous),
+                        key=lambda l: (-l.score, units[l.unit].name))
+    return Analysis(p, G, clusters, loads, flagged, brokers(G, top=p.brokers), units,
+                    ubiquitous, names)
 
 
 def analysis_iri(parameters: Parameters) -> URIRef:
@@ -210,7 +256,7 @@ def remove_analyses(graph: Graph) -> None:
         graph.remove((analysis, None, None))
     for predicate in (IPP.leadCount, IPP.supportCount, IPP.loadScore, IPP.loadZ,
                       IPP.sameMonthShare, IPP.themeCount, IPP.overloaded, IPP.overloadReason,
-                      IPP.betweenness, IPP.inCluster):
+                      IPP.ubiquitous, IPP.ubiquityReason, IPP.betweenness, IPP.inCluster):
         graph.remove((None, predicate, None))
 
 
@@ -248,8 +294,10 @@ def write_analysis(graph: Graph, result: Analysis) -> URIRef:
     add((node, IPP.leadWeight, decimal_literal(p.lead_weight)))
     add((node, IPP.supportWeight, decimal_literal(p.support_weight)))
     add((node, IPP.overloadRule, Literal(
-        f"top {p.top} load scores" if p.top is not None
-        else f"modified z-score of load score > {p.threshold:g}")))
+        f"ubiquitous: supports >= {p.ubiquity:g} of a plan's measures and leads none; "
+        + (f"overloaded: the top {p.top} shares of each plan's work" if p.top is not None
+           else f"overloaded: in a plan of >= {p.min_measures} measures, a share of its work "
+                f">= {p.min_share:g} and >= {p.ratio:g} x the other units' average"))))
     for cluster in result.clusters:
         c = iri("analysis", p.key(), "cluster", cluster.number)
         add((c, RDF.type, IPP.Cluster))
@@ -273,9 +321,13 @@ def write_analysis(graph: Graph, result: Analysis) -> URIRef:
         add((u, IPP.sameMonthShare, decimal_literal(load.same_month_share)))
         add((u, IPP.themeCount, Literal(load.themes)))
         add((u, IPP.overloaded, Literal(load.overloaded)))
+        add((u, IPP.ubiquitous, Literal(load.ubiquitous)))
         if load.overloaded:
             add((u, IPP.overloadReason, Literal(load.reason, lang="en")))
             add((u, IPP.overloadReason, Literal(load.reason_zh, lang="zh")))
+        if load.ubiquitous:
+            add((u, IPP.ubiquityReason, Literal(load.ubiquity_reason, lang="en")))
+            add((u, IPP.ubiquityReason, Literal(load.ubiquity_reason_zh, lang="zh")))
     for unit, value in result.brokers:
         add((URIRef(unit), IPP.betweenness, decimal_literal(value)))
     return node

@@ -98,6 +98,8 @@ class IPP(DefinedNamespace):
     supportWeight: URIRef  # support weight
     text: URIRef  # text
     themeCount: URIRef  # themes spanned
+    ubiquitous: URIRef  # ubiquitous
+    ubiquityReason: URIRef  # ubiquity reason
 
     # Individuals
     Customs: URIRef  # customs

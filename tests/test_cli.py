@@ -206,7 +206,8 @@ def test_brief_pack(tmp_path):
             "data/stats.json", "data/units.csv", "data/validation.txt",
             "data/queries/unit-workload.csv", "data/queries/overloaded-units.csv"} <= names
     assert len([n for n in names if n.startswith("units/")]) == 37
-    assert len([n for n in names if n.startswith("clusters/")]) == 8
+    # 7, not 8: with 高新区管委会 (ubiquitous) left out of the network Louvain finds 7 groups
+    assert len([n for n in names if n.startswith("clusters/")]) == 7
     assert json.loads((folder / "data/stats.json").read_text("utf-8"))["measures"] == 60
     assert (folder / "data/assignments.csv").read_bytes().startswith("\ufeff".encode())
     assert "福州市国家知识产权强市建设示范城市工作方案重点任务分解表" in (

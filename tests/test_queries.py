@@ -14,7 +14,8 @@ from ipplan.queries import get_query, load_queries, run_cypher, run_sparql
 
 REQUIRED = {
     "unit-workload": "unit, unit_en, kind, lead, support, total, themes",
-    "overloaded-units": "unit, unit_en, lead, support, load, same_month_share, reason",
+    "overloaded-units": ("unit, unit_en, jurisdiction, status, lead, support, load, "
+                         "same_month_share, reason"),
     "collaboration-pairs": "unit_a, unit_b, shared_measures, shared_tasks, themes",
     "collaboration-clusters": "cluster, size, members, top_theme, shared_measures",
     "cross-theme-units": "unit, unit_en, themes_count, themes",
@@ -141,9 +142,12 @@ def test_query_answers_on_the_seed(seed_analysed):
     seed_graph = seed_analysed
     overloaded = run_sparql(seed_graph, QUERIES["overloaded-units"],
                             QUERIES["overloaded-units"].bind({}))
-    assert overloaded[0]["unit"] == "市市场监督管理局（知识产权局）"
+    assert [(r["unit"], r["jurisdiction"], r["status"]) for r in overloaded] == [
+        ("市市场监督管理局（知识产权局）", "福州市", "overloaded"),
+        ("高新区管委会", "福州市", "ubiquitous")]
     assert overloaded[0]["lead"] == 48 and overloaded[0]["load"] == 102.0
-    assert "牵头48项" in overloaded[0]["reason"]
+    assert "牵头60项措施中的48项" in overloaded[0]["reason"]
+    assert overloaded[1]["reason"].startswith("高新区管委会配合60项措施中的60项")
     pairs = run_sparql(seed_graph, QUERIES["collaboration-pairs"], {"min_shared": 5})
     assert all(r["shared_measures"] >= 5 for r in pairs)
     court = next(r for r in pairs if {r["unit_a"], r["unit_b"]} == {"市法院", "市检察院"})

@@ -365,9 +365,11 @@ def test_the_two_files_of_a_query_carry_the_same_header(tmp_path):
 @pytest.mark.parametrize("query, given, takes", [
     ("collaboration-clusters", "resolution=-1", "resolution takes a finite number > 0"),
     ("collaboration-clusters", "resolution=0", "resolution takes a finite number > 0"),
-    ("overloaded-units", "threshold=nan", "threshold takes a finite number > 0"),
-    ("overloaded-units", "threshold=inf", "threshold takes a finite number > 0"),
-    ("overloaded-units", "threshold=-inf", "threshold takes a finite number > 0"),
+    ("overloaded-units", "ratio=nan", "ratio takes a finite number >= 1"),
+    ("overloaded-units", "ratio=inf", "ratio takes a finite number >= 1"),
+    ("overloaded-units", "min_share=-inf", "min_share takes a finite number > 0 and <= 1"),
+    ("overloaded-units", "ubiquity=1.5", "ubiquity takes a finite number > 0 and <= 1"),
+    ("overloaded-units", "min_measures=0", "min_measures takes an integer >= 1"),
     ("unit-profile", "unit=", "unit takes a non-empty text"),
     ("overloaded-units", "lang=fr", "lang takes zh or en"),
     ("overloaded-units", "top=-1", "top takes an integer >= 0"),
@@ -391,14 +393,16 @@ def test_every_packaged_parameter_has_a_range():
 
 def test_values_within_range_are_taken():
     query = load_queries()["overloaded-units"]
-    assert query.bind({"threshold": "1e-3", "top": "0", "lang": "en"}) == \
-        {"threshold": 0.001, "top": 0, "lang": "en"}
+    assert query.bind({"ubiquity": "1e-1", "min_measures": "20", "min_share": "0.25",
+                       "ratio": "3", "top": "0", "lang": "en"}) == \
+        {"ubiquity": 0.1, "min_measures": 20, "min_share": 0.25, "ratio": 3.0, "top": 0,
+         "lang": "en"}
 
 
 def test_show_says_what_each_parameter_takes():
     shown = run_ipplan("query", "show", "overloaded-units")
     assert "-p lang=…  (default zh; zh or en) language of the reason" in shown.out
-    assert "-p threshold=…  (default 3.5; a finite number > 0)" in shown.out
+    assert "-p ubiquity=…  (default 0.9; a finite number > 0 and <= 1)" in shown.out
 
 
 # -- A user's query in place of a packaged one -----------------------------------------------

@@ -2,7 +2,8 @@
 
 ::
 
-    index.html              key figures, overloaded units and clusters with their reasons,
+    index.html              key figures, overloaded and ubiquitous units and clusters with
+                            their reasons,
                             links to every page, the snapshots
     network.html, plan.html the coordination network and the plan's structure
     deadlines.html          units against months, the deadlines over time, what is overdue
@@ -42,6 +43,7 @@ from markupsafe import Markup
 from ipplan import __version__
 from ipplan.errors import IpplanError
 from ipplan.graph.analytics import Analysis
+from ipplan.graph.overload import Load, where_flagged
 from ipplan.graph.sparql import select
 from ipplan.graph.validate import ValidationReport
 from ipplan.graph.vocab import PREFIXES
@@ -269,7 +271,7 @@ def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], 
     index = _index_html(graph, result, drawn, figures, check, units, pictures, data.query_csvs,
                         lang, today, overdue)
     put("index.html", index.encode("utf-8"))
-    readme = _readme(figures["by_plan"], figures, check, written, today, overdue)
+    readme = _readme(figures["by_plan"], figures, check, written, today, overdue, result)
     put("README.txt", readme.encode("utf-8"))
     (folder / MARKER).write_text("made by ipplan brief\n", "utf-8")
     return Brief(folder, written, figures, check, warnings)
@@ -292,11 +294,9 @@ def _index_html(graph: Any, result: Analysis, drawn: PageData, figures: dict[str
                                 for u in c.members),
         "theme": themes.get(c.top_theme, ""), "shared": len(c.shared_measures),
         "density": c.density} for c in result.clusters]
-    overloaded = [{
-        "name": result.units[l.unit].name, "name_en": result.units[l.unit].name_en,
-        "href": f"units/{unit_page_name(l.unit)}", "lead": l.lead, "support": l.support,
-        "load": f"{l.score:g}", "reason": l.reason_zh, "reason_en": l.reason}
-        for l in result.overloaded]
+    overloaded = [_flag_row(result, l, l.reason_zh, l.reason) for l in result.overloaded]
+    ubiquitous = [_flag_row(result, l, l.ubiquity_reason_zh, l.ubiquity_reason)
+                  for l in result.ubiquitous]
     unit_links = [{"href": f"units/{unit_page_name(u)}", "name": result.units[u].name,
                    "name_en": result.units[u].name_en or result.units[u].name} for u in units]
     return template.render(
@@ -304,10 +304,43 @@ def _index_html(graph: Any, result: Analysis, drawn: PageData, figures: dict[str
         today=today, overdue=overdue, plans=figures["by_plan"], figures=figures,
         conforms=check.conforms,
         violations=check.violations, clusters=clusters, overloaded=overloaded,
+        ubiquitous=ubiquitous,
+        ubiquity=_percent(result.parameters.ubiquity), **_overload_rule(result),
         units=unit_links, pictures=pictures, plan_pages=[
             {**p, "href": f"plans/{plan_page_name(p['plan'])}"} for p in figures["by_plan"]
         ] if len(figures["by_plan"]) > CORPUS_ABOVE else [],
         queries=query_csvs, collectives=not result.parameters.include_collectives)
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:g}%"
+
+
+def _overload_rule(result: Analysis) -> dict[str, str]:
+    """The overload rule the analysis used, in words, for the index."""
+    p = result.parameters
+    weights_zh = f"牵头×{p.lead_weight:g}＋配合×{p.support_weight:g}"
+    weights_en = f"{p.lead_weight:g} × led + {p.support_weight:g} × supported"
+    if p.top is not None:
+        return {"rule_zh": f"判定规则：每个方案中加权工作量（{weights_zh}）占比最高的{p.top}个单位。",
+                "rule_en": f"The rule: the {p.top} largest shares of each plan's weighted work "
+                           f"({weights_en})."}
+    return {"rule_zh": f"判定规则：在不少于{p.min_measures}项措施的方案中，单位承担的加权工作量"
+                       f"（{weights_zh}）占比不低于{_percent(p.min_share)}，且不低于其他单位平均值的"
+                       f"{p.ratio:g}倍；每个方案分别判定。",
+            "rule_en": f"The rule: in a plan of at least {p.min_measures} measures, a unit's share "
+                       f"of the weighted work ({weights_en}) is at least {_percent(p.min_share)} "
+                       f"and at least {p.ratio:g} times the other units' average; each plan is "
+                       f"judged on its own."}
+
+
+def _flag_row(result: Analysis, load: Load, reason_zh: str, reason_en: str) -> dict[str, Any]:
+    """One overloaded or ubiquitous unit's row of the index: who, in which plans, and why."""
+    where_zh, where_en = where_flagged(load, result.plans)
+    return {"name": result.units[load.unit].name, "name_en": result.units[load.unit].name_en,
+            "href": f"units/{unit_page_name(load.unit)}", "where": where_zh,
+            "where_en": where_en, "lead": load.lead, "support": load.support,
+            "load": f"{load.score:g}", "reason": reason_zh, "reason_en": reason_en}
 
 
 def _theme_titles(graph: Any) -> dict[Any, str]:
@@ -317,7 +350,7 @@ def _theme_titles(graph: Any) -> dict[Any, str]:
 
 
 def _readme(plans: list[dict[str, Any]], figures: dict[str, Any], check: ValidationReport,
-            files: list[str], today: str, overdue: int) -> str:
+            files: list[str], today: str, overdue: int, result: Analysis) -> str:
     lines = [
         "Briefing pack made by ipplan",
         "============================",
@@ -340,8 +373,15 @@ def _readme(plans: list[dict[str, Any]], figures: dict[str, Any], check: Validat
         f"  overdue and not done as of {today}: {overdue}",
         f"  validation: {'conforms' if check.conforms else 'does NOT conform'}",
         "",
+        "Overloaded units (each judged within its plan)",
+        *([f"  - {result.units[l.unit].name} ({where_flagged(l, result.plans)[1]}): {l.reason}"
+           for l in result.overloaded] or ["  none"]),
+        "Ubiquitous units (in nearly every measure of a plan, only as support)",
+        *([f"  - {result.units[l.unit].name} ({where_flagged(l, result.plans)[1]}): "
+           f"{l.ubiquity_reason}" for l in result.ubiquitous] or ["  none"]),
+        "",
         "What is where",
-        "  index.html             key figures, overloaded units, clusters, links to every page",
+        "  index.html             key figures, overloaded and ubiquitous units, clusters, links",
         "  network.html           units and who works with whom",
         "  deadlines.html         units against months, deadlines over time, what is overdue",
         "  plan.html              themes, tasks, measures and their units"

@@ -26,6 +26,7 @@ from ipplan.errors import IpplanError
 from ipplan.files import atomic_write_bytes, refuse_overwriting_sources
 from ipplan.graph import reports
 from ipplan.graph.io import output_format
+from ipplan.graph.overload import where_flagged
 from ipplan.graph.validate import RESULT_COLUMNS, validation_text
 from ipplan.loaders import inspect_document
 from ipplan.loaders.template import write_template
@@ -36,6 +37,13 @@ from ipplan.stopping import WHAT, Stopped, ignored_from_now, received, stop_on
 from ipplan.usecases import Corpus, Sources
 
 OUTPUT_FORMATS = ("table", "csv", "json", "md")
+
+
+def _flagged(analysis: Any, load: Any) -> str:
+    """An overloaded or ubiquitous unit's name, with the plans it is flagged in when there are
+    several plans: every city has its 市法院, every province its 省高级人民法院."""
+    name = analysis.units[load.unit].name
+    return f"{name}（{where_flagged(load, analysis.plans)[0]}）" if len(analysis.plans) > 1 else name
 
 
 def _say(message: str) -> None:
@@ -399,9 +407,11 @@ def brief(source: Sources, folder: Path, force: bool, lang: str, no_snapshots: b
     click.echo(f"plans {figures['plans']}  themes {figures['themes']}  tasks {figures['tasks']}  "
                f"measures {figures['measures']}  units {figures['units']}  "
                f"lead {figures['lead_assignments']}  support {figures['support_assignments']}")
-    click.echo(f"clusters {len(corpus.analysis.clusters)}  overloaded "
-               + ("、".join(corpus.analysis.units[l.unit].name for l in corpus.analysis.overloaded)
-                  or "none"))
+    analysis = corpus.analysis
+    click.echo(f"clusters {len(analysis.clusters)}  overloaded "
+               + ("、".join(_flagged(analysis, l) for l in analysis.overloaded) or "none")
+               + "  ubiquitous "
+               + ("、".join(_flagged(analysis, l) for l in analysis.ubiquitous) or "none"))
     click.echo("validation: " + ("conforms" if pack.validation.conforms
                                  else f"{pack.validation.violations} violation(s), "
                                       "see data/validation.txt"))
@@ -421,7 +431,7 @@ def _page_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                      help="Language the page opens in (it has a switch)."),
         click.option("--include-collectives", is_flag=True,
-                     help="Keep collective units in the network and its analytics."),
+                     help="Keep collective and ubiquitous units in the network and its analytics."),
         as_of_option,
     ]):
         command = decorator(command)
@@ -566,7 +576,7 @@ def query_show(name: str, query_dirs: tuple[Path, ...], engine: str | None) -> N
               help="A query parameter (see `ipplan query show NAME`).")
 @click.option("--jurisdiction", metavar="NAME", help="City or county of the plans.")
 @click.option("--include-collectives", is_flag=True,
-              help="Keep collective units (各县（市）区政府, …) in the analytics.")
+              help="Keep collective units (各县（市）区政府, …) and ubiquitous ones in the analytics.")
 @_store_option("Answer from the workspace written by `ipplan load ... --store DIR`.")
 @_queries_option
 @as_of_option
@@ -610,7 +620,7 @@ def neo4j() -> None:
 @source_options
 @click.option("--wipe", is_flag=True, help="First remove these plans' nodes (only theirs).")
 @click.option("--include-collectives", is_flag=True,
-              help="Keep collective units in the analytics pushed with the graph.")
+              help="Keep collective and ubiquitous units in the analytics pushed with the graph.")
 def neo4j_push(source: Sources, wipe: bool, include_collectives: bool) -> None:
     """Push the plans (with clusters and load) as a property graph; pushing twice is a no-op."""
     done = usecases.push(source, wipe=wipe, include_collectives=include_collectives)

@@ -66,6 +66,9 @@ def unit_node(net: Network, unit: str, info: UnitInfo, data: PageData, *,
         if load.overloaded:
             tip_zh.append(f"超负荷：{load.reason_zh}")
             tip_en.append(f"Overloaded: {load.reason}")
+        if load.ubiquitous:
+            tip_zh.append(f"普遍参与：{load.ubiquity_reason_zh}")
+            tip_en.append(f"Ubiquitous: {load.ubiquity_reason}")
     if cluster:
         tip_zh.append(f"聚类 {cluster}")
         tip_en.append(f"cluster {cluster}")

@@ -81,6 +81,9 @@ def unit_page(graph: Graph, result: Analysis, unit: str, *, today: str,
     if load and load.overloaded:
         notes_zh += f" 超负荷：{load.reason_zh}"
         notes_en += f" Overloaded: {load.reason}"
+    if load and load.ubiquitous:
+        notes_zh += f" 普遍参与：{load.ubiquity_reason_zh}"
+        notes_en += f" Ubiquitous: {load.ubiquity_reason}"
     return Page("unit", f"单位：{info.name}", f"Unit: {info.name_en or info.name}", sub_zh,
                 sub_en, *nodes_edges(net),
                 legend=[{"colour": LEVEL_COLOURS["measure"], "zh": "具体措施", "en": "measure"},
