@@ -50,6 +50,8 @@ class ListedMeasure:
     deadline: str  # YYYY-MM, or empty when the deadline is no month
     deadline_text: str  # as the document writes it
     units: tuple[tuple[str, str], ...]  # (unit IRI, "lead" | "support")
+    progress: str = ""  # done, in-progress, not-started, unknown; empty: the table has none
+    progress_text: str = ""  # as the table's progress column writes it
 
     @property
     def shown_deadline(self) -> str:
@@ -82,6 +84,11 @@ class UnitLists:
     measures: dict[str, ListedMeasure]
     lists: dict[str, list[ListEntry]]  # unit IRI -> its list, in list order
     plans: int  # how many plans the lists come from (a list names the plan when several)
+
+    @property
+    def has_progress(self) -> bool:
+        """Whether any measure listed has a progress (a table with a 完成情况 column)."""
+        return any(m.progress for m in self.measures.values())
 
     def ordered_units(self) -> list[str]:
         """The units with a list, by name (then jurisdiction and IRI: a total order)."""
@@ -149,7 +156,8 @@ def unit_lists(graph: Graph, facts: Facts | None = None, plan: str | None = None
             iri, _text(of.get("id")), _text(of.get("title")), _text(of.get("place")),
             _text(m["id"]), _text(m["text"]), _text(theme.get("number")),
             _text(theme.get("title")), _text(task["key"]), _text(task["title"]),
-            _text(m.get("deadline")), _text(m["deadline_text"]), ordered)
+            _text(m.get("deadline")), _text(m["deadline_text"]), ordered,
+            _text(m.get("progress")), _text(m.get("progress_text")))
         orders[iri] = int(m["order"])
     roles: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for iri, measure in measures.items():

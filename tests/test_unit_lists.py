@@ -264,3 +264,29 @@ def test_export_by_unit_writes_the_lists_and_guards_the_folder(tmp_path, seed_li
     assert english.code == 0
     heads = openpyxl.load_workbook(tmp_path / "en" / WORKBOOK).worksheets[1][1]
     assert [c.value for c in heads][-1] == "Deadline"
+
+
+def test_a_tables_progress_is_on_each_units_list(tmp_path):
+    """完成情况 as the table writes it, on the list of every unit on the measure; a plan
+    without such a column has no progress column at all."""
+    from test_deadlines import ROWS, write_status_workbook
+    from ipplan.graph.build import build_graph
+    from ipplan.loaders import load_document
+    from ipplan.viz.lists import _columns, LIST_COLUMNS, list_rows
+
+    plan = load_document(write_status_workbook(tmp_path / "xiamen-progress.xlsx"))
+    lists = unit_lists(build_graph([plan]))
+    police = next(u for u, info in lists.units.items() if info.name == "市公安局")
+    assert [(r["measure"], r["progress"]) for r in list_rows(lists, police)] == [
+        ("开展执法行动。", "尚未启动")]
+    # 市市场监管局 is the registry's 市市场监督管理局
+    office = next(u for u, info in lists.units.items() if info.name == "市市场监督管理局")
+    assert {r["measure"]: r["progress"] for r in list_rows(lists, office)} == {
+        text: progress for text, *_rest, progress in ROWS if "市市场监管局" in _rest[:2]}
+    assert "progress" in [c[0] for c in _columns(LIST_COLUMNS, lists)]
+
+
+def test_a_plan_without_progress_lists_no_progress_column(seed_lists):
+    from ipplan.viz.lists import _columns, LIST_COLUMNS
+
+    assert "progress" not in [c[0] for c in _columns(LIST_COLUMNS, seed_lists)]

@@ -34,6 +34,7 @@ LIST_COLUMNS = (
     ("task", "任务", "Task", 30),
     ("other_units", "其他单位（角色）", "Other units (role)", 40),
     ("deadline", "完成时限", "Deadline", 14),
+    ("progress", "完成情况", "Progress", 24),
 )
 CLUSTER_COLUMNS = (
     ("plan", "方案", "Plan", 24),
@@ -42,7 +43,11 @@ CLUSTER_COLUMNS = (
     ("lead_units", "牵头单位", "Lead units", 30),
     ("members", "聚类成员（角色）", "Members on it (role)", 40),
     ("deadline", "完成时限", "Deadline", 14),
+    ("progress", "完成情况", "Progress", 24),
 )
+# A progress the table states, when its words are empty (a state read from a tick)
+PROGRESS_NAMES = {"done": ("已完成", "done"), "in-progress": ("推进中", "in progress"),
+                  "not-started": ("未启动", "not started"), "unknown": ("", "")}
 ROLE_NAMES = {"lead": ("牵头", "lead"), "support": ("配合", "support")}
 WORKBOOK = "unit-lists.xlsx"
 CSV_FOLDER = "unit-lists"
@@ -55,8 +60,10 @@ _FIXED_TIME = _dt.datetime(2000, 1, 1)  # the workbook's dates: the same in ever
 
 def _columns(columns: Sequence[tuple[str, str, str, int]], lists: UnitLists
              ) -> list[tuple[str, str, str, int]]:
-    """The columns shown: the plan only when the lists come from several plans."""
-    return [c for c in columns if c[0] != "plan" or lists.plans > 1]
+    """The columns shown: the plan only when the lists come from several plans, the
+    progress only when a table gives one."""
+    return [c for c in columns if (c[0] != "plan" or lists.plans > 1)
+            and (c[0] != "progress" or lists.has_progress)]
 
 
 def _unit_name(lists: UnitLists, unit: str, lang: str) -> str:
@@ -85,7 +92,9 @@ def _common(measure: ListedMeasure, lang: str) -> dict[str, str]:
     return {"plan": _place_of(measure, lang), "measure_id": measure.number,
             "measure": measure.text, "theme": theme,
             "task": f"{measure.task_number}. {measure.task}" if measure.task_number
-            else measure.task, "deadline": measure.shown_deadline}
+            else measure.task, "deadline": measure.shown_deadline,
+            "progress": measure.progress_text
+            or PROGRESS_NAMES.get(measure.progress, ("", ""))[lang == "en"]}
 
 
 def list_rows(lists: UnitLists, unit: str, lang: str = "zh") -> list[dict[str, str]]:
