@@ -51,6 +51,7 @@ from .roles import (
     read_labelled,
     restore_prefix,
     stated_rule,
+    trailing_units_sentence,
 )
 from .script import fold
 
@@ -168,6 +169,12 @@ class _Reader:
                         item.body = inline[0]
                         item.add(read_clause(inline[1]), index)
                         item.placements.add("labels after the text")
+                    if item.clause is None \
+                            and (sentence := trailing_units_sentence(item.body)) is not None:
+                        # ……。由县农业农村局牵头，县商务局配合。: the units in a last sentence
+                        item.body = sentence[0]
+                        item.add(read_clause(sentence[1]), index)
+                        item.placements.add("a sentence after the text")
                     self.items.append(item)
                     continue
                 # 主办单位：国家知识产权局  版权所有 is the site's footer, not a lead label
@@ -680,6 +687,11 @@ _LIST_END = ("、", "，", ",")
 _SITE_FOOTER = re.compile(r"版权所有|ICP备|网站标识码|公网安备|技术支持[:：]|Copyright|©", re.I)
 _CLAUSE_END = re.compile(r"[)）\]】〕]")
 _CLAUSE_CLOSE = ")）]】〕"
+_ITEM_CUT_IN_PAGE = re.compile(
+    r"(?:(?<=[。.．)）\]】〕])\s*|(?<=\S)\s+)(?=[（(]?[\d一二三四五六七八九十]+[)）.．、。﹒]|[①-⑳])")
+_ONE_LINE_PAGE = 600  # characters: a line this long is a whole page's text
+# What follows the plan on such a page: 相关附件: …, 分享到:, 【打印本页】
+_PAGE_DEBRIS = re.compile(r"\s+(?:相关附件|分享到|【打印|【关闭|扫一扫|打印本页|关闭窗口)")
 # How many lines an item's text may wrap over before its units clause (a PDF's narrow lines).
 _WRAPPED_LINES = 10
 # Where an item may start inside a line: after a sentence's end or a clause's bracket.
@@ -726,13 +738,19 @@ def _run_on_items(line: str, seen: dict[str, int]) -> list[str]:
     parts: list[str] = []
     start = 0
     style = current.style if current is not None else None
-    for cut in _ITEM_CUT.finditer(text):
+    # a page delivered as one long line separates its paragraphs by blanks only
+    cuts = _ITEM_CUT if len(text) < _ONE_LINE_PAGE else _ITEM_CUT_IN_PAGE
+    tail = ""
+    if cuts is _ITEM_CUT_IN_PAGE and (debris := _PAGE_DEBRIS.search(text)):
+        text, tail = text[:debris.start()], text[debris.start():].strip()
+    for cut in cuts.finditer(text):
         following = numbered(text[cut.end():])
         if following is None or cut.start() <= start:
             continue
         head = text[start:cut.start()]
         clause = closing_clause(head) if head.rstrip()[-1:] in _CLAUSE_CLOSE else None
-        if head.rstrip()[-1:] in _CLAUSE_CLOSE and clause is None:
+        if head.rstrip()[-1:] in _CLAUSE_CLOSE and clause is None \
+                and not (cuts is _ITEM_CUT_IN_PAGE and cut.group()):
             continue  # （TISC）2. …: a bracket that names no units does not end an item
         outer = clause is not None and style is not None \
             and STYLE_RANK.get(following.style, 9) < STYLE_RANK.get(style, 9)
@@ -742,10 +760,10 @@ def _run_on_items(line: str, seen: dict[str, int]) -> list[str]:
         numbers[following.style] = following.number
         style = following.style
         start = cut.end()
-    if not parts:
+    if not parts and not tail:
         return [line]
     parts.append(text[start:])
-    return parts
+    return parts + ([tail] if tail else [])
 
 
 def _unwrapped_unit_lines(lines: list[str]) -> list[str]:

@@ -54,6 +54,7 @@ LABELS: dict[str, str] = {
                      "主办单位", "主责单位", "主责部门", "责任单位（牵头）", "责任单位(牵头)",
                      "牵头责任单位", "主要责任单位", "牵头处室", "牵头机构", "牵头"), "lead"),
     **dict.fromkeys(("配合单位", "协办单位", "参与单位", "配合部门", "协同单位", "协助单位",
+                     "其他责任单位", "其它责任单位",
                      "协作单位", "参加单位", "责任单位（配合）", "责任单位(配合)", "配合处室",
                      "协同部门", "参与部门", "协办部门", "配合责任单位", "协同责任单位", "配合",
                      "协办", "参与"),
@@ -65,7 +66,8 @@ LABELS: dict[str, str] = {
     **dict.fromkeys(("部门分工", "责任分工", "分工"), "division"),
     **dict.fromkeys(("责任领导", "分管领导", "分管省领导", "分管市领导", "分管区领导",
                      "分管县领导", "牵头领导", "包保领导", "联系领导", "责任人", "联系人",
-                     "分管副市长", "分管副区长", "分管副县长", "牵头市领导", "牵头区领导"),
+                     "分管副市长", "分管副区长", "分管副县长", "牵头市领导", "牵头区领导",
+                     "县政府分线领导", "分线领导", "牵头负责领导"),
                     "people"),
 }
 # Labels a clause may carry beside its units that name none: （负责部门：…；适用范围：…）
@@ -84,6 +86,8 @@ _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("牵头督导", "lead"), ("牵头督办", "lead"), ("牵头协调", "lead"), ("牵头抓总", "lead"),
     ("牵头落实", "lead"), ("牵头", "lead"), ("分别主办", "each"), ("主办", "lead"),
     ("分别负责", "each"),
+    ("按照职责分工负责", "responsible"), ("按照职能分工负责", "responsible"),
+    ("按照职责负责", "responsible"), ("按照职责分工落实", "responsible"),
     ("按职责分工负责", "responsible"), ("按职责分工落实", "responsible"),
     ("按职能分工负责", "responsible"), ("按职责负责", "responsible"), ("分工负责", "responsible"),
     ("负责组织实施", "responsible"), ("负责实施", "responsible"),
@@ -100,8 +104,10 @@ _ROLE_END = re.compile("(" + "|".join(w for w, _ in _ROLE_WORDS) + r")\s*$")
 _ROLE_OF = dict(_ROLE_WORDS)
 
 # A rule stated in words: 列第一位者为牵头单位 / 排在第一位的部门为牵头部门 / 列第一位为牵头或汇总单位.
-_STATED_RULE = re.compile(r"(?:列|排|排在|排名|排序)(?:在)?第一(?:位|个)?(?:者|的?(?:部门|单位)|的)?为?"
+_STATED_RULE = re.compile(r"(?:(?:列|排|排在|排名|排序)(?:在)?第一(?:位|个)?(?:者|的?(?:部门|单位)|的)?为?|"
+                          r"首位(?:的)?(?:单位|部门)?为)"
                           r"(?:牵头|牵头或汇总|牵头或召集|主办)(?:单位|部门)?")
+_RULE_IN_LIST = re.compile(r"[（(][^（）()]*[)）]")
 _SAME_BELOW = re.compile(r"^(?:下同|以下同|后同)$")
 # Words that mark a sentence as an editorial note rather than a list of units.
 _NOTE_WORDS = re.compile(r"下同|不再|均涉及|具体任务|另行|除外|注[:：]")
@@ -172,8 +178,8 @@ _GENERIC_NOUNS = frozenset({"单位", "部门", "机构", "组织", "企业", "�
 def is_unit_name(name: str) -> bool:
     """Whether a phrase reads as a unit's name (ends like one, or is a 各… collective)."""
     folded = fold(name.strip())
-    if len(folded) < 2 or folded in _GENERIC_NOUNS:
-        return False
+    if len(folded) < 2 or folded in _GENERIC_NOUNS or folded.endswith("的"):
+        return False  # 各项工作涉及多个单位的: a phrase about units, not one
     return folded.startswith("各") or bool(_UNIT_END.search(folded))
 
 
@@ -263,6 +269,42 @@ def _reads_as_units(inner: str) -> bool:
     return False
 
 
+def trailing_units_sentence(text: str) -> tuple[str, str] | None:
+    """(text before, sentence) when ``text`` ends with a sentence that names only units,
+    their roles and a deadline: ``……交易中心。由县农业农村局牵头，县商务局配合。`` or a bare
+    list ``……。县住建局、金乡街道。``; None when the last sentence says anything else.
+
+    >>> trailing_units_sentence("推进数字化改造。由县农业农村局牵头，县商务局配合。")
+    ('推进数字化改造。', '由县农业农村局牵头，县商务局配合')
+    >>> trailing_units_sentence("推进数字化改造。由县财政局负责资金保障。") is None
+    True
+    """
+    body = text.rstrip().rstrip("。.；; ")
+    cut = max(body.rfind("。"), body.rfind("；"), body.rfind(";"))
+    sentence = body[cut + 1:].strip()
+    if cut < 0 or not sentence:
+        return None
+    parts = [p.strip() for p in _split_top(fold(sentence), "，,；;") if p.strip(_TRAILING)]
+    named = False
+    for part in (p[1:] if p[:1] in _LIST_SEPARATORS else p for p in parts):
+        part = re.sub(r"^由", "", part.strip())
+        if looks_like_deadline(part) or _is_deadline_phrase(part):
+            continue
+        named = True
+        if _STATED_RULE.search(part):
+            return None
+        role = _ROLE_END.search(part)
+        names = split_unit_phrase(part[: role.start()] if role else part)[0]
+        if not names or not all(is_unit_name(_LEAD_MARK.sub("", n)) for n in names) \
+                or any(_SENTENCE_WORDS.search(n) for n in names):
+            return None
+    return (body[: cut + 1], sentence) if named else None  # 到2025年建成强市: no units
+
+
+# 各牵头单位要按照“谁牵头、谁负责”: a sentence about units, not a list of them
+_SENTENCE_WORDS = re.compile(r"[“”\"‘’《》\d%％]|要|应当|按照|将|把|确保|^到|建成")
+
+
 def _is_deadline_phrase(part: str) -> bool:
     return bool(re.match(r"^(?:年内|全年|年底前|今年|本年|当年)", part)) or (
         "前完成" in part and bool(re.search(r"\d|底|季度", part)))
@@ -320,6 +362,10 @@ def _read_roles(text: str, clause: UnitClause, *, default: str, labelled: bool =
             if not part:
                 continue
             part, _ = _strip_trailing_note(part, clause)
+            if (inner := _RULE_IN_LIST.search(part)) and _STATED_RULE.search(fold(inner[0])):
+                # 县发改局（首位单位为牵头单位，下同）、县财政局: the rule after the first unit
+                clause.stated_rule = inner[0].strip("（()）")
+                part = part[:inner.start()] + part[inner.end():]
             folded = fold(part)
             if _STATED_RULE.search(folded):
                 clause.stated_rule = part

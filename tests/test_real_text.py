@@ -112,6 +112,12 @@ HEADINGS = {
     # a table flattened one cell per line between | lines: the title above it, the place from
     # the signature (not the addressees)
     "wujiang-star-lead-cells-2024": ("区政府2024年重点工作目标任务分解落实方案", "吴江区", "district"),
+    "yunnan-2022-gongkai-duty-clause": ("2022年云南省政务公开工作要点", "云南省", "province"),
+    # a whole page on one line: the title among its paragraphs
+    "haiyan-2022-gwr-one-line-leader-headings": ("政府工作报告2022年重点工作责任分解", "海盐县", "county"),
+    "gansu-2022-gwr-labelled-clause-deadlines": ("2022年《政府工作报告》重点任务分解表", "甘肃省", "province"),
+    "jinxiang-2021-role-sentences-rule": ("2021年金乡县政府重要工作事项责任分工", "金乡县", "county"),
+    "huarong-2021-pdf-wrap-main-other": ("2021年县政府重点工作任务分解", "华容县", "county"),
 }
 
 

@@ -137,7 +137,7 @@ def test_a_unit_list_prints_with_its_heading_on_every_sheet(pack, browser, seed_
     for number, text in enumerate(texts, start=1):
         assert f"{number} / {len(texts)}" in text  # numbered sheets
     for text in texts[1:]:  # the list's head and whose list it is, on every sheet after the first
-        assert "责任清单" in text and "编号" in text and "完成时限" in text and "生成于" in text
+        assert "责任清单" in text and "编号" in text and "完成时限" in text and "截至" in text
 
 
 def test_the_cluster_page_lists_shared_measures_and_who_leads(pack, browser, seed_graph):
