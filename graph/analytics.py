@@ -30,8 +30,8 @@ from rdflib.namespace import RDF, XSD
 from .brokers import brokers
 from .clusters import Cluster, collaboration_clusters, describe_clusters
 from .overload import LEAD_WEIGHT, SUPPORT_WEIGHT, Z_THRESHOLD, Load, overloaded_units, unit_load
-from .sparql import select_values
-from .vocab import IPP, KIND_SLUGS, PREFIXES, iri
+from .facts import Facts, read_facts
+from .vocab import IPP, KIND_SLUGS, iri
 
 __all__ = ["Analysis", "Assignment", "Parameters", "UnitInfo", "analyse", "analysis_iri",
            "assignments", "co_assignment_graph", "decimal_literal", "remove_analyses",
@@ -57,32 +57,27 @@ class UnitInfo:
     collective: bool
 
 
-# Required patterns first, OPTIONALs last: Oxigraph joins in the order written, and a
-# required pattern after an OPTIONAL made this query 100 times slower (111 s at 5,000 measures).
-_FACTS = """
-SELECT ?m ?u ?role ?theme ?month ?name ?name_en ?kind ?collective WHERE {
-  ?m a ipp:Measure ; ipp:hasAssignment ?a ; ipp:task ?t .
-  ?a ipp:unit ?u ; ipp:role ?role .
-  ?u skos:prefLabel ?name ; ipp:unitKind ?kind ; ipp:collective ?collective .
-  FILTER (lang(?name) = "zh")
-  OPTIONAL { ?t ipp:theme ?theme }
-  OPTIONAL { ?m ipp:deadline ?month }
-  OPTIONAL { ?u skos:prefLabel ?name_en FILTER (lang(?name_en) = "en") }
-}
-"""
-
-
-def assignments(graph: Graph) -> tuple[list[Assignment], dict[str, UnitInfo]]:
-    """Every (measure, unit, role) of the graph, sorted, and the units' facts."""
+def assignments(graph: Graph, *, facts: Facts | None = None
+                ) -> tuple[list[Assignment], dict[str, UnitInfo]]:
+    """Every (measure, unit, role) of the graph, sorted, and the units' facts; read from
+    ``facts`` when the caller has read them already (:func:`ipplan.graph.facts.read_facts`)."""
+    if facts is None:
+        facts = read_facts(graph)
     rows: set[Assignment] = set()
     units: dict[str, UnitInfo] = {}
-    lead = str(IPP.LeadRole)
-    _, found = select_values(graph, _FACTS, prefixes=PREFIXES)  # columns as SELECTed
-    for measure, unit, role, theme, month, name, name_en, kind, collective in found:
-        rows.add(Assignment(measure, unit, "lead" if role == lead else "support",
-                            theme or "", month or ""))
-        units[unit] = UnitInfo(name, name_en or "", KIND_SLUGS.get(URIRef(kind), kind),
-                               collective)
+    for measure, unit, role, _position in facts.assignments:
+        m, u = facts.measures.get(measure), facts.units.get(unit)
+        if m is None or u is None:  # not a measure, or a unit without its registry facts
+            continue
+        task = facts.tasks.get(str(m["task"]))
+        theme = task.get("theme") if task is not None else None
+        month = m["deadline"]
+        rows.add(Assignment(measure, unit, role, "" if theme is None else str(theme),
+                            "" if month is None else str(month)))
+        if unit not in units:
+            kind = str(u["kind"])
+            units[unit] = UnitInfo(u["name"], u["name_en"] or "",
+                                   KIND_SLUGS.get(URIRef(kind), kind), u["collective"])
     return sorted(rows, key=lambda a: (a.measure, a.role, a.unit)), units
 
 
@@ -181,21 +176,28 @@ class Analysis:
     overloaded: list[Load]
     brokers: list[tuple[str, float]]
     units: dict[str, UnitInfo] = field(default_factory=dict)
+    # the plan's facts the analysis was made from, for what else the command reads of them
+    # (pages, tables, the push): read once per command
+    facts: Facts | None = None
 
 
-def analyse(graph: Graph, parameters: Parameters | None = None) -> Analysis:
-    """Run every analytic on ``graph`` with one set of parameters."""
+def analyse(graph: Graph, parameters: Parameters | None = None, *,
+            facts: Facts | None = None) -> Analysis:
+    """Run every analytic on ``graph`` with one set of parameters; ``facts`` are the graph's
+    facts when the caller has read them already."""
     p = parameters or Parameters()
-    facts, units = assignments(graph)
-    G = co_assignment_graph(facts, units, include_collectives=p.include_collectives)
+    plan_facts = facts if facts is not None else read_facts(graph)
+    assigned, units = assignments(graph, facts=plan_facts)
+    G = co_assignment_graph(assigned, units, include_collectives=p.include_collectives)
     clusters = describe_clusters(
-        G, collaboration_clusters(G, resolution=p.resolution, seed=p.seed), facts)
-    considered = [f for f in facts if p.include_collectives or not units[f.unit].collective]
+        G, collaboration_clusters(G, resolution=p.resolution, seed=p.seed), assigned)
+    considered = [f for f in assigned if p.include_collectives or not units[f.unit].collective]
     loads = unit_load(considered, lead_weight=p.lead_weight, support_weight=p.support_weight)
-    measures = len({f.measure for f in facts})
+    measures = len({f.measure for f in assigned})
     flagged = overloaded_units(loads, units, threshold=p.threshold, top=p.top,
                                measures=measures)
-    return Analysis(p, G, clusters, loads, flagged, brokers(G, top=p.brokers), units)
+    return Analysis(p, G, clusters, loads, flagged, brokers(G, top=p.brokers), units,
+                    plan_facts)
 
 
 def analysis_iri(parameters: Parameters) -> URIRef:

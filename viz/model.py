@@ -112,8 +112,9 @@ class PageData:
 
     @classmethod
     def read(cls, graph: Graph, result: Analysis) -> PageData:
-        """The data of ``result``, with the facts read from ``graph``."""
-        return cls(result, read_facts(graph))
+        """The data of ``result``, with the facts it was made from (read from ``graph`` when
+        the analysis does not hold them)."""
+        return cls(result, result.facts if result.facts is not None else read_facts(graph))
 
     @cached_property
     def cluster_of(self) -> dict[str, int]:

@@ -24,6 +24,7 @@ from ipplan.graph.build import build_graph
 from ipplan.graph.io import is_graph_file, read_graph, serialize, write_graph
 from ipplan.graph.registry import Registry
 from ipplan.graph.engine import new_graph, triple_count, writable_copy
+from ipplan.graph.facts import Facts, read_facts
 from ipplan.graph.workspace import (ReadProgress, Workspace, describe,
                                     open_workspace as open_store, read_workspace,
                                     write_workspace)
@@ -217,20 +218,23 @@ def check(sources: Sources) -> ValidationReport:
     return validate(sources.open(whole=True).graph)
 
 
-def pack_data(graph: Graph) -> Any:
+def pack_data(graph: Graph, facts: Facts | None = None) -> Any:
     """What the briefing pack shows besides its pages: figures, the validation, the graph
     in Turtle, the assignment and unit tables, every saved query that needs no parameter
-    (SPARQL), and the loaders' warnings, as the pack's data/ files."""
+    (SPARQL), and the loaders' warnings, as the pack's data/ files. The tables are made from
+    ``facts``, the graph's facts the pages draw (read here when not given)."""
     from ipplan.viz.pack import PackData  # drawing needs pyvis and networkx: import on use
 
+    facts = facts if facts is not None else read_facts(graph)
     figures = reports.stats(graph)
     checked = validate(graph)
     plans = figures["by_plan"]
     stem = plans[0]["plan"] if len(plans) == 1 else "plans"
     files = [(f"data/{stem}.ttl", serialize(graph, "turtle")),
-             ("data/assignments.csv", excel_csv(reports.assignment_rows(graph),
+             ("data/assignments.csv", excel_csv(reports.assignment_rows(graph, facts=facts),
                                                 reports.ASSIGNMENT_COLUMNS)),
-             ("data/units.csv", excel_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS))]
+             ("data/units.csv", excel_csv(reports.unit_rows(graph, facts=facts),
+                                          reports.UNIT_COLUMNS))]
     query_csvs = []
     for name, query in load_queries().items():
         if any(p.required for p in query.parameters.values()) or "sparql" not in query.texts:
@@ -292,7 +296,7 @@ def push(sources: Sources, *, wipe: bool = False, include_collectives: bool = Fa
         if wipe:
             for plan_id in reports.plan_ids(corpus.graph):
                 wipe_plan(session, plan_id)
-        pushed = push_graph(session, corpus.graph)
+        pushed = push_graph(session, corpus.graph, facts=corpus.analysis.facts)
         held = database_counts(session)
     return Pushed(pushed, held, describe_target(target), target is None)
 
