@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from rdflib import Graph
 
-from ipplan.errors import InputError
+from ipplan.errors import InputError, IpplanError
 from ipplan.graph import reports
 from ipplan.graph.analytics import Parameters, analyse, write_analysis
 from ipplan.graph.build import build_graph
@@ -62,6 +62,11 @@ class Corpus:
     @property
     def notes(self) -> list[LoadWarning]:
         return [n for plan in self.plans for n in plan.notes]
+
+    def load_warnings(self) -> list[str]:
+        """The loaders' warnings kept in the graph, in document order (a graph file's
+        too: :func:`ipplan.graph.reports.load_warnings`)."""
+        return reports.load_warnings(self.graph)
 
 
 def open_sources(
@@ -208,6 +213,54 @@ def load(sources: Sources, *, output: Path | None = None, fmt: str | None = None
     return Loaded(corpus, figures, triples, written)
 
 
+def check_plan(graph: Graph, plan: str | None) -> None:
+    """Refuse a plan id the graph does not hold, naming the ones it does."""
+    if plan is not None and plan not in reports.plan_ids(graph):
+        known = ", ".join(reports.plan_ids(graph)) or "none"
+        raise IpplanError(f"no plan with id {plan!r} (plans: {known})")
+
+
+def figures(sources: Sources, plan: str | None = None) -> dict[str, Any]:
+    """The counts of one plan, or of all the sources hold (:func:`ipplan.graph.reports.stats`)."""
+    corpus = sources.open()
+    check_plan(corpus.graph, plan)
+    return reports.stats(corpus.graph, plan)
+
+
+def assignment_table(sources: Sources, plan: str | None = None) -> list[dict[str, str]]:
+    """The assignment table of one plan, or of all
+    (:func:`ipplan.graph.reports.assignment_rows`)."""
+    corpus = sources.open(whole=plan is None)  # one plan's rows are few lookups
+    check_plan(corpus.graph, plan)
+    return reports.assignment_rows(corpus.graph, plan)
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """The units a plan names (only the unregistered ones when asked), and the names of every
+    unit the registry lacks."""
+
+    rows: list[dict[str, Any]]
+    unregistered: list[str]
+
+
+def unit_table(sources: Sources, plan: str | None = None, *,
+               only_unregistered: bool = False) -> UnitTable:
+    """The units of one plan, or of all (:func:`ipplan.graph.reports.unit_rows`)."""
+    corpus = sources.open(whole=plan is None)  # one plan's units are few lookups
+    check_plan(corpus.graph, plan)
+    rows = reports.unit_rows(corpus.graph, plan)
+    missing = [row["unit"] for row in rows if not row["registered"]]
+    if only_unregistered:
+        rows = [row for row in rows if not row["registered"]]
+    return UnitTable(rows, missing)
+
+
+def plan_table(sources: Sources) -> list[dict[str, Any]]:
+    """One row per plan the sources hold (:func:`ipplan.graph.reports.plan_rows`)."""
+    return reports.plan_rows(sources.open().graph)
+
+
 def graph_bytes(corpus: Corpus, fmt: str | None) -> bytes:
     """The corpus' graph serialised in ``fmt`` (Turtle by default), for standard output."""
     return serialize(corpus.graph, fmt or "turtle")
@@ -288,7 +341,7 @@ def push(sources: Sources, *, wipe: bool = False, include_collectives: bool = Fa
     """Push the plans (with their analytics) into the Bolt database (NEO4J_URI, else the
     embedded server); with ``wipe``, first remove these plans' nodes (only theirs)."""
     from ipplan.cypher import (configured_target, database_counts, describe as describe_target,
-                             push_graph, session_scope, wipe_plan)  # the JVM: on use
+                             push_graph, session_scope, wipe_plan)  # Bolt stage: 0.1 s, on use
 
     corpus = analysed(sources.open(whole=True), include_collectives=include_collectives)
     target = configured_target()
@@ -304,7 +357,7 @@ def push(sources: Sources, *, wipe: bool = False, include_collectives: bool = Fa
 def database_status() -> tuple[str, dict[str, int]]:
     """Which Bolt server ipplan uses and what it holds (raises when it does not answer)."""
     from ipplan.cypher import (configured_target, database_counts, describe as describe_target,
-                             session_scope)  # the JVM: on use
+                             session_scope)  # Bolt stage: 0.1 s, on use
 
     target = configured_target()
     with session_scope(target) as session:
@@ -322,7 +375,7 @@ def answer(query: SavedQuery, given: dict[str, str], sources: Sources | None, *,
     if sources is None:
         if engine == "sparql":
             raise InputError("name the documents or graph files to query")
-        from ipplan.cypher import session_scope  # the JVM: on use
+        from ipplan.cypher import session_scope  # Bolt stage: 0.1 s, on use
 
         with session_scope(read_only=True) as session:
             return run_cypher(session, query, values)
@@ -330,7 +383,8 @@ def answer(query: SavedQuery, given: dict[str, str], sources: Sources | None, *,
                       needed=False)
     if engine == "sparql":
         return run_sparql(corpus.graph, query, values)
-    from ipplan.cypher import embedded_server, push_graph, session_scope  # the JVM: on use
+    # the Bolt stage: 0.1 s, on use
+    from ipplan.cypher import embedded_server, push_graph, session_scope
 
     with session_scope(embedded_server().start()) as session:
         push_graph(session, corpus.graph)
