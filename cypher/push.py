@@ -9,7 +9,8 @@ unique ids, and count what the database holds and what it should hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from operator import itemgetter
 from typing import Any
@@ -19,6 +20,7 @@ from rdflib import Graph
 from ipplan.collector import collector_paused
 from ipplan.cypher.schema import LABELS, RELATIONSHIPS, constraint_statements
 from ipplan.cypher.server import BoltError
+from ipplan.graph.facts import Facts, read_facts
 from ipplan.graph.sparql import select_values
 from ipplan.graph.vocab import PREFIXES
 
@@ -27,114 +29,184 @@ __all__ = ["BATCH", "create_relationships", "database_counts", "ensure_constrain
 
 BATCH = 10000
 
-_NODES = {
-    "Plan": """
-        SELECT ?id ?plan_id ?title ?jurisdiction ?source WHERE {
-          ?n a ipp:Plan ; dcterms:identifier ?plan_id ; dcterms:title ?title ;
-             dcterms:source ?source ; ipp:jurisdiction/skos:prefLabel ?jurisdiction .
-          FILTER (lang(?jurisdiction) = "zh") BIND (STR(?n) AS ?id) }""",
-    "Theme": """
-        SELECT ?id ?plan ?number ?title ?order WHERE {
-          ?n a ipp:Theme ; ipp:plan/dcterms:identifier ?plan ; ipp:number ?number ;
-             skos:prefLabel ?title ; ipp:order ?order . BIND (STR(?n) AS ?id) }""",
-    "Task": """
-        SELECT ?id ?plan ?number ?key ?title ?order WHERE {
-          ?n a ipp:Task ; ipp:plan/dcterms:identifier ?plan ; ipp:number ?number ;
-             ipp:notation ?key ; dcterms:title ?title ; ipp:order ?order .
-          BIND (STR(?n) AS ?id) }""",
-    "Measure": """
-        SELECT ?id ?plan ?measure_id ?number ?text ?order ?deadline ?deadline_text
-               ?deadline_kind ?progress ?progress_text WHERE {
-          ?n a ipp:Measure ; ipp:plan/dcterms:identifier ?plan ; ipp:notation ?measure_id ;
-             ipp:number ?number ; ipp:text ?text ; ipp:order ?order ;
-             ipp:deadlineText ?deadline_text ; ipp:deadlineKind ?kind .
-          OPTIONAL { ?n ipp:deadline ?month }
-          OPTIONAL { ?n ipp:progress/skos:notation ?progress }
-          OPTIONAL { ?n ipp:progressText ?progress_text }
-          BIND (STR(?n) AS ?id) BIND (STR(?month) AS ?deadline)
-          BIND (LCASE(REPLACE(STR(?kind), "^.*#|Deadline$", "")) AS ?deadline_kind) }""",
-    "Unit": """
-        SELECT ?id ?name ?name_en ?kind ?collective ?registered ?jurisdiction ?lead_count
-               ?support_count ?load ?load_z ?same_month_share ?theme_count ?overloaded
-               ?reason_zh ?reason_en ?ubiquitous ?ubiquity_reason_zh ?ubiquity_reason_en
-               ?betweenness WHERE {
-          ?n a ipp:Unit ; skos:prefLabel ?name ; ipp:unitKind/skos:notation ?kind ;
-             ipp:collective ?collective ; ipp:registered ?registered ;
-             ipp:jurisdiction/skos:prefLabel ?jurisdiction .
-          FILTER (lang(?name) = "zh" && lang(?jurisdiction) = "zh")
-          OPTIONAL { ?n skos:prefLabel ?name_en FILTER (lang(?name_en) = "en") }
-          OPTIONAL { ?n ipp:leadCount ?lead_count ; ipp:supportCount ?support_count ;
-                     ipp:loadScore ?load ; ipp:loadZ ?load_z ;
-                     ipp:sameMonthShare ?same_month_share ; ipp:themeCount ?theme_count ;
-                     ipp:overloaded ?overloaded }
-          OPTIONAL { ?n ipp:overloadReason ?reason_zh FILTER (lang(?reason_zh) = "zh") }
-          OPTIONAL { ?n ipp:overloadReason ?reason_en FILTER (lang(?reason_en) = "en") }
-          OPTIONAL { ?n ipp:ubiquitous ?ubiquitous }
-          OPTIONAL { ?n ipp:ubiquityReason ?ubiquity_reason_zh
-                     FILTER (lang(?ubiquity_reason_zh) = "zh") }
-          OPTIONAL { ?n ipp:ubiquityReason ?ubiquity_reason_en
-                     FILTER (lang(?ubiquity_reason_en) = "en") }
-          OPTIONAL { ?n ipp:betweenness ?betweenness }
-          BIND (STR(?n) AS ?id) }""",
-    "Cluster": """
-        SELECT ?id ?number ?size ?density ?shared_measures ?top_theme WHERE {
-          ?n a ipp:Cluster ; ipp:number ?number ; ipp:size ?size ; ipp:density ?density ;
-             ipp:sharedMeasureCount ?shared_measures .
-          OPTIONAL { ?n ipp:topTheme/skos:prefLabel ?top_theme }
-          BIND (STR(?n) AS ?id) }""",
+# The plan's nodes and relationships are made from the plan's facts (read once, as the
+# analytics and the pages read them); the analysis' figures on units, its clusters and their
+# relationships are read with SPARQL: they are the analysis' output written into the graph,
+# not the plan's facts, and nothing else reads them back.
+_UNIT_FIGURES = """
+    SELECT ?id ?lead_count ?support_count ?load ?load_z ?same_month_share ?theme_count
+           ?overloaded ?reason_zh ?reason_en ?ubiquitous ?ubiquity_reason_zh ?ubiquity_reason_en
+           ?betweenness WHERE {
+      ?n a ipp:Unit .
+      OPTIONAL { ?n ipp:leadCount ?lead_count ; ipp:supportCount ?support_count ;
+                 ipp:loadScore ?load ; ipp:loadZ ?load_z ;
+                 ipp:sameMonthShare ?same_month_share ; ipp:themeCount ?theme_count ;
+                 ipp:overloaded ?overloaded }
+      OPTIONAL { ?n ipp:overloadReason ?reason_zh FILTER (lang(?reason_zh) = "zh") }
+      OPTIONAL { ?n ipp:overloadReason ?reason_en FILTER (lang(?reason_en) = "en") }
+      OPTIONAL { ?n ipp:ubiquitous ?ubiquitous }
+      OPTIONAL { ?n ipp:ubiquityReason ?ubiquity_reason_zh
+                 FILTER (lang(?ubiquity_reason_zh) = "zh") }
+      OPTIONAL { ?n ipp:ubiquityReason ?ubiquity_reason_en
+                 FILTER (lang(?ubiquity_reason_en) = "en") }
+      OPTIONAL { ?n ipp:betweenness ?betweenness }
+      BIND (STR(?n) AS ?id) }"""
+_CLUSTERS = """
+    SELECT ?id ?number ?size ?density ?shared_measures ?top_theme WHERE {
+      ?n a ipp:Cluster ; ipp:number ?number ; ipp:size ?size ; ipp:density ?density ;
+         ipp:sharedMeasureCount ?shared_measures .
+      OPTIONAL { ?n ipp:topTheme/skos:prefLabel ?top_theme }
+      BIND (STR(?n) AS ?id) }"""
+
+Columns = list[str]
+Rows = list[tuple[Any, ...]]
+
+
+def _plan_ids(facts: Facts) -> dict[str, str]:
+    return {str(p["p"]): str(p["id"]) for p in facts.plans}
+
+
+def _plans(facts: Facts) -> tuple[Columns, Rows]:
+    return (["id", "plan_id", "title", "jurisdiction", "source"],
+            [(str(p["p"]), str(p["id"]), str(p["title"]), str(p["place"]), str(p["source"]))
+             for p in facts.plans])
+
+
+def _themes(facts: Facts) -> tuple[Columns, Rows]:
+    plan_ids = _plan_ids(facts)
+    return (["id", "plan", "number", "title", "order"],
+            [(iri, plan_ids[str(t["plan"])], t["number"], str(t["title"]), t["order"])
+             for iri, t in facts.themes.items()
+             if t["order"] is not None and str(t["plan"]) in plan_ids])
+
+
+def _tasks(facts: Facts) -> tuple[Columns, Rows]:
+    plan_ids = _plan_ids(facts)
+    return (["id", "plan", "number", "key", "title", "order"],
+            [(iri, plan_ids[str(t["plan"])], t["number"], str(t["key"]), str(t["title"]),
+              t["order"]) for iri, t in facts.tasks.items()
+             if t["number"] is not None and str(t["plan"]) in plan_ids])
+
+
+_KIND_AFFIXES = re.compile(r"^.*#|Deadline$")
+
+
+def _deadline_kind(kind: Any) -> str:
+    """A deadline kind's name on the node: ipp:FixedDeadline -> "fixed"."""
+    return _KIND_AFFIXES.sub("", str(kind)).lower()
+
+
+def _measures(facts: Facts) -> tuple[Columns, Rows]:
+    plan_ids = _plan_ids(facts)
+    return (["id", "plan", "measure_id", "number", "text", "order", "deadline",
+             "deadline_text", "deadline_kind", "progress", "progress_text"],
+            [(iri, plan_ids[str(m["plan"])], str(m["id"]), m["number"], str(m["text"]),
+              m["order"], None if m["deadline"] is None else str(m["deadline"]),
+              str(m["deadline_text"]), _deadline_kind(m["deadline_kind"]),
+              None if m.get("progress") is None else str(m["progress"]),
+              None if m.get("progress_text") is None else str(m["progress_text"]))
+             for iri, m in facts.measures.items()
+             if m["number"] is not None and m["deadline_kind"] is not None
+             and str(m["plan"]) in plan_ids])
+
+
+def _units(graph: Graph, facts: Facts) -> tuple[Columns, Rows]:
+    """The units' registry facts and the analysis' figures on them."""
+    names, found = select_values(graph, _UNIT_FIGURES, prefixes=PREFIXES)
+    figures = {row[0]: row[1:] for row in found}
+    unknown = (None,) * (len(names) - 1)
+    return (["id", "name", "name_en", "kind", "collective", "registered", "jurisdiction",
+             *names[1:]],
+            [(iri, str(u["name"]), None if u["name_en"] is None else str(u["name_en"]),
+              str(u["kind_notation"]), u["collective"], u["registered"], str(u["place"]),
+              *figures.get(iri, unknown))
+             for iri, u in facts.units.items()
+             if u["kind_notation"] is not None and u["place"] is not None])
+
+
+def _clusters(graph: Graph) -> tuple[Columns, Rows]:
+    return select_values(graph, _CLUSTERS, prefixes=PREFIXES)
+
+
+# label -> its nodes' columns and rows, from the graph and the plan's facts
+_NODES: dict[str, Callable[[Graph, Facts], tuple[Columns, Rows]]] = {
+    "Plan": lambda _graph, facts: _plans(facts),
+    "Theme": lambda _graph, facts: _themes(facts),
+    "Task": lambda _graph, facts: _tasks(facts),
+    "Measure": lambda _graph, facts: _measures(facts),
+    "Unit": _units,
+    "Cluster": lambda graph, _facts: _clusters(graph),
 }
 
-# (type, from label, to label, SPARQL giving ?a ?b and optional properties)
-_RELATIONSHIPS = (
-    ("HAS_THEME", "Plan", "Theme", "SELECT ?a ?b WHERE { ?b a ipp:Theme ; ipp:plan ?a }"),
-    ("HAS_TASK", "Theme", "Task", "SELECT ?a ?b WHERE { ?b a ipp:Task ; ipp:theme ?a }"),
-    ("HAS_TASK", "Plan", "Task", "SELECT ?a ?b WHERE { ?b a ipp:Task ; ipp:plan ?a "
-                                 "FILTER NOT EXISTS { ?b ipp:theme ?t } }"),
-    ("HAS_MEASURE", "Task", "Measure", "SELECT ?a ?b WHERE { ?b a ipp:Measure ; ipp:task ?a }"),
-    ("LEADS", "Unit", "Measure", "SELECT ?a ?b ?position WHERE { ?b ipp:hasAssignment ?x . "
-                                 "?x ipp:unit ?a ; ipp:role ipp:LeadRole ; ipp:position ?position }"),
-    ("SUPPORTS", "Unit", "Measure", "SELECT ?a ?b ?position WHERE { ?b ipp:hasAssignment ?x . "
-                                    "?x ipp:unit ?a ; ipp:role ipp:SupportRole ; "
-                                    "ipp:position ?position }"),
+
+def _assigned(role: str) -> Callable[[Facts], tuple[Columns, Rows]]:
+    """The (unit, measure, position) rows of one role's assignments."""
+    return lambda facts: (["a", "b", "position"],
+                          [(unit, measure, position)
+                           for measure, unit, each, position in facts.assignments
+                           if each == role])
+
+
+def _pairs(rows_of: Callable[[Facts], Rows]) -> Callable[[Facts], tuple[Columns, Rows]]:
+    return lambda facts: (["a", "b"], rows_of(facts))
+
+
+# (type, from label, to label, the relationship's columns ``a``, ``b`` and properties with
+# its rows: from the plan's facts, or a SPARQL query for the analysis' relationships)
+_RELATIONSHIPS: tuple[tuple[str, str, str, Callable[[Facts], tuple[Columns, Rows]] | str],
+                      ...] = (
+    ("HAS_THEME", "Plan", "Theme",
+     _pairs(lambda facts: [(str(t["plan"]), iri) for iri, t in facts.themes.items()])),
+    ("HAS_TASK", "Theme", "Task",
+     _pairs(lambda facts: [(str(t["theme"]), iri) for iri, t in facts.tasks.items()
+                           if t["theme"] is not None])),
+    ("HAS_TASK", "Plan", "Task",
+     _pairs(lambda facts: [(str(t["plan"]), iri) for iri, t in facts.tasks.items()
+                           if t["theme"] is None])),
+    ("HAS_MEASURE", "Task", "Measure",
+     _pairs(lambda facts: [(str(m["task"]), iri) for iri, m in facts.measures.items()])),
+    ("LEADS", "Unit", "Measure", _assigned("lead")),
+    ("SUPPORTS", "Unit", "Measure", _assigned("support")),
     ("IN_CLUSTER", "Unit", "Cluster", "SELECT ?a ?b WHERE { ?a ipp:inCluster ?b }"),
     ("SHARES", "Cluster", "Measure", "SELECT ?a ?b WHERE { ?a ipp:sharedMeasure ?b }"),
     ("TOP_THEME", "Cluster", "Theme", "SELECT ?a ?b WHERE { ?a ipp:topTheme ?b }"),
 )
 
 
-Columns = list[str]
-Rows = list[tuple[Any, ...]]
-
 # The containment relationships: each points to a node's one parent, so a new Theme, Task or
 # Measure is created together with the relationship from its parent, in one row.
 _CONTAINMENT = ("HAS_THEME", "HAS_TASK", "HAS_MEASURE")
 
 
-def _rows(graph: Graph, text: str, *keys: str) -> tuple[Columns, Rows]:
-    """A query's column names and value tuples, sorted by the ``keys`` columns."""
-    columns, rows = select_values(graph, text, prefixes=PREFIXES)
-    rows.sort(key=itemgetter(*(columns.index(key) for key in keys)))
+def _node_rows(graph: Graph, facts: Facts, label: str) -> tuple[Columns, Rows]:
+    """One label's nodes, sorted by id."""
+    columns, rows = _NODES[label](graph, facts)
+    rows.sort(key=itemgetter(columns.index("id")))
     return columns, rows
 
 
-def _node_rows(graph: Graph, label: str) -> tuple[Columns, Rows]:
-    """One label's nodes, sorted by id."""
-    return _rows(graph, _NODES[label], "id")
-
-
-def _relationship_rows(graph: Graph, text: str) -> tuple[Columns, Rows]:
+def _relationship_rows(graph: Graph, facts: Facts,
+                       rows_of: Callable[[Facts], tuple[Columns, Rows]] | str
+                       ) -> tuple[Columns, Rows]:
     """One relationship's rows: columns ``a``, ``b`` and properties, sorted by ``a``, ``b``."""
-    return _rows(graph, text, "a", "b")
+    if isinstance(rows_of, str):
+        columns, rows = select_values(graph, rows_of, prefixes=PREFIXES)
+    else:
+        columns, rows = rows_of(facts)
+    rows.sort(key=itemgetter(columns.index("a"), columns.index("b")))
+    return columns, rows
 
 
-def _extract(graph: Graph) -> tuple[dict[str, tuple[Columns, Rows]],
-                                    list[tuple[str, str, str, Columns, Rows]]]:
+def _extract(graph: Graph, facts: Facts | None = None
+             ) -> tuple[dict[str, tuple[Columns, Rows]],
+                        list[tuple[str, str, str, Columns, Rows]]]:
     """The property graph as column names and value tuples: nodes by label (sorted by id)
     and relationships (type, from label, to label, columns ``a``, ``b`` and properties,
     sorted by ``a`` and ``b``)."""
-    nodes = {label: _node_rows(graph, label) for label in _NODES}
-    relationships = [(kind, source, target, *_relationship_rows(graph, text))
-                     for kind, source, target, text in _RELATIONSHIPS]
+    facts = facts if facts is not None else read_facts(graph)
+    nodes = {label: _node_rows(graph, facts, label) for label in _NODES}
+    relationships = [(kind, source, target, *_relationship_rows(graph, facts, rows_of))
+                     for kind, source, target, rows_of in _RELATIONSHIPS]
     return nodes, relationships
 
 
@@ -165,7 +237,8 @@ def ensure_constraints(session: Any) -> bool:
     return True
 
 
-def push_graph(session: Any, graph: Graph, *, batch: int = BATCH) -> dict[str, int]:
+def push_graph(session: Any, graph: Graph, *, batch: int = BATCH,
+               facts: Facts | None = None) -> dict[str, int]:
     """Mirror ``graph`` into the Bolt database; returns the rows pushed per label and type.
 
     Pushing is MERGE by id, done the fast way: the nodes already in the database are read
@@ -177,13 +250,14 @@ def push_graph(session: Any, graph: Graph, *, batch: int = BATCH) -> dict[str, i
     ``batch``, one transaction each (retried if the server reports a conflict), while the
     next rows are read from ``graph``. Clusters belong to the analysis in ``graph``: earlier
     clusters are replaced. Pushing the same graph twice leaves the same counts, and a push
-    stopped half-way and run again leaves the clean ones.
+    stopped half-way and run again leaves the clean ones. ``facts`` are the graph's facts
+    when the caller has read them already (:func:`ipplan.graph.facts.read_facts`).
     """
     with collector_paused():
-        return _push(session, graph, batch)
+        return _push(session, graph, batch, facts)
 
 
-def _push(session: Any, graph: Graph, batch: int) -> dict[str, int]:
+def _push(session: Any, graph: Graph, batch: int, facts: Facts | None) -> dict[str, int]:
     """:func:`push_graph`'s work."""
     ensure_constraints(session)
     session.run("MATCH (c:Cluster) DETACH DELETE c").consume()
@@ -191,19 +265,26 @@ def _push(session: Any, graph: Graph, batch: int) -> dict[str, int]:
     placed: dict[str, dict[str, str]] = {}  # label -> id -> element id, of every node pushed
     earlier: dict[str, set[str]] = {}  # label -> the ids that were in the database before
     done: set[tuple[str, str, str]] = set()  # (type, a, b) created with their nodes
-    # One reader works through the SPARQL queries in the order the push needs their rows,
-    # while this thread waits for the server.
+    # One reader reads the facts (unless given), then makes the rows in the order the push
+    # needs them, while this thread waits for the server.
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ipplan-push")
     try:
+        # the reader's first task: every later one finds it done
+        reading = reader.submit(lambda: facts if facts is not None else read_facts(graph))
         wanted: dict[Any, Any] = {}
         for label in _NODES:
             for spec in _RELATIONSHIPS:
                 if spec[0] in _CONTAINMENT and spec[2] == label:
-                    wanted[spec] = reader.submit(_relationship_rows, graph, spec[3])
-            wanted[label] = reader.submit(_node_rows, graph, label)
+                    wanted[spec] = reader.submit(
+                        lambda rows_of: _relationship_rows(graph, reading.result(), rows_of),
+                        spec[3])
+            wanted[label] = reader.submit(
+                lambda label: _node_rows(graph, reading.result(), label), label)
         for spec in _RELATIONSHIPS:
             if spec not in wanted:
-                wanted[spec] = reader.submit(_relationship_rows, graph, spec[3])
+                wanted[spec] = reader.submit(
+                    lambda rows_of: _relationship_rows(graph, reading.result(), rows_of),
+                    spec[3])
         for label in _NODES:
             columns, rows = wanted[label].result()
             parents = [(kind, source, *wanted[kind, source, target, text].result())

@@ -30,6 +30,7 @@ from rdflib.namespace import RDF, XSD
 
 from .brokers import brokers
 from .clusters import Cluster, collaboration_clusters, describe_clusters
+from .facts import Facts, read_facts
 from .overload import (
     LEAD_WEIGHT,
     MIN_MEASURES,
@@ -43,8 +44,7 @@ from .overload import (
     overloaded_units,
     unit_load,
 )
-from .sparql import select_values
-from .vocab import IPP, KIND_SLUGS, PREFIXES, iri
+from .vocab import IPP, KIND_SLUGS, iri
 
 __all__ = ["Analysis", "Assignment", "Parameters", "UnitInfo", "analyse", "analysis_iri",
            "assignments", "co_assignment_graph", "decimal_literal", "plan_names", "remove_analyses",
@@ -71,32 +71,27 @@ class UnitInfo:
     collective: bool
 
 
-# Required patterns first, OPTIONALs last: Oxigraph joins in the order written, and a
-# required pattern after an OPTIONAL made this query 100 times slower (111 s at 5,000 measures).
-_FACTS = """
-SELECT ?m ?u ?role ?theme ?month ?name ?name_en ?kind ?collective ?plan WHERE {
-  ?m a ipp:Measure ; ipp:hasAssignment ?a ; ipp:task ?t ; ipp:plan ?plan .
-  ?a ipp:unit ?u ; ipp:role ?role .
-  ?u skos:prefLabel ?name ; ipp:unitKind ?kind ; ipp:collective ?collective .
-  FILTER (lang(?name) = "zh")
-  OPTIONAL { ?t ipp:theme ?theme }
-  OPTIONAL { ?m ipp:deadline ?month }
-  OPTIONAL { ?u skos:prefLabel ?name_en FILTER (lang(?name_en) = "en") }
-}
-"""
-
-
-def assignments(graph: Graph) -> tuple[list[Assignment], dict[str, UnitInfo]]:
-    """Every (measure, unit, role) of the graph, sorted, and the units' facts."""
+def assignments(graph: Graph, *, facts: Facts | None = None
+                ) -> tuple[list[Assignment], dict[str, UnitInfo]]:
+    """Every (measure, unit, role) of the graph, sorted, and the units' facts; read from
+    ``facts`` when the caller has read them already (:func:`ipplan.graph.facts.read_facts`)."""
+    if facts is None:
+        facts = read_facts(graph)
     rows: set[Assignment] = set()
     units: dict[str, UnitInfo] = {}
-    lead = str(IPP.LeadRole)
-    _, found = select_values(graph, _FACTS, prefixes=PREFIXES)  # columns as SELECTed
-    for measure, unit, role, theme, month, name, name_en, kind, collective, plan in found:
-        rows.add(Assignment(measure, unit, "lead" if role == lead else "support",
-                            theme or "", month or "", plan))
-        units[unit] = UnitInfo(name, name_en or "", KIND_SLUGS.get(URIRef(kind), kind),
-                               collective)
+    for measure, unit, role, _position in facts.assignments:
+        m, u = facts.measures.get(measure), facts.units.get(unit)
+        if m is None or u is None:  # not a measure, or a unit without its registry facts
+            continue
+        task = facts.tasks.get(str(m["task"]))
+        theme = task.get("theme") if task is not None else None
+        month = m["deadline"]
+        rows.add(Assignment(measure, unit, role, "" if theme is None else str(theme),
+                            "" if month is None else str(month), str(m["plan"])))
+        if unit not in units:
+            kind = str(u["kind"])
+            units[unit] = UnitInfo(u["name"], u["name_en"] or "",
+                                   KIND_SLUGS.get(URIRef(kind), kind), u["collective"])
     return sorted(rows, key=lambda a: (a.measure, a.role, a.unit)), units
 
 
@@ -200,48 +195,46 @@ class Analysis:
     units: dict[str, UnitInfo] = field(default_factory=dict)
     ubiquitous: list[Load] = field(default_factory=list)
     plans: dict[str, PlanName] = field(default_factory=dict)
+    # the plan's facts the analysis was made from, for what else the command reads of them
+    # (pages, tables, the push): read once per command
+    facts: Facts | None = None
 
 
-_PLANS = """
-SELECT ?p ?id ?place ?place_en WHERE {
-  ?p a ipp:Plan ; dcterms:identifier ?id ; ipp:jurisdiction ?j .
-  ?j skos:prefLabel ?place FILTER (lang(?place) = "zh")
-  OPTIONAL { ?j skos:prefLabel ?place_en FILTER (lang(?place_en) = "en") } }
-"""
-
-
-def plan_names(graph: Graph) -> dict[str, PlanName]:
+def plan_names(graph: Graph, *, facts: Facts | None = None) -> dict[str, PlanName]:
     """Each plan's id and place, by plan IRI: how reasons name the plan they are about."""
-    _, found = select_values(graph, _PLANS, prefixes=PREFIXES)
-    return {plan: PlanName(plan_id, place, place_en or "")
-            for plan, plan_id, place, place_en in sorted(found)}
+    facts = facts if facts is not None else read_facts(graph)
+    return {str(p["p"]): PlanName(str(p["id"]), str(p["place"]), str(p.get("place_en") or ""))
+            for p in sorted(facts.plans, key=lambda p: str(p["p"]))}
 
 
-def analyse(graph: Graph, parameters: Parameters | None = None) -> Analysis:
-    """Run every analytic on ``graph`` with one set of parameters."""
+def analyse(graph: Graph, parameters: Parameters | None = None, *,
+            facts: Facts | None = None) -> Analysis:
+    """Run every analytic on ``graph`` with one set of parameters; ``facts`` are the graph's
+    facts when the caller has read them already."""
     p = parameters or Parameters()
-    facts, units = assignments(graph)
-    considered = [f for f in facts if p.include_collectives or not units[f.unit].collective]
+    plan_facts = facts if facts is not None else read_facts(graph)
+    assigned, units = assignments(graph, facts=plan_facts)
+    considered = [f for f in assigned if p.include_collectives or not units[f.unit].collective]
     judged = judge_plans(considered, lead_weight=p.lead_weight, support_weight=p.support_weight,
                          ubiquity=p.ubiquity, min_measures=p.min_measures,
                          min_share=p.min_share, ratio=p.ratio, top=p.top)
     # A plan's standing list of implementers is left out of its network, as collectives are:
     # named in every measure, it would tie every unit of the plan to every other.
     everywhere = {(j.plan, j.unit) for j in judged if j.ubiquitous}
-    networked = facts if p.include_collectives else [
-        f for f in facts if (f.plan, f.unit) not in everywhere]
+    networked = assigned if p.include_collectives else [
+        f for f in assigned if (f.plan, f.unit) not in everywhere]
     G = co_assignment_graph(networked, units, include_collectives=p.include_collectives)
     clusters = describe_clusters(
         G, collaboration_clusters(G, resolution=p.resolution, seed=p.seed), networked)
     loads = unit_load(considered, lead_weight=p.lead_weight, support_weight=p.support_weight)
-    names = plan_names(graph)
+    names = plan_names(graph, facts=plan_facts)
     flagged = overloaded_units(loads, units, judged, plan_names=names,
                                lead_weight=p.lead_weight, support_weight=p.support_weight,
                                top=p.top)
     ubiquitous = sorted((l for l in loads.values() if l.ubiquitous),
                         key=lambda l: (-l.score, units[l.unit].name))
     return Analysis(p, G, clusters, loads, flagged, brokers(G, top=p.brokers), units,
-                    ubiquitous, names)
+                    ubiquitous, names, plan_facts)
 
 
 def analysis_iri(parameters: Parameters) -> URIRef:

@@ -2,20 +2,24 @@
 command answers the same from a document and from a graph file ``ipplan load`` wrote.
 
 Each function takes the graph and an optional plan id and returns plain rows (lists of dicts
-with fixed keys) or a dict; the command line only formats them. Every value is read from
-the graph as :func:`ipplan.graph.terms.plain_value` reads a term.
+with fixed keys) or a dict; the command line only formats them. The tables of assignments
+and units are made from the plan's facts (:func:`ipplan.graph.facts.read_facts`), the reading
+the pages, the analytics and the push share; the figures (plans, stats, warnings) are counted
+by SPARQL aggregates, which need none of those facts read into Python.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from rdflib import Graph, URIRef
 
 from ipplan.model import UNSPLIT_UNITS_WARNING
 
+from .facts import Assignment, Facts, read_facts
 from .sparql import select_values
 from .vocab import DEADLINE_KINDS, IPP, KIND_SLUGS, PREFIXES, plan_iri
 
@@ -27,27 +31,6 @@ PLAN_COLUMNS = ("plan", "title", "jurisdiction", "source", "themes", "tasks", "m
 
 _NS = {prefix: namespace for prefix, namespace in PREFIXES.items()}
 
-_ASSIGNMENTS = """
-SELECT ?plan_id ?theme_no ?theme ?task_no ?task ?measure_id ?measure ?role ?unit ?unit_en
-       ?kind ?deadline ?deadline_text
-WHERE {
-  ?m a ipp:Measure ; ipp:plan ?plan ; ipp:task ?t ; ipp:notation ?measure_id ;
-     ipp:text ?measure ; ipp:order ?order ; ipp:deadlineText ?deadline_text ;
-     ipp:hasAssignment ?a .
-  ?plan dcterms:identifier ?plan_id .
-  ?t ipp:notation ?task_no ; dcterms:title ?task .
-  ?a ipp:unit ?u ; ipp:role ?role_node ; ipp:position ?position .
-  ?u skos:prefLabel ?unit ; ipp:unitKind ?kind .
-  FILTER (lang(?unit) = "zh")
-  OPTIONAL { ?t ipp:theme ?th . ?th ipp:number ?theme_no ; skos:prefLabel ?theme }
-  OPTIONAL { ?m ipp:deadline ?deadline }
-  OPTIONAL { ?u skos:prefLabel ?unit_en FILTER (lang(?unit_en) = "en") }
-  BIND (IF(?role_node = ipp:LeadRole, "lead", "support") AS ?role)
-}
-ORDER BY ?plan_id ?order ?role ?position
-"""
-
-
 def _bindings(plan: str | None) -> dict[str, Any]:
     return {"plan": plan_iri(plan)} if plan else {}
 
@@ -56,22 +39,38 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def assignment_rows(graph: Graph, plan: str | None = None) -> list[dict[str, str]]:
+def _in_plan(facts: Facts, plan: str | None) -> Iterator[tuple[Assignment, dict[str, Any]]]:
+    """Each assignment of ``plan`` (every plan's when None) with its measure."""
+    node = str(plan_iri(plan)) if plan else None
+    for assignment in facts.assignments:
+        measure = facts.measures.get(assignment[0])
+        if measure is not None and (node is None or str(measure["plan"]) == node):
+            yield assignment, measure
+
+
+def assignment_rows(graph: Graph, plan: str | None = None, *,
+                    facts: Facts | None = None) -> list[dict[str, str]]:
     """The assignment table: one row per (measure, unit, role), in document order, lead units
-    before supporting units, units in the order the document names them."""
-    names, found = select_values(graph, _ASSIGNMENTS, _bindings(plan), _NS)
-    at = {name: i for i, name in enumerate(names)}
-    text_columns = [(column, at[column]) for column in (
-        "theme_no", "theme", "task_no", "task", "measure_id", "measure", "role", "unit",
-        "unit_en")]
-    kind, deadline, deadline_text = at["kind"], at["deadline"], at["deadline_text"]
-    rows = []
-    for hit in found:
-        row = {column: _text(hit[i]) for column, i in text_columns}
-        row["unit_kind"] = _kind_slug(hit[kind])
-        row["deadline"] = _text(hit[deadline]) or _text(hit[deadline_text])
-        rows.append(row)
-    return rows
+    before supporting units, units in the order the document names them. Read from ``facts``
+    when the caller has read them already."""
+    facts = facts if facts is not None else read_facts(graph)
+    plan_ids = {str(p["p"]): p["id"] for p in facts.plans}
+    found = []
+    for (_m, unit, role, position), measure in _in_plan(facts, plan):
+        task, info = facts.tasks.get(str(measure["task"])), facts.units.get(unit)
+        plan_id = plan_ids.get(str(measure["plan"]))
+        if task is None or info is None or plan_id is None:
+            continue
+        theme = facts.themes.get(_text(task["theme"]), {})
+        row = {"theme_no": _text(theme.get("number")), "theme": _text(theme.get("title")),
+               "task_no": _text(task["key"]), "task": _text(task["title"]),
+               "measure_id": _text(measure["id"]), "measure": _text(measure["text"]),
+               "role": role, "unit": _text(info["name"]), "unit_en": _text(info["name_en"]),
+               "unit_kind": _kind_slug(str(info["kind"])),
+               "deadline": _text(measure["deadline"]) or _text(measure["deadline_text"])}
+        found.append(((str(plan_id), measure["order"], role, position), row))
+    found.sort(key=lambda keyed: keyed[0])
+    return [row for _key, row in found]
 
 
 def _kind_slug(kind: str) -> str:
@@ -88,6 +87,9 @@ SELECT ?plan ?plan_id ?title ?place ?source WHERE {
 ORDER BY ?plan_id
 """
 
+# Plans and their counts stay SPARQL aggregates rather than the plan's facts: ``stats`` and
+# ``plans`` answer from a workspace's store on disk, where reading every fact into Python
+# would be most of their cost (20,000 measures: seconds against a tenth of one).
 # Themes, tasks and measures per plan, counted in one pass (three OPTIONALs in one query
 # would multiply them: a plan's themes x tasks x measures rows before grouping).
 _PLAN_PARTS = """
@@ -118,56 +120,34 @@ def plan_ids(graph: Graph) -> list[str]:
                   for o in graph.objects(s, _NS["dcterms"].identifier))
 
 
-_UNIT_USE = """
-SELECT ?u ?unit ?unit_en ?kind ?collective ?registered ?role_node ?m ?written
-WHERE {
-  ?m a ipp:Measure ; ipp:plan ?plan ; ipp:hasAssignment ?a .
-  ?a ipp:unit ?u ; ipp:role ?role_node ; ipp:nameAsWritten ?written .
-  ?u skos:prefLabel ?unit ; ipp:unitKind ?kind ; ipp:collective ?collective ;
-     ipp:registered ?registered .
-  FILTER (lang(?unit) = "zh")
-  OPTIONAL { ?u skos:prefLabel ?unit_en FILTER (lang(?unit_en) = "en") }
-}
-"""
-
-
-# once per unit, not per assignment row: 0.2 s less at 20,000 measures
-_UNIT_PLACES = """
-SELECT ?u ?place WHERE {
-  ?u a ipp:Unit ; ipp:jurisdiction/skos:prefLabel ?place FILTER (lang(?place) = "zh")
-}
-"""
-
-
-def unit_rows(graph: Graph, plan: str | None = None) -> list[dict[str, Any]]:
+def unit_rows(graph: Graph, plan: str | None = None, *,
+              facts: Facts | None = None) -> list[dict[str, Any]]:
     """Each unit the plan names, with its registry facts, the jurisdiction it belongs to (the
     plan's, or its province's) and how many measures it leads and supports; the busiest
-    first. ``spellings`` lists other ways the document wrote it."""
-    units: dict[Any, dict[str, Any]] = {}
-    measures: dict[Any, dict[str, set[Any]]] = {}
-    names, found = select_values(graph, _UNIT_USE, _bindings(plan), _NS)
-    (u, unit, unit_en, kind, collective, registered, role_node, m, written) = (
-        names.index(name) for name in ("u", "unit", "unit_en", "kind", "collective",
-                                       "registered", "role_node", "m", "written"))
-    place = dict(select_values(graph, _UNIT_PLACES, None, _NS)[1])
-    lead = str(IPP.LeadRole)
-    for hit in found:
-        node = hit[u]
+    first. ``spellings`` lists other ways the document wrote it. Read from ``facts`` when the
+    caller has read them already."""
+    facts = facts if facts is not None else read_facts(graph)
+    units: dict[str, dict[str, Any]] = {}
+    measures: dict[str, dict[str, set[str]]] = {}
+    for assignment, _measure in _in_plan(facts, plan):
+        measure, node, role, _position = assignment
+        info, written = facts.units.get(node), facts.written.get(assignment)
+        if info is None or written is None:
+            continue
         row = units.get(node)
         if row is None:
             row = units[node] = {
-                "unit": hit[unit], "unit_en": _text(hit[unit_en]),
-                "jurisdiction": place.get(node, ""),  # "" in a graph that lacks it
-                "kind": _kind_slug(hit[kind]),
-                "collective": hit[collective],
-                "registered": hit[registered],
+                "unit": info["name"], "unit_en": _text(info["name_en"]),
+                "jurisdiction": _text(info["place"]),  # "" in a graph that lacks it
+                "kind": _kind_slug(str(info["kind"])),
+                "collective": info["collective"],
+                "registered": info["registered"],
                 "spellings": set(),
             }
             measures[node] = {"lead": set(), "support": set()}
-        role = "lead" if hit[role_node] == lead else "support"
-        measures[node][role].add(hit[m])
-        if hit[written] != row["unit"]:
-            row["spellings"].add(hit[written])
+        measures[node][role].add(measure)
+        if written != row["unit"]:
+            row["spellings"].add(written)
     rows = []
     for node, row in units.items():
         lead, support = measures[node]["lead"], measures[node]["support"]

@@ -71,7 +71,14 @@ def shapes_graph() -> Graph:
     return Graph().parse(data=text, format="turtle")
 
 
-def _short(node: object) -> str:
+def short_name(node: object) -> str:
+    """How a validation result names a node: an ipplan id without its namespace, an
+    ontology term with the ``ipp`` prefix, any other IRI whole, and anything else as its
+    text.
+
+    >>> short_name(IPP.Measure), short_name(URIRef("urn:x")), short_name(None)
+    ('ipp:Measure', 'urn:x', '')
+    """
     if isinstance(node, URIRef):
         text = str(node)
         for namespace, prefix in ((str(ID), ""), (str(IPP), "ipp:")):
@@ -88,17 +95,17 @@ def _message(shapes: Graph, node: Any) -> str:
 
 
 def _severity(shapes: Graph, node: Any) -> str:
-    return _short(shapes.value(node, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
+    return short_name(shapes.value(node, SH.severity) or SH.Violation).rsplit("#", 1)[-1]
 
 
 def _path(shapes: Graph, node: Any) -> tuple[str, str]:
     """The property path as SPARQL, and as the report writes it."""
     path = shapes.value(node, SH.path)
     if isinstance(path, URIRef):
-        return term(path), _short(path)
+        return term(path), short_name(path)
     inverse = shapes.value(path, SH.inversePath) if isinstance(path, BNode) else None
     if isinstance(inverse, URIRef):
-        return f"^{term(inverse)}", f"^{_short(inverse)}"
+        return f"^{term(inverse)}", f"^{short_name(inverse)}"
     raise IpplanError(f"the shapes use a property path ipplan does not check: {path!r}")
 
 
@@ -117,7 +124,7 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
         targets = list(shapes.objects(shape, SH.targetClass))
         if len(targets) != 1:
-            raise IpplanError(f"shape {_short(shape)} needs exactly one sh:targetClass")
+            raise IpplanError(f"shape {short_name(shape)} needs exactly one sh:targetClass")
         focus = f"?this a {term(targets[0])} ."
         for prop in shapes.objects(shape, SH.property):
             checks += _property_checks(shapes, prop, focus)
@@ -136,7 +143,7 @@ def _property_checks(shapes: Graph, prop: Any, focus: str) -> list[Check]:
     unknown = {p for p in shapes.predicates(prop) if p not in _HANDLED}
     if unknown:
         raise IpplanError(f"the shapes use SHACL ipplan does not check: "
-                          f"{', '.join(sorted(_short(p) for p in unknown))}")
+                          f"{', '.join(sorted(short_name(p) for p in unknown))}")
     path, shown = _path(shapes, prop)
     severity, message = _severity(shapes, prop), _message(shapes, prop)
     each = f"{focus} ?this {path} ?v ."
@@ -193,9 +200,9 @@ def validate(graph: Graph) -> ValidationReport:
             value = hit[1]
             results.append({
                 "severity": check.severity,
-                "focus": _short(hit[0]),
+                "focus": short_name(hit[0]),
                 "path": check.path,
-                "value": "" if value is None else _short(value)
+                "value": "" if value is None else short_name(value)
                 if not isinstance(value, Literal) else str(value),
                 "message": check.message,
             })

@@ -36,7 +36,7 @@ def read_excel(path: Path, sheet: str | None = None) -> tuple[list[str], list[Gr
     """(texts above the header, the rows) of the chosen sheet: ``sheet`` by name, else the
     first visible sheet with a recognisable header row in its first rows, else the first
     hidden one (with a warning)."""
-    import openpyxl
+    import openpyxl  # heavy (0.7 s): only a command that reads a workbook pays it
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from ipplan.errors import InputError
@@ -74,8 +75,6 @@ def converted(path: Path, target: str, *, time_limit: float | None = None) -> It
 def read_legacy(path: Path, read: object, *args: object) -> tuple[list[str], list]:
     """Convert ``path`` and read the result with ``read`` (read_word or read_excel); rows and
     refusals name the user's file, not the temporary one."""
-    from dataclasses import replace
-
     target = CONVERTED[path.suffix.lower()]
     with converted(path, target) as result:
         try:

@@ -30,6 +30,7 @@ def deadline_rule(column: str, row: int) -> str:
 
 def template_bytes(title: str = "XX市XX工作方案重点任务分解表") -> bytes:
     """The template workbook as .xlsx bytes."""
+    # heavy (0.7 s): only `ipplan template` pays it
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter

@@ -57,7 +57,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ipplan.collector import collector_paused
 from ipplan.errors import IpplanError, reason
+from ipplan.graph.sparql import cores, select_values, split
+from ipplan.graph.terms import plain_value
 from ipplan.queries.readonly import check
 
 ENGINES = ("sparql", "cypher")
@@ -423,8 +426,6 @@ def load_queries(extra: list[Path] | None = None) -> dict[str, SavedQuery]:
 
 
 def _check_split(query: SavedQuery) -> None:
-    from ipplan.graph.sparql import split
-
     path = query.paths["sparql"]
     try:
         split(query.texts["sparql"], query.split_by, 2)
@@ -443,8 +444,6 @@ def get_query(name: str, extra: list[Path] | None = None) -> SavedQuery:
 
 def _plain(value: Any) -> Any:
     """One Cypher value as a plain Python value, as SPARQL's terms are read (lists kept)."""
-    from ipplan.graph.terms import plain_value
-
     return value if isinstance(value, list) else plain_value(value)
 
 
@@ -499,12 +498,8 @@ def _sorted_list(values: Any) -> list[str]:
 
 def run_sparql(graph: Any, query: SavedQuery, values: dict[str, Any]) -> list[dict[str, Any]]:
     """Answer ``query`` from an rdflib graph (either engine); values are bound as terms."""
-    from ipplan.graph.sparql import cores, select_values
-
     if "sparql" not in query.texts:
         raise IpplanError(f"query {query.name} has no SPARQL version ({query.name}.rq)")
-    from ipplan.collector import collector_paused
-
     with collector_paused():  # a large result's rows would set off full collections
         try:
             names, rows = select_values(graph, query.texts["sparql"], values,
@@ -527,8 +522,6 @@ def run_cypher(session: Any, query: SavedQuery, values: dict[str, Any]) -> list[
         raise IpplanError(f"query {query.name} has no Cypher version ({query.name}.cypher)")
     text = query.texts["cypher"]
     check("cypher", text, query.paths.get("cypher", query.name))
-    from ipplan.collector import collector_paused
-
     def read(transaction: Any) -> list[dict[str, Any]]:
         return [record.data() for record in transaction.run(text, values)]
 

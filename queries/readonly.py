@@ -171,7 +171,7 @@ def _at(where: Any, line: int | None) -> str:
 
 def _names(node: Any) -> Iterator[str]:
     """The names of every part of an rdflib SPARQL parse tree, at any depth."""
-    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.parserutils import CompValue  # heavy (pyparsing): on use
 
     stack = [node]
     while stack:

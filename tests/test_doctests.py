@@ -24,6 +24,7 @@ MODULES = [
     "ipplan.graph.registry",
     "ipplan.graph.build",
     "ipplan.graph.sparql",
+    "ipplan.graph.validate",
     "ipplan.graph.terms",
     "ipplan.graph.engine",
     "ipplan.graph.clusters",

@@ -139,31 +139,32 @@ def test_interrupted_write_leaves_the_old_file(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fuzhou.ttl"]
 
 
-def test_a_signal_as_the_temporary_is_made_leaves_neither_it_nor_half_a_file(tmp_path,
-                                                                            monkeypatch):
-    """SIGTERM right after the temporary is made, before its name is known to the code that
-    removes it: the signal waits for that, then stops the write, and the temporary goes."""
-    from ipplan import files, stopping
+_SIGNAL_AS_THE_TEMPORARY_IS_MADE = """
+import os, signal, sys
+from ipplan import files, stopping
+stopping.stop_on()
+make = os.open
 
-    for name, value in (("_received", None), ("_stopping", False), ("_held", 0)):
-        monkeypatch.setattr(stopping, name, value)
-    made = files._temporary_beside
-
-    def made_then_terminated(path):
-        handle, temporary = made(path)
+def made_then_terminated(path, flags, *args):
+    handle = make(path, flags, *args)
+    if flags & os.O_CREAT and str(path).endswith(".tmp"):  # the temporary beside the target
         signal.raise_signal(signal.SIGTERM)
-        return handle, temporary
+    return handle
 
-    monkeypatch.setattr(files, "_temporary_beside", made_then_terminated)
+os.open = made_then_terminated
+files.atomic_write_bytes(sys.argv[1], b"a new graph")
+"""
+
+
+def test_a_signal_as_the_temporary_is_made_leaves_neither_it_nor_half_a_file(tmp_path):
+    """SIGTERM right after the temporary is made, before its name is known to the code that
+    removes it: the signal waits for that, then stops the write (exit 128 + 15), and the
+    temporary goes."""
     target = tmp_path / "fuzhou.ttl"
     target.write_text("the good graph\n", "utf-8")
-    previous = signal.signal(signal.SIGTERM, stopping._on_signal)
-    try:
-        with pytest.raises(stopping.Stopped) as stopped:
-            files.atomic_write_bytes(target, b"a new graph")
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    assert stopped.value.code == 143
+    ended = subprocess.run([sys.executable, "-c", _SIGNAL_AS_THE_TEMPORARY_IS_MADE,
+                            str(target)], capture_output=True, text=True, timeout=60)
+    assert (ended.returncode, ended.stderr) == (143, "")
     assert target.read_text("utf-8") == "the good graph\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fuzhou.ttl"]
 

@@ -134,15 +134,15 @@ def _pyshacl_results(graph: Graph) -> set[tuple[str, str, str, str, str]]:
     from rdflib import BNode, URIRef
     from rdflib.namespace import SH
 
-    from ipplan.graph.validate import _short
+    from ipplan.graph.validate import short_name
 
     _conforms, report, _text = reference(graph, shacl_graph=shapes_graph(),
                                          allow_warnings=True, advanced=True)
     rows = set()
     for result in report.subjects(RDF.type, SH.ValidationResult):
         path = report.value(result, SH.resultPath)
-        path = ("^" + _short(report.value(path, SH.inversePath)) if isinstance(path, BNode)
-                else _short(path))
+        path = ("^" + short_name(report.value(path, SH.inversePath)) if isinstance(path, BNode)
+                else short_name(path))
         messages = sorted(report.objects(result, SH.resultMessage),
                           key=lambda m: (getattr(m, "language", None) != "en", str(m)))
         value = report.value(result, SH.value)
@@ -150,11 +150,11 @@ def _pyshacl_results(graph: Graph) -> set[tuple[str, str, str, str, str]]:
         if constraint in (SH.UniqueLangConstraintComponent, SH.MinCountConstraintComponent,
                           SH.MaxCountConstraintComponent):
             value = None  # these results name no value node (pySHACL sometimes adds one)
-        rows.add((_short(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-                  _short(report.value(result, SH.focusNode)),
+        rows.add((short_name(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+                  short_name(report.value(result, SH.focusNode)),
                   path,
                   "" if value is None else str(value) if isinstance(value, Literal)
-                  else _short(value) if isinstance(value, URIRef) else str(value),
+                  else short_name(value) if isinstance(value, URIRef) else str(value),
                   str(messages[0]) if messages else ""))
     return rows
 

@@ -116,8 +116,10 @@ class PageData:
 
     @classmethod
     def read(cls, graph: Graph, result: Analysis) -> PageData:
-        """The data of ``result``, with the facts read from ``graph``."""
-        return cls(result, read_facts(graph), graph)
+        """The data of ``result``, with the facts it was made from (read from ``graph`` when
+        the analysis does not hold them)."""
+        return cls(result, result.facts if result.facts is not None else read_facts(graph),
+                   graph)
 
     @cached_property
     def lists(self) -> UnitLists:

@@ -43,10 +43,9 @@ from markupsafe import Markup
 from ipplan import __version__
 from ipplan.errors import IpplanError
 from ipplan.graph.analytics import Analysis
+from ipplan.graph.facts import Facts
 from ipplan.graph.overload import Load, where_flagged
-from ipplan.graph.sparql import select
 from ipplan.graph.validate import ValidationReport
-from ipplan.graph.vocab import PREFIXES
 from ipplan.stopping import held
 
 from .model import (
@@ -161,12 +160,13 @@ class PackData:
     query_csvs: list[str]
 
 
-def build_brief(graph: Any, result: Analysis, folder: Path, data: Callable[[Any], PackData], *,
+def build_brief(graph: Any, result: Analysis, folder: Path,
+                data: Callable[[Any, Facts], PackData], *,
                 force: bool = False, lang: str = "zh", snapshots: bool = True,
                 today: str | None = None) -> Brief:
     """Write the pack for the analysed ``graph`` into ``folder``: built beside it, then put
     in place whole (:func:`install_pack`). ``data`` makes the pack's figures and data files
-    from the graph; it runs while the pages are drawn."""
+    from the graph and the plan's facts the pages draw; it runs while the pages are drawn."""
     prepare_folder(folder, force)
     staging = _staging(folder)
     try:
@@ -180,7 +180,8 @@ def build_brief(graph: Any, result: Analysis, folder: Path, data: Callable[[Any]
     return brief
 
 
-def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], PackData], *,
+def _build(graph: Any, result: Analysis, folder: Path,
+           data_of: Callable[[Any, Facts], PackData], *,
            lang: str, snapshots: bool, today: str | None) -> Brief:
     today = today or _dt.date.today().isoformat()
     written: list[str] = []
@@ -214,7 +215,7 @@ def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], 
         # Python's lock, so they are made on a second thread while this one draws the pages
         # (on a large corpus each half takes about as long as the other).
         background = ThreadPoolExecutor(max_workers=2)
-        pending = background.submit(data_of, graph)
+        pending = background.submit(data_of, graph, drawn.facts)
         put(f"assets/{VIS_FILE}", vis_network_js().encode("utf-8"))
         home = [{"href": "index.html", "zh": "简报首页", "en": "Briefing index"}]
         up = [{"href": "../index.html", "zh": "简报首页", "en": "Briefing index"},
@@ -268,7 +269,7 @@ def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], 
 
     figures, check = data.figures, data.check
     overdue = sum(1 for m in deadlines.measures if m["overdue"])
-    index = _index_html(graph, result, drawn, figures, check, units, pictures, data.query_csvs,
+    index = _index_html(result, drawn, figures, check, units, pictures, data.query_csvs,
                         lang, today, overdue)
     put("index.html", index.encode("utf-8"))
     readme = _readme(figures["by_plan"], figures, check, written, today, overdue, result)
@@ -277,7 +278,7 @@ def _build(graph: Any, result: Analysis, folder: Path, data_of: Callable[[Any], 
     return Brief(folder, written, figures, check, warnings)
 
 
-def _index_html(graph: Any, result: Analysis, drawn: PageData, figures: dict[str, Any],
+def _index_html(result: Analysis, drawn: PageData, figures: dict[str, Any],
                 check: ValidationReport, units: list[str], pictures: list[str],
                 query_csvs: list[str], lang: str, today: str, overdue: int) -> str:
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
@@ -285,7 +286,8 @@ def _index_html(graph: Any, result: Analysis, drawn: PageData, figures: dict[str
         resources.files(__package__).joinpath("assets", "index.html").read_text("utf-8"))
     css = resources.files(__package__).joinpath("assets", "page.css").read_text("utf-8")
     names = drawn.cluster_names
-    themes = {str(t): label for t, label in _theme_titles(graph).items()}
+    themes = {iri: f"{theme['number']}. {theme['title']}"
+              for iri, theme in drawn.facts.themes.items()}
     clusters = [{
         "number": c.number, "href": f"clusters/{cluster_page_name(c.number)}",
         "zh": names[c.number][0], "en": names[c.number][1], "size": len(c.members),
@@ -341,12 +343,6 @@ def _flag_row(result: Analysis, load: Load, reason_zh: str, reason_en: str) -> d
             "href": f"units/{unit_page_name(load.unit)}", "where": where_zh,
             "where_en": where_en, "lead": load.lead, "support": load.support,
             "load": f"{load.score:g}", "reason": reason_zh, "reason_en": reason_en}
-
-
-def _theme_titles(graph: Any) -> dict[Any, str]:
-    return {row[0]: f"{row[1]}. {row[2]}" for row in select(
-        graph, "SELECT ?t ?n ?title WHERE { ?t a ipp:Theme ; ipp:number ?n ; skos:prefLabel ?title }",
-        prefixes=PREFIXES)}
 
 
 def _readme(plans: list[dict[str, Any]], figures: dict[str, Any], check: ValidationReport,

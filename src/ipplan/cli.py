@@ -25,12 +25,12 @@ from ipplan.console import ReaderGone, encoding_refusal, guard_stdout
 from ipplan.errors import IpplanError
 from ipplan.files import atomic_write_bytes, refuse_overwriting_sources
 from ipplan.graph import reports
-from ipplan.graph.io import output_format
+from ipplan.graph.io import output_format as graph_format
 from ipplan.graph.overload import where_flagged
 from ipplan.graph.validate import RESULT_COLUMNS, validation_text
 from ipplan.loaders import inspect_document
 from ipplan.loaders.template import write_template
-from ipplan.output import render, to_json, to_table, wants_bom
+from ipplan.output import output_format, render, to_json, to_table, wants_bom
 from ipplan.progress import reading, steps
 from ipplan.queries import get_query, load_queries
 from ipplan.stopping import WHAT, Stopped, ignored_from_now, received, stop_on
@@ -62,7 +62,7 @@ def _loaded(verbose: bool) -> Callable[[Corpus], None]:
     """What the command line says as soon as the sources are read: the loaders' warnings,
     and with -v the debris they repaired."""
     def report(corpus: Corpus) -> None:
-        for warning in reports.load_warnings(corpus.graph):
+        for warning in corpus.load_warnings():
             _say(f"ipplan: warning: {warning}")
         if verbose:
             for note in corpus.notes:
@@ -188,8 +188,6 @@ def output_options(default: str) -> Callable[[Callable[..., Any]], Callable[...,
 
         @functools.wraps(command)
         def run(*args: Any, fmt: str | None, as_json: bool, as_csv: bool, **kwargs: Any) -> Any:
-            from ipplan.output import output_format
-
             if sum(bool(x) for x in (fmt, as_json, as_csv)) > 1:
                 raise click.UsageError("give one of --format, --json, --csv")
             given, given_as = (("json", "--json") if as_json else ("csv", "--csv") if as_csv
@@ -236,7 +234,7 @@ def load(source: Sources, output: Path | None, fmt: str | None, store: Path | No
     """Read plan documents into one RDF graph, with the analytics (clusters, load,
     overload flags) written in as facts."""
     if output is not None:  # before any work: a file ipplan could not read back is refused
-        fmt = output_format(output, fmt)
+        fmt = graph_format(output, fmt)
     loaded = usecases.load(source, output=output, fmt=fmt, store=store)
     figures = loaded.figures
     if loaded.workspace is not None:
@@ -257,9 +255,7 @@ def load(source: Sources, output: Path | None, fmt: str | None, store: Path | No
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def stats(source: Sources, plan: str | None, as_json: bool) -> None:
     """Count plans, themes, tasks, measures, units and deadlines."""
-    corpus = source.open()
-    _check_plan(corpus.graph, plan)
-    figures = reports.stats(corpus.graph, plan)
+    figures = usecases.figures(source, plan)
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
@@ -328,11 +324,8 @@ def export(source: Sources, plan: str | None, by_unit: Path | None, lang: str, f
         _say(f"ipplan: wrote {len(written) - 1} unit list(s) to {by_unit}: "
              f"{written[0]} and {len(written) - 1} CSV file(s)")
         return
-    corpus = source.open(whole=plan is None)  # one plan's rows are few lookups
-    _check_plan(corpus.graph, plan)
-    rows = reports.assignment_rows(corpus.graph, plan)
-    text = render(rows, reports.ASSIGNMENT_COLUMNS, fmt)
-    _emit(text, output, fmt)
+    rows = usecases.assignment_table(source, plan)
+    _emit(render(rows, reports.ASSIGNMENT_COLUMNS, fmt), output, fmt)
 
 
 @cli.command()
@@ -343,15 +336,10 @@ def export(source: Sources, plan: str | None, by_unit: Path | None, lang: str, f
 def units(source: Sources, plan: str | None, unregistered: bool,
           fmt: str, output: Path | None) -> None:
     """The units a plan names, as the registry knows them."""
-    corpus = source.open(whole=plan is None)  # one plan's units are few lookups
-    _check_plan(corpus.graph, plan)
-    rows = reports.unit_rows(corpus.graph, plan)
-    missing = [row["unit"] for row in rows if not row["registered"]]
-    if unregistered:
-        rows = [row for row in rows if not row["registered"]]
-    _emit(render(rows, reports.UNIT_COLUMNS, fmt), output, fmt)
-    _say(f"ipplan: {len(rows)} unit(s); not in the registry: "
-         f"{'、'.join(missing) if missing else 'none'}")
+    table = usecases.unit_table(source, plan, only_unregistered=unregistered)
+    _emit(render(table.rows, reports.UNIT_COLUMNS, fmt), output, fmt)
+    _say(f"ipplan: {len(table.rows)} unit(s); not in the registry: "
+         f"{'、'.join(table.unregistered) if table.unregistered else 'none'}")
 
 
 @cli.command()
@@ -359,8 +347,7 @@ def units(source: Sources, plan: str | None, unregistered: bool,
 @output_options(default="table")
 def plans(source: Sources, fmt: str, output: Path | None) -> None:
     """The plans in the sources, with their ids (for --plan)."""
-    corpus = source.open()
-    _emit(render(reports.plan_rows(corpus.graph), reports.PLAN_COLUMNS, fmt), output, fmt)
+    _emit(render(usecases.plan_table(source), reports.PLAN_COLUMNS, fmt), output, fmt)
 
 
 @cli.command()
@@ -654,12 +641,6 @@ def template(output: Path, title: str | None) -> None:
     click.echo(f"template: {output.resolve()}")
 
 
-def _check_plan(graph: Any, plan: str | None) -> None:
-    if plan is not None and plan not in reports.plan_ids(graph):
-        known = ", ".join(reports.plan_ids(graph)) or "none"
-        raise IpplanError(f"no plan with id {plan!r} (plans: {known})")
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the command, turning every failure into one line and an exit code.
 
@@ -732,7 +713,7 @@ def _leave(code: int) -> NoReturn:
     jpype = sys.modules.get("jpype")
     if jpype is None or not jpype.isJVMStarted():
         sys.exit(code)
-    from ipplan.cypher import embedded_server
+    from ipplan.cypher import embedded_server  # the Bolt stage: only once its JVM is up
 
     embedded_server().stop()
     for stream in (sys.stdout, sys.stderr):

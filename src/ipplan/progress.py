@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TypeVar
 
+import click
+
 T = TypeVar("T")
 
 
@@ -30,8 +32,6 @@ def steps(items: Iterable[T], label: str, *, length: int | None = None,
     if not enabled() or (length is not None and length < minimum):
         yield from items
         return
-    import click
-
     with click.progressbar(items, length=length, label=label, file=sys.stderr,
                            show_pos=True) as bar:
         yield from bar
@@ -45,8 +45,6 @@ def reading(stream: IO[bytes], label: str, *, length: int,
     if not enabled() or length < minimum:
         yield stream
         return
-    import click
-
     with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
         yield _Counted(stream, bar.update)
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from rdflib import Graph
 
-from ipplan.errors import InputError
+from ipplan.errors import InputError, IpplanError
 from ipplan.files import atomic_write_bytes, refuse_overwriting_sources
 from ipplan.graph import reports
 from ipplan.graph.analytics import Parameters, analyse, write_analysis
@@ -28,6 +28,7 @@ from ipplan.graph.lists import unit_lists
 from ipplan.graph.io import is_graph_file, read_graph, serialize, write_graph
 from ipplan.graph.registry import Registry
 from ipplan.graph.engine import new_graph, triple_count, writable_copy
+from ipplan.graph.facts import Facts, read_facts
 from ipplan.graph.workspace import (ReadProgress, Workspace, describe,
                                     open_workspace as open_store, read_workspace,
                                     write_workspace)
@@ -66,6 +67,11 @@ class Corpus:
     @property
     def notes(self) -> list[LoadWarning]:
         return [n for plan in self.plans for n in plan.notes]
+
+    def load_warnings(self) -> list[str]:
+        """The loaders' warnings kept in the graph, in document order (a graph file's
+        too: :func:`ipplan.graph.reports.load_warnings`)."""
+        return reports.load_warnings(self.graph)
 
 
 def open_sources(
@@ -212,6 +218,54 @@ def load(sources: Sources, *, output: Path | None = None, fmt: str | None = None
     return Loaded(corpus, figures, triples, written)
 
 
+def check_plan(graph: Graph, plan: str | None) -> None:
+    """Refuse a plan id the graph does not hold, naming the ones it does."""
+    if plan is not None and plan not in reports.plan_ids(graph):
+        known = ", ".join(reports.plan_ids(graph)) or "none"
+        raise IpplanError(f"no plan with id {plan!r} (plans: {known})")
+
+
+def figures(sources: Sources, plan: str | None = None) -> dict[str, Any]:
+    """The counts of one plan, or of all the sources hold (:func:`ipplan.graph.reports.stats`)."""
+    corpus = sources.open()
+    check_plan(corpus.graph, plan)
+    return reports.stats(corpus.graph, plan)
+
+
+def assignment_table(sources: Sources, plan: str | None = None) -> list[dict[str, str]]:
+    """The assignment table of one plan, or of all
+    (:func:`ipplan.graph.reports.assignment_rows`)."""
+    corpus = sources.open(whole=plan is None)  # one plan's rows are few lookups
+    check_plan(corpus.graph, plan)
+    return reports.assignment_rows(corpus.graph, plan)
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """The units a plan names (only the unregistered ones when asked), and the names of every
+    unit the registry lacks."""
+
+    rows: list[dict[str, Any]]
+    unregistered: list[str]
+
+
+def unit_table(sources: Sources, plan: str | None = None, *,
+               only_unregistered: bool = False) -> UnitTable:
+    """The units of one plan, or of all (:func:`ipplan.graph.reports.unit_rows`)."""
+    corpus = sources.open(whole=plan is None)  # one plan's units are few lookups
+    check_plan(corpus.graph, plan)
+    rows = reports.unit_rows(corpus.graph, plan)
+    missing = [row["unit"] for row in rows if not row["registered"]]
+    if only_unregistered:
+        rows = [row for row in rows if not row["registered"]]
+    return UnitTable(rows, missing)
+
+
+def plan_table(sources: Sources) -> list[dict[str, Any]]:
+    """One row per plan the sources hold (:func:`ipplan.graph.reports.plan_rows`)."""
+    return reports.plan_rows(sources.open().graph)
+
+
 def graph_bytes(corpus: Corpus, fmt: str | None) -> bytes:
     """The corpus' graph serialised in ``fmt`` (Turtle by default), for standard output."""
     return serialize(corpus.graph, fmt or "turtle")
@@ -222,24 +276,28 @@ def check(sources: Sources) -> ValidationReport:
     return validate(sources.open(whole=True).graph)
 
 
-def pack_data(graph: Graph, lang: str = "zh", today: str | None = None) -> Any:
+def pack_data(graph: Graph, facts: Facts | None = None, lang: str = "zh",
+              today: str | None = None) -> Any:
     """What the briefing pack shows besides its pages: figures, the validation, the graph
     in Turtle, the assignment and unit tables, each unit's list (one workbook, a CSV per
     unit, in ``lang``), every saved query that needs no parameter (SPARQL; a date parameter
     is ``today``, the pack's as-of day), and the loaders' warnings, as the pack's data/
-    files."""
+    files. The tables are made from ``facts``, the graph's facts the pages draw (read here
+    when not given)."""
     from ipplan.viz.pack import PackData  # drawing needs pyvis and networkx: import on use
 
+    facts = facts if facts is not None else read_facts(graph)
     figures = reports.stats(graph)
     checked = validate(graph)
     plans = figures["by_plan"]
     stem = plans[0]["plan"] if len(plans) == 1 else "plans"
     files = [(f"data/{stem}.ttl", serialize(graph, "turtle")),
-             ("data/assignments.csv", excel_csv(reports.assignment_rows(graph),
+             ("data/assignments.csv", excel_csv(reports.assignment_rows(graph, facts=facts),
                                                 reports.ASSIGNMENT_COLUMNS)),
-             ("data/units.csv", excel_csv(reports.unit_rows(graph), reports.UNIT_COLUMNS))]
+             ("data/units.csv", excel_csv(reports.unit_rows(graph, facts=facts),
+                                          reports.UNIT_COLUMNS))]
     files += [(f"data/{name}", content)
-              for name, content in by_unit_files(unit_lists(graph), lang)]
+              for name, content in by_unit_files(unit_lists(graph, facts), lang)]
     query_csvs = []
     for name, query in load_queries().items():
         if any(p.required for p in query.parameters.values()) or "sparql" not in query.texts:
@@ -337,7 +395,7 @@ def push(sources: Sources, *, wipe: bool = False, include_collectives: bool = Fa
     """Push the plans (with their analytics) into the Bolt database (NEO4J_URI, else the
     embedded server); with ``wipe``, first remove these plans' nodes (only theirs)."""
     from ipplan.cypher import (configured_target, database_counts, describe as describe_target,
-                             push_graph, session_scope, wipe_plan)  # the JVM: on use
+                             push_graph, session_scope, wipe_plan)  # Bolt stage: 0.1 s, on use
 
     corpus = analysed(sources.open(whole=True), include_collectives=include_collectives)
     target = configured_target()
@@ -345,7 +403,7 @@ def push(sources: Sources, *, wipe: bool = False, include_collectives: bool = Fa
         if wipe:
             for plan_id in reports.plan_ids(corpus.graph):
                 wipe_plan(session, plan_id)
-        pushed = push_graph(session, corpus.graph)
+        pushed = push_graph(session, corpus.graph, facts=corpus.analysis.facts)
         held = database_counts(session)
     return Pushed(pushed, held, describe_target(target), target is None)
 
@@ -353,7 +411,7 @@ def push(sources: Sources, *, wipe: bool = False, include_collectives: bool = Fa
 def database_status() -> tuple[str, dict[str, int]]:
     """Which Bolt server ipplan uses and what it holds (raises when it does not answer)."""
     from ipplan.cypher import (configured_target, database_counts, describe as describe_target,
-                             session_scope)  # the JVM: on use
+                             session_scope)  # Bolt stage: 0.1 s, on use
 
     target = configured_target()
     with session_scope(target) as session:
@@ -373,7 +431,7 @@ def answer(query: SavedQuery, given: dict[str, str], sources: Sources | None, *,
     if sources is None:
         if engine == "sparql":
             raise InputError("name the documents or graph files to query")
-        from ipplan.cypher import session_scope  # the JVM: on use
+        from ipplan.cypher import session_scope  # Bolt stage: 0.1 s, on use
 
         with session_scope(read_only=True) as session:
             return run_cypher(session, query, values)
@@ -381,7 +439,8 @@ def answer(query: SavedQuery, given: dict[str, str], sources: Sources | None, *,
                       needed=False)
     if engine == "sparql":
         return run_sparql(corpus.graph, query, values)
-    from ipplan.cypher import embedded_server, push_graph, session_scope  # the JVM: on use
+    # the Bolt stage: 0.1 s, on use
+    from ipplan.cypher import embedded_server, push_graph, session_scope
 
     with session_scope(embedded_server().start()) as session:
         push_graph(session, corpus.graph)
