@@ -50,6 +50,7 @@ from .roles import (
     read_clause,
     read_labelled,
     restore_prefix,
+    standing_units,
     stated_rule,
     trailing_units_sentence,
 )
@@ -73,6 +74,7 @@ class _Item:
     incomplete: int = 0  # a table row with only this many cells (the document ends)
     # an item whose sentences each end with their own units clause: one clause per sentence
     sentence_clauses: list[UnitClause] = field(default_factory=list)
+    standing: list[str] = field(default_factory=list)  # units a note above gives every measure
 
     @property
     def names_units(self) -> bool:
@@ -340,6 +342,15 @@ class _Reader:
 
         rule, source = self._role_rule(roles)
         known = {name for item in measures for name in _all_names(item.clause)}
+        standing: list[str] = []  # 以下各项工作均需…落实，不再列出: from the next measure on
+        for item in self.items:
+            item.standing = list(standing)
+            for note in item.clause.notes if item.clause is not None else ():
+                if named := standing_units(note):
+                    standing = named
+                    builder.notes.append(LoadWarning(Location(self.file, item.line), (
+                        f"{'、'.join(named)} read as support of every later measure that does "
+                        f"not name it: the note says so ({_clip(note, 60)!r})")))
         first = next(i for i, item in enumerate(self.items)
                      if item.names_units or holds.get(i))
         body_start = self.items[first].line
@@ -500,6 +511,7 @@ class _Reader:
             used = any(part[2] for part in decided)
         if used:
             ruled.append(item.line)
+        support += [name for name in item.standing if name not in lead and name not in support]
         for phrase in clause.joined:
             builder.skipped(location, f"{UNSPLIT_UNITS_WARNING} (及, 和 or a space) and "
                                       f"could not be split safely; kept as one: {phrase!r}")

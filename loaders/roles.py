@@ -123,11 +123,11 @@ _UNIT_END = re.compile(r"(?:局|委|厅|部|办|室|院|会|署|府|处|心|团|
 _LEVEL_WORD = re.compile(rf"^{DIVISION}(?:人民政府|政府|办事处|办)?(?:[（(][^）)]*[）)])?$")
 _BARE_COLLECTIVE = re.compile(rf"^各{DIVISION}(?:、{DIVISION})*$")
 # 各县(区)人民政府、管委会: the other kind of body the collective's places have
-_SHARED_BODY = re.compile(r"^(?:管委会|管理委员会|办事处|街道办事处)$")
+_SHARED_BODY = re.compile(r"^(?:园区|开发区|各园区)?(?:管委会|管理委员会)$|^(?:街道)?办事处$")
 _SHARED_ORGAN = re.compile(r"(?:部门|单位|机构|人民政府|政府|管委会)$")
 _LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|牵头单位|牵头部门|主责)\s*[)）]$")
 # An official named by office (分管副省长, 协管副秘书长, 常务副市长): a person, never a unit.
-_PERSON_TITLE = re.compile(r"(?:^|分管|协管|常务|副)(?:省|市|区|县|州|盟|旗|镇|乡)?长$|"
+_PERSON_TITLE = re.compile(r"^(?:省|市|区|县|州|镇|乡)?(?:政府)?领导|(?:^|分管|协管|常务|副)(?:省|市|区|县|州|盟|旗|镇|乡)?长$|"
                            r"(?:副?秘书长|副?主席|书记|领导|同志)$")
 _LIST_SEPARATORS = "、，,；;／/"
 _FULL_STOP = re.compile(r"(?<=[\u4e00-\u9fff）)])\.(?=[\u4e00-\u9fff（(])")
@@ -479,6 +479,28 @@ def _strip_trailing_note(part: str, clause: UnitClause) -> tuple[str, str | None
     return part, None
 
 
+# 以下各项工作均需各县、区人民政府(管委会)落实，不再列出: units every later measure has
+_STANDING = re.compile(r"以下[^，,；;。]{0,12}?(?:均需|均由|均涉及|均要求|均请|均应由)(.+?)"
+                       r"(?:负责)?(?:落实|参与|配合|实施)?[，,]\s*不再|^除[^，,]*外[，,]以下[^，,；;。]{0,12}?"
+                       r"(?:均需|均由|均涉及)(.+?)[，,]\s*不再")
+
+
+def standing_units(note: str) -> list[str]:
+    """The units a note says every later measure has, not listed again, or none.
+
+    >>> standing_units("以下各项工作均需各县、区人民政府(管委会)落实,不再列出")
+    ['各县、区人民政府(管委会)']
+    >>> standing_units("除专门列出外,以下任务均涉及各市〔州〕、贵安新区数据管理部门,不再重复")
+    ['各市〔州〕、贵安新区数据管理部门']
+    """
+    match = _STANDING.search(fold(note))
+    if match is None:
+        return []
+    start, end = match.span(1) if match[1] is not None else match.span(2)
+    names = split_unit_phrase(note[start:end])[0]
+    return names if names and all(is_unit_name(n) for n in names) else []
+
+
 def split_unit_phrase(phrase: str) -> tuple[list[str], bool, list[str]]:
     """Split a phrase naming units; returns (names, open_ended, phrases that may still join
     two units and could not be split safely).
@@ -556,7 +578,13 @@ def _split_joined(name: str) -> list[str]:
         left_name = _strip_open_tail(left)[0].strip()
         if is_unit_name(left_name) and is_unit_name(_split_joined(right)[0]):
             return [left] + _split_joined(right)
+    # 自治 区农牧厅, 发 展改革委: a PDF's line break left as a blank inside one name
+    if _WRAP_BLANK.search(text) and is_unit_name(_WRAP_BLANK.sub("", text)):
+        return [_WRAP_BLANK.sub("", text)]
     return [text]
+
+
+_WRAP_BLANK = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 
 
 def _depth_at(text: str, position: int) -> int:
@@ -634,7 +662,7 @@ def restore_prefix(names: list[str], known: set[str]) -> list[tuple[int, str]]:
     document spells the full name elsewhere (省交通运输厅), the (index, full name) to use."""
     if not names:
         return []
-    prefix = next((p for p in LEVEL_PREFIXES if fold(names[0]).startswith(p)), None)
+    prefix = next((p for p in ("自治区", *LEVEL_PREFIXES) if fold(names[0]).startswith(p)), None)
     if prefix is None:
         return []
     # 省局网络交易监管处、执法稽查局 -> 省局执法稽查局; 市委宣传部、组织部 -> 市委组织部
@@ -642,7 +670,7 @@ def restore_prefix(names: list[str], known: set[str]) -> list[tuple[int, str]]:
     restored = []
     for index, name in enumerate(names[1:], start=1):
         folded = fold(name)
-        if folded.startswith(LEVEL_PREFIXES) or folded.startswith(("各", "国家", "中国")):
+        if folded.startswith(LEVEL_PREFIXES) or folded.startswith(("各", "国家", "中国", "自治区")):
             continue
         full = next((p + name for p in prefixes if p + name in known), None)
         if full is not None:

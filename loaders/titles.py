@@ -248,7 +248,8 @@ def _real_place(place: str) -> bool:
     # 区政府, 市人民政府: a level word alone is not a place; nor are 政府…/关于… fragments,
     # nor a kind of area without its name (2025年开发区重点工作…).
     # 鄂市监综〔2022〕51号: no city has a one-character name (counties may: 沛县, 歙县)
-    return len(place) >= 2 and not re.match(r"^(?:区|市|县|省|本|全|我|各|该|本级)", place) \
+    return len(place) >= 2 and not re.match(r"^(?:区|市|县|省|本|全|我|各|该|本级|在|于|对|向|自治)",
+                                            place) \
         and not re.fullmatch(r"[\u4e00-\u9fff]市", place) \
         and "关于" not in place and "政府" not in place and not _AREA_KIND.match(place)
 

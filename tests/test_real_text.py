@@ -118,6 +118,12 @@ HEADINGS = {
     "gansu-2022-gwr-labelled-clause-deadlines": ("2022年《政府工作报告》重点任务分解表", "甘肃省", "province"),
     "jinxiang-2021-role-sentences-rule": ("2021年金乡县政府重要工作事项责任分工", "金乡县", "county"),
     "huarong-2021-pdf-wrap-main-other": ("2021年县政府重点工作任务分解", "华容县", "county"),
+    # 自治州… names no place of its own (自治 is no name), 在全州 is no place: the issuer's
+    "changji-2016-gongkai-labelled-clauses": ("自治州2016年政务公开工作实施方案", "昌吉回族自治州",
+                                              "prefecture"),
+    "haixi-2020-role-sentences-bom": ("关于在全州开展“收好官,开好局”专项行动实施方案", "海西州",
+                                      "prefecture"),
+    "tongshan-2022-gwr-leader-roles": ("2022年县政府重点工作任务分解", "通山县", "county"),
 }
 
 

@@ -227,17 +227,20 @@ def test_row_missing_its_lead_cell_is_reported_not_shifted(tmp_path, line):
 def test_units_joined_in_a_cell_are_split_as_a_reader_would(tmp_path):
     """及, 和, 与 and blanks join two units in a table cell (市科技局及市教育局); they are no
     separator inside a name (市人力资源和社会保障局), nor before a word that is no unit of its
-    own (各相关部门和单位). A name that may still join two is kept whole, and said."""
+    own (各相关部门和单位). A blank inside one name (市科技 局, a line break's debris) is
+    dropped. A name that may still join two is kept whole, and said."""
     body = "\t一、主题\n\n" + measure_row(
         "措施甲", "市科技局及市教育局", "市财政局 市商务局", "2023年6月", task="1.任务。"
     ) + measure_row("措施乙", "市科技 局", "市人力资源和社会保障局和各区政府、各相关部门和单位",
-                    "2023年6月", continuation=True)
+                    "2023年6月", continuation=True) + measure_row(
+        "措施丙", "市科技局 有关企业", "", "2023年6月", continuation=True)
     plan = load_document(_write(tmp_path, table_text(body)))
     assert [(m.lead_units, m.support_units) for m in plan.measures] == [
         (("市科技局", "市教育局"), ("市财政局", "市商务局")),
-        (("市科技 局",), ("市人力资源和社会保障局", "各区政府", "各相关部门和单位"))]
+        (("市科技局",), ("市人力资源和社会保障局", "各区政府", "各相关部门和单位")),
+        (("市科技局 有关企业",), ())]
     assert [w.message for w in plan.warnings] == [
         "unit phrase may join two units (及, 和 or a space) and could not be split safely; "
-        "kept as one: '市科技 局'"]
+        "kept as one: '市科技局 有关企业'"]
     stats = run_ipplan("stats", tmp_path / "plan.txt", "--json")
     assert '"unsplit_unit_phrases": 1' in stats.out, stats.err
