@@ -128,7 +128,9 @@ class Endpoint:
             headers["Accept"] = accept
         if content_type:
             headers["Content-Type"] = content_type
-        auth = (self.user, self.password or "") if self.user else None
+        # UTF-8, as RFC 7617 has it (requests would write Latin-1 and fail on 中文)
+        auth = (self.user.encode("utf-8"), (self.password or "").encode("utf-8")) \
+            if self.user else None
         where = shown(url)
         try:
             response = requests.post(url, data=data, headers=headers, auth=auth,
