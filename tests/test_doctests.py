@@ -26,6 +26,7 @@ MODULES = [
     "ipplan.graph.sparql",
     "ipplan.graph.terms",
     "ipplan.graph.engine",
+    "ipplan.graph.endpoint",
     "ipplan.graph.clusters",
     "ipplan.graph.overload",
     "ipplan.graph.brokers",
