@@ -202,8 +202,9 @@ class Endpoint:
 
     def plan_graphs(self) -> list[str]:
         """The named graphs of ipplan's plans in the store, sorted."""
+        # each plan's graph holds its ipp:Plan: a lookup, not a scan of every quad
         _, rows = self.select(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?plan a <https://w3id.org/ipplan/ontology#Plan> } "
             f'FILTER (STRSTARTS(STR(?g), "{PLAN_GRAPHS}")) }}', [])
         return sorted(str(g) for (g,) in rows)
 

@@ -260,3 +260,26 @@ def test_refusals_before_any_request(store, tmp_path):
     assert empty.code == 2 and "holds no ipplan plan" in empty.err
     bad = run_ipplan("stats", "--endpoint", "ftp://x/y", env=_env())
     assert bad.code == 2 and "not an http:// or https:// URL" in bad.err
+
+
+def test_saved_queries_read_the_stores_analysis_unless_asked_for_another(store):
+    """The store answers with the analysis graph `load` wrote (here altered by another tool,
+    to tell its answer apart); other analysis parameters are computed afresh in memory and
+    never written to the store."""
+    _ok("load", SEED, "--endpoint", store)
+    analysis = "https://w3id.org/ipplan/graph/analysis"
+    size = "<https://w3id.org/ipplan/ontology#size>"
+    _update(store, f"DELETE {{ GRAPH <{analysis}> {{ ?c {size} ?n }} }} "
+                   f"INSERT {{ GRAPH <{analysis}> {{ ?c {size} 999 }} }} "
+                   f"WHERE {{ GRAPH <{analysis}> {{ ?c {size} ?n ; "
+                   "<https://w3id.org/ipplan/ontology#number> 1 } }")
+    held = _graph(store, analysis)
+    from_store = _ok("query", "run", "collaboration-clusters", "--endpoint", store,
+                     "--format", "csv").splitlines()
+    assert from_store[1].split(",")[:2] == ["1", "999"]
+    other = _ok("query", "run", "collaboration-clusters", "-p", "seed=7", "--endpoint", store,
+                "--format", "csv")
+    assert other == _ok("query", "run", "collaboration-clusters", "-p", "seed=7", SEED,
+                        "--format", "csv")
+    assert "999" not in other
+    assert _graph(store, analysis) == held
