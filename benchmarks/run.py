@@ -210,13 +210,18 @@ def measure_endpoint(size: str, paths: list[Path]) -> dict:
         endpoint = Endpoint(url, url, timeout=3600)
         _, seconds["endpoint: load (documents to named graphs, analysis)"] = _timed(
             lambda: load_into_endpoint(Sources(tuple(paths)), endpoint))
+        print(f"{size}: {seconds}", file=sys.stderr, flush=True)
         _, seconds["endpoint: read the plans into memory (export, pages, brief)"] = _timed(
             lambda: open_endpoint(endpoint))
+        print(f"{size}: {seconds}", file=sys.stderr, flush=True)
         source = Sources(endpoint=endpoint)
         for name, query in load_queries().items():
             given = {"unit": "市科技局"} if "unit" in query.parameters else {}
             _, seconds[f"endpoint SPARQL {name}"] = _timed(
                 lambda: answer(query, given, source))
+            # each step as it ends: a store slow on one query still shows the others
+            print(f"{size}: endpoint SPARQL {name}: {seconds[f'endpoint SPARQL {name}']:.2f} s",
+                  file=sys.stderr, flush=True)
     figures["peak_mb"] = _peak_mb()
     return figures
 
