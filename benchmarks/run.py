@@ -14,6 +14,7 @@ command, ``ipplan brief`` with snapshots, end to end as a user runs it.
     python3 benchmarks/run.py                                # seed, 1000, 5000, 20000
     python3 benchmarks/run.py --sizes seed 20000 100000 --budget 60
     python3 benchmarks/run.py --sizes seed 20000 --neo4j       # Neo4j 5 beside ArcadeDB
+    python3 benchmarks/run.py --sizes seed 20000 --endpoint    # a SPARQL store (Fuseki)
 """
 
 from __future__ import annotations
@@ -190,6 +191,41 @@ def measure_bolt(size: str, paths: list[Path], server: str = "embedded") -> dict
     return figures
 
 
+def measure_endpoint(size: str, paths: list[Path]) -> dict:
+    """``ipplan load --endpoint`` and every saved SPARQL query through the endpoint, on a
+    real Apache Jena Fuseki (tests/fuseki/, built by the README's test command) in a JVM of
+    its own, as a user's commands run them: the load reads and builds the documents, writes
+    one named graph per plan and the analysis graph; each query is sent to the store."""
+    from ipplan.graph.endpoint import Endpoint
+    from ipplan.queries import load_queries
+    from ipplan.usecases import Sources, answer, load_into_endpoint, open_endpoint
+
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from fuseki_server import fuseki_server
+
+    figures: dict = {"size": size, "s": {}}
+    seconds = figures["s"]
+    with tempfile.TemporaryDirectory(prefix="ipplan-fuseki-") as work, \
+            fuseki_server(Path(work), heap="4g") as url:
+        endpoint = Endpoint(url, url, timeout=3600)
+        _, seconds["endpoint: load (documents to named graphs, analysis)"] = _timed(
+            lambda: load_into_endpoint(Sources(tuple(paths)), endpoint))
+        print(f"{size}: {seconds}", file=sys.stderr, flush=True)
+        _, seconds["endpoint: read the plans into memory (export, pages, brief)"] = _timed(
+            lambda: open_endpoint(endpoint))
+        print(f"{size}: {seconds}", file=sys.stderr, flush=True)
+        source = Sources(endpoint=endpoint)
+        for name, query in load_queries().items():
+            given = {"unit": "市科技局"} if "unit" in query.parameters else {}
+            _, seconds[f"endpoint SPARQL {name}"] = _timed(
+                lambda: answer(query, given, source))
+            # each step as it ends: a store slow on one query still shows the others
+            print(f"{size}: endpoint SPARQL {name}: {seconds[f'endpoint SPARQL {name}']:.2f} s",
+                  file=sys.stderr, flush=True)
+    figures["peak_mb"] = _peak_mb()
+    return figures
+
+
 def seed_command() -> float:
     """Wall time of the README's main command on the seed, Python start-up included."""
     with tempfile.TemporaryDirectory() as folder:
@@ -278,6 +314,8 @@ def measure_size(size: str, args: argparse.Namespace) -> tuple[dict, dict | None
             figures["s"].update(neo4j["s"])
             figures["failed"] = {**figures.get("failed", {}), **neo4j.get("failed", {})}
             figures["neo4j_push_rows_per_s"] = neo4j["push_rows_per_s"]
+        if args.endpoint:
+            figures["s"].update(_child(size, docs, "oxigraph", args, "endpoint")["s"])
         baseline = None if args.no_baseline else _child(size, docs, "rdflib", args, "store")
     return figures, baseline
 
@@ -296,15 +334,23 @@ def main() -> None:
     parser.add_argument("--neo4j", action="store_true",
                         help="also push to and query a real Neo4j 5 (tests/neo4j/, built by "
                              "the README's test command)")
+    parser.add_argument("--endpoint", action="store_true",
+                        help="also load into and query a real SPARQL store through the "
+                             "endpoint (Fuseki, tests/fuseki/, built by the README's test "
+                             "command)")
     parser.add_argument("--budget", type=float, default=120.0,
                         help="seconds each baseline step may take (default 120)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="oxigraph", help=argparse.SUPPRESS)
     parser.add_argument("--docs", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--part", choices=("store", "bolt", "neo4j"), help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=("store", "bolt", "neo4j", "endpoint"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         paths = _documents(args.one, args.docs)
+        if args.part == "endpoint":
+            print(json.dumps(measure_endpoint(args.one, paths)))
+            return
         if args.part in ("bolt", "neo4j"):
             server = "neo4j" if args.part == "neo4j" else "embedded"
             print(json.dumps(measure_bolt(args.one, paths, server)))

@@ -30,7 +30,7 @@ from ipplan.errors import IpplanError
 from .terms import from_oxigraph, plain_literal, to_oxigraph, tsv_value
 from .vocab import bind_prefixes
 
-__all__ = ["ENGINES", "Rows", "add_triples", "default_engine", "engine_of", "new_graph",
+__all__ = ["ENGINES", "Rows", "add_graph", "add_triples", "default_engine", "engine_of", "new_graph",
            "oxigraph_graph", "oxigraph_of", "oxigraph_rows", "oxigraph_select",
            "oxigraph_solutions", "triple_count", "writable_copy"]
 
@@ -171,6 +171,17 @@ def add_triples(graph: Graph, triples: Iterable[tuple[Any, Any, Any]]) -> None:
     convert = to_oxigraph()
     default = ox.DefaultGraph()
     inner.extend(ox.Quad(convert(s), convert(p), convert(o), default) for s, p, o in triples)
+
+
+def add_graph(graph: Graph, other: Graph) -> None:
+    """Add every triple of ``other`` to ``graph`` (on Oxigraph, store to store)."""
+    inner, source = oxigraph_of(graph), oxigraph_of(other)
+    if inner is not None and source is not None:
+        default = ox.DefaultGraph()
+        inner.extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                     for q in source.quads_for_pattern(None, None, None, None))
+        return
+    add_triples(graph, iter(other))
 
 
 def triple_count(graph: Graph) -> int:

@@ -515,6 +515,18 @@ def run_sparql(graph: Any, query: SavedQuery, values: dict[str, Any]) -> list[di
         return _normalised(query, names, rows)
 
 
+def run_sparql_endpoint(endpoint: Any, query: SavedQuery, values: dict[str, Any],
+                        graphs: list[str]) -> list[dict[str, Any]]:
+    """Answer ``query`` by a SPARQL store (:class:`ipplan.graph.endpoint.Endpoint`) over the
+    union of the named ``graphs``; values are bound as terms, as in memory."""
+    from ipplan.graph.sparql import bind
+
+    if "sparql" not in query.texts:
+        raise IpplanError(f"query {query.name} has no SPARQL version ({query.name}.rq)")
+    names, rows = endpoint.select(bind(query.texts["sparql"], values), graphs)
+    return _normalised(query, names, rows)
+
+
 def run_cypher(session: Any, query: SavedQuery, values: dict[str, Any]) -> list[dict[str, Any]]:
     """Answer ``query`` over Bolt in a neo4j driver session, in a read transaction (which a
     Neo4j server enforces; the query was also refused when read if it writes)."""

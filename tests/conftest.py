@@ -259,3 +259,28 @@ def png_colours(path: Path) -> set[bytes]:
             seen.update(bytes(line[i:i + 3]) for i in range(0, stride, channels * 4))
         previous = line
     return seen
+
+
+# A real SPARQL 1.1 store: Apache Jena Fuseki from Maven Central, built by the README's test
+# command, with HTTP basic authentication (the credentials test needs it, and every other
+# test then logs in as an office's ipplan would).
+FUSEKI_USER = "ipplan-tests"
+FUSEKI_PASSWORD = "correct horse 电池 staple"
+
+
+@pytest.fixture(scope="session")
+def fuseki_url(tmp_path_factory) -> Iterator[str]:
+    """The dataset URL of a real Fuseki on 127.0.0.1 (query and update), started once for
+    the run, with basic authentication (:data:`FUSEKI_USER`, :data:`FUSEKI_PASSWORD`)."""
+    from fuseki_server import NOT_BUILT, ServerError, fuseki_server, is_built
+
+    if not is_built():
+        if os.environ.get("CI"):
+            pytest.fail(NOT_BUILT)
+        pytest.skip(NOT_BUILT)
+    try:
+        with fuseki_server(tmp_path_factory.mktemp("fuseki"), user=FUSEKI_USER,
+                           password=FUSEKI_PASSWORD) as url:
+            yield url
+    except ServerError as exc:
+        pytest.fail(str(exc))

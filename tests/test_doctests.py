@@ -27,6 +27,7 @@ MODULES = [
     "ipplan.graph.validate",
     "ipplan.graph.terms",
     "ipplan.graph.engine",
+    "ipplan.graph.endpoint",
     "ipplan.graph.clusters",
     "ipplan.graph.overload",
     "ipplan.graph.brokers",

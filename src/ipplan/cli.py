@@ -25,6 +25,7 @@ from ipplan.console import ReaderGone, encoding_refusal, guard_stdout
 from ipplan.errors import IpplanError
 from ipplan.files import atomic_write_bytes, refuse_overwriting_sources
 from ipplan.graph import reports
+from ipplan.graph.endpoint import Endpoint, configured as configured_endpoint
 from ipplan.graph.io import output_format as graph_format
 from ipplan.graph.overload import where_flagged
 from ipplan.graph.validate import RESULT_COLUMNS, validation_text
@@ -75,6 +76,39 @@ def _store_option(help_text: str) -> Callable[..., Any]:
                         type=click.Path(path_type=Path, dir_okay=True), help=help_text)
 
 
+def _endpoint_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--update-endpoint", "update_endpoint", metavar="URL",
+        help="The store's SPARQL Update URL (default: IPPLAN_SPARQL_UPDATE_ENDPOINT, else "
+             "the one beside --endpoint: …/query -> …/update, GraphDB's "
+             "/repositories/ID -> …/statements, else --endpoint itself).")(command)
+    return click.option(
+        "--endpoint", "endpoint", metavar="URL",
+        help="A SPARQL 1.1 store's query URL (default: IPPLAN_SPARQL_ENDPOINT): the plans "
+             "live there, one named graph per plan; credentials from IPPLAN_SPARQL_USER and "
+             "IPPLAN_SPARQL_PASSWORD.")(command)
+
+
+def _endpoint(url: str | None, update_url: str | None, paths: tuple[Path, ...],
+              store: Path | None, *others: tuple[str, Any], writing: bool = False
+              ) -> Endpoint | None:
+    """The store named by --endpoint or, when no other place is named, by
+    IPPLAN_SPARQL_ENDPOINT. Reading, SOURCE... and --store are other places; ``writing``
+    (load), --store and ``others`` (the (option, value) pairs of other outputs) are."""
+    if update_url and not url and not os.environ.get("IPPLAN_SPARQL_ENDPOINT"):
+        raise click.UsageError("--update-endpoint goes with --endpoint URL")
+    clashes = [option for option, value in (("--store", store), *others) if value]
+    if not writing and paths:
+        clashes.insert(0, "SOURCE...")
+    if url is not None and clashes:
+        hint = (" (the store already holds its plans; `ipplan load SOURCE... --endpoint URL` "
+                "writes them)") if clashes[0] == "SOURCE..." else ""
+        raise click.UsageError(f"give --endpoint URL or {clashes[0]}, not both{hint}")
+    if url is None and clashes:
+        return None  # IPPLAN_SPARQL_ENDPOINT is only the default place
+    return configured_endpoint(url, update_url)
+
+
 def source_options(command: Callable[..., Any], *, workspace: bool = True
                    ) -> Callable[..., Any]:
     """SOURCE... (or --store DIR) plus the options every command that reads plans takes,
@@ -109,14 +143,20 @@ def source_options(command: Callable[..., Any], *, workspace: bool = True
             registries: tuple[Path, ...], verbose: bool, roles: str | None,
             **kwargs: Any) -> Any:
         store = kwargs.pop("store", None) if workspace else None
-        _check_sources(paths, store)
+        # load (no workspace to read) takes --endpoint as the place to write, itself
+        endpoint = _endpoint(kwargs.pop("endpoint"), kwargs.pop("update_endpoint"), paths,
+                             store) if workspace else None
+        _check_sources(paths, store, required=endpoint is None)
         for key, option in (("output", "-o"), ("store", "--store")):
             if kwargs.get(key) is not None:
                 refuse_overwriting_sources(kwargs[key], paths, option)
         source = Sources(paths, jurisdiction, plan_id, table, sheet, registries, store, roles,
-                         progress=_bars, progress_bytes=_reading_bar, on_open=_loaded(verbose))
+                         endpoint=endpoint, progress=_bars, progress_bytes=_reading_bar,
+                         on_open=_loaded(verbose))
         return command(*args, source=source, **kwargs)
 
+    if workspace:
+        run = _endpoint_options(run)
     for decorator in reversed(decorators):
         run = decorator(run)
     return run
@@ -230,9 +270,24 @@ def cli() -> None:
                    "the one the suffix names.")
 @_store_option("Also write the graph as a workspace (an Oxigraph store on disk) in this "
                "folder; every reading command then answers from it with --store DIR.")
-def load(source: Sources, output: Path | None, fmt: str | None, store: Path | None) -> None:
+@_endpoint_options
+def load(source: Sources, output: Path | None, fmt: str | None, store: Path | None,
+         endpoint: str | None, update_endpoint: str | None) -> None:
     """Read plan documents into one RDF graph, with the analytics (clusters, load,
-    overload flags) written in as facts."""
+    overload flags) written in as facts; with --endpoint, into a SPARQL store, one named
+    graph per plan."""
+    store_endpoint = _endpoint(endpoint, update_endpoint, source.paths, store,
+                               ("-o", output), ("--format", fmt), writing=True)
+    if store_endpoint is not None:
+        if not source.paths:
+            raise click.UsageError("name the plan documents to write into the store")
+        stored = usecases.load_into_endpoint(source, store_endpoint)
+        figures = stored.figures
+        _say(f"ipplan: wrote {len(stored.written)} plan graph(s) and the analysis graph into "
+             f"{store_endpoint}: {figures['plans']} plan(s), {figures['measures']} measures; "
+             f"the store holds {len(stored.held)} plan(s); read them with --endpoint "
+             f"{store_endpoint}")
+        return
     if output is not None:  # before any work: a file ipplan could not read back is refused
         fmt = graph_format(output, fmt)
     loaded = usecases.load(source, output=output, fmt=fmt, store=store)
@@ -565,11 +620,13 @@ def query_show(name: str, query_dirs: tuple[Path, ...], engine: str | None) -> N
 @click.option("--include-collectives", is_flag=True,
               help="Keep collective units (各县（市）区政府, …) and ubiquitous ones in the analytics.")
 @_store_option("Answer from the workspace written by `ipplan load ... --store DIR`.")
+@_endpoint_options
 @_queries_option
 @as_of_option
 @output_options(default="table")
 def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str, ...],
               jurisdiction: str | None, include_collectives: bool, store: Path | None,
+              endpoint: str | None, update_endpoint: str | None,
               query_dirs: tuple[Path, ...], as_of: str, fmt: str, output: Path | None) -> None:
     """Run a saved query on the plans in SOURCE... (with --engine cypher and no SOURCE, on
     the database at NEO4J_URI, read-only)."""
@@ -580,6 +637,12 @@ def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str
             raise click.UsageError(f"-p takes KEY=VALUE, not {item!r}")
         given[key.strip()] = value
     _check_sources(paths, store, required=False)
+    # a Cypher query without sources reads the Bolt database: the store is not its default
+    store_endpoint = _endpoint(endpoint, update_endpoint, paths, store) \
+        if engine == "sparql" or endpoint else None
+    if store_endpoint is not None and engine == "cypher":
+        raise click.UsageError("--endpoint answers SPARQL; --engine cypher reads the Bolt "
+                               "database (NEO4J_URI) or the sources")
     if output is not None:
         refuse_overwriting_sources(output, paths)
     saved = get_query(name, list(query_dirs))
@@ -590,10 +653,10 @@ def query_run(name: str, paths: tuple[Path, ...], engine: str, params: tuple[str
     if engine == "cypher" and (paths or store) and os.environ.get("NEO4J_URI"):
         _say("ipplan: answering from the embedded server; NEO4J_URI is only read by "
              "`neo4j push` and by `query run --engine cypher` without sources")
-    source = Sources(paths, jurisdiction, store=store, progress=_bars,
+    source = Sources(paths, jurisdiction, store=store, endpoint=store_endpoint, progress=_bars,
                      progress_bytes=_reading_bar, on_open=_loaded(False))
-    rows = usecases.answer(saved, given, source if paths or store else None, engine=engine,
-                           include_collectives=include_collectives, today=as_of)
+    rows = usecases.answer(saved, given, source if paths or store or store_endpoint else None,
+                           engine=engine, include_collectives=include_collectives, today=as_of)
     _emit(render(rows, saved.columns, fmt), output, fmt)
 
 

@@ -4,7 +4,10 @@ knows about the terminal (progress is a callback the front end may pass).
 
 From the paths a user names to one graph: documents are loaded and built, graph files written
 by ``ipplan load`` are parsed, and both end in the same graph, so every reading use case
-behaves the same on either.
+behaves the same on either. A shared SPARQL store (``--endpoint URL``) holds one named graph
+per plan and one for their analytics (:mod:`ipplan.graph.endpoint`): ``load`` writes them,
+saved SPARQL queries are answered by the store, and the other reading use cases read the
+plans' graphs into memory, so every answer is the one the same plans give from memory.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ from ipplan.files import atomic_write_bytes, refuse_overwriting_sources
 from ipplan.graph import reports
 from ipplan.graph.analytics import Parameters, analyse, write_analysis
 from ipplan.graph.build import build_graph
+from ipplan.graph.endpoint import ANALYSIS_GRAPH, Endpoint, plan_graph
 from ipplan.graph.lists import unit_lists
-from ipplan.graph.io import is_graph_file, read_graph, serialize, write_graph
+from ipplan.graph.io import is_graph_file, read_graph, serialize, sorted_ntriples, write_graph
 from ipplan.graph.registry import Registry
-from ipplan.graph.engine import new_graph, triple_count, writable_copy
+from ipplan.graph.engine import add_graph, new_graph, triple_count, writable_copy
 from ipplan.graph.facts import Facts, read_facts
 from ipplan.graph.workspace import (ReadProgress, Workspace, describe,
                                     open_workspace as open_store, read_workspace,
@@ -36,7 +40,8 @@ from ipplan.graph.validate import ValidationReport, validate, validation_text
 from ipplan.loaders import is_document, load_document
 from ipplan.model import LoadWarning, Plan
 from ipplan.output import excel_csv
-from ipplan.queries import SavedQuery, load_queries, run_cypher, run_sparql
+from ipplan.queries import (SavedQuery, load_queries, run_cypher, run_sparql,
+                            run_sparql_endpoint)
 from ipplan.viz.lists import CSV_FOLDER, by_unit_files
 
 T = TypeVar("T")
@@ -59,6 +64,7 @@ class Corpus:
     analysis: Any = None  # the Analysis written into the graph, once analysed
     workspace: Workspace | None = None  # the workspace the graph was opened from
     writable: bool = True  # False for a workspace's store on disk, which is read-only
+    held_analysis: str | None = None  # the key of the analysis already in the graph, if any
 
     @property
     def warnings(self) -> list[LoadWarning]:
@@ -88,18 +94,34 @@ def open_sources(
     """Read every path into one graph. ``plan_id`` names the plan of a single document;
     two documents that would get the same plan id are refused. ``roles`` is the role rule
     for text plans' unmarked unit lists (see :func:`ipplan.loaders.load_document`)."""
+    registry = registry or Registry.load()
+    corpus = Corpus(new_graph())
+    corpus.plans = _read_documents(paths, corpus.graph, jurisdiction=jurisdiction,
+                                   plan_id=plan_id, table=table, sheet=sheet, roles=roles,
+                                   progress=progress)
+    build_graph(progress(corpus.plans, "building", len(corpus.plans)), registry, corpus.graph)
+    return corpus
+
+
+def _read_documents(paths: Sequence[str | Path], graph: Graph | None, *,
+                    jurisdiction: str | None, plan_id: str | None, table: str | None,
+                    sheet: str | None, roles: str | None, progress: Progress) -> list[Plan]:
+    """The plans of the documents among ``paths``; graph files are parsed into ``graph``
+    (None: they are refused, for a use case that needs each plan's own records)."""
     if not paths:
         raise InputError("name at least one document or graph file")
     documents = [Path(p) for p in paths if not is_graph_file(Path(p))]
     if plan_id and len(documents) > 1:
         raise InputError("--plan-id names one plan; it cannot be used with several documents")
-    registry = registry or Registry.load()
-    graph = new_graph()
-    corpus = Corpus(graph)
+    plans: list[Plan] = []
     seen: dict[str, Path] = {}
     for raw in progress(paths, "reading", len(paths)):
         path = Path(raw)
         if is_graph_file(path):
+            if graph is None:
+                raise InputError("--endpoint writes one named graph per plan, made from the "
+                                 "plan's document; give the documents, not a graph file",
+                                 where=path)
             read_graph(path, graph)
             continue
         if not is_document(path) and path.exists():
@@ -112,9 +134,8 @@ def open_sources(
             raise InputError(f"plan id {plan.id!r} is already taken by {seen[plan.id]}; "
                              "rename one file", where=path)
         seen[plan.id] = path
-        corpus.plans.append(plan)
-    build_graph(progress(corpus.plans, "building", len(corpus.plans)), registry, graph)
-    return corpus
+        plans.append(plan)
+    return plans
 
 
 def open_workspace(path: str | Path, *, whole: bool = False,
@@ -129,6 +150,24 @@ def open_workspace(path: str | Path, *, whole: bool = False,
     return Corpus(open_store(path), workspace=describe(path), writable=False)
 
 
+def endpoint_graphs(endpoint: Endpoint) -> list[str]:
+    """The named graphs of the plans in the store; a store without any is refused."""
+    graphs = endpoint.plan_graphs()
+    if not graphs:
+        raise IpplanError(f"the SPARQL store holds no ipplan plan (no named graph under "
+                          f"{plan_graph('')}); write some with `ipplan load PLAN... "
+                          f"--endpoint URL`", where=endpoint)
+    return graphs
+
+
+def open_endpoint(endpoint: Endpoint) -> Corpus:
+    """The corpus held in a SPARQL store: its plans' graphs and their analysis, read into
+    memory (a page, a pack, an export or a validation reads most of the graph)."""
+    graph = new_graph()
+    endpoint.construct_into(graph, endpoint_graphs(endpoint) + [ANALYSIS_GRAPH])
+    return Corpus(graph, held_analysis=endpoint.analysis_key())
+
+
 def analysed(corpus: Corpus, values: dict[str, Any] | None = None, *,
              include_collectives: bool = False, needed: bool = True) -> Corpus:
     """Run the analytics on the corpus' graph with the given parameters (a saved query's
@@ -141,7 +180,8 @@ def analysed(corpus: Corpus, values: dict[str, Any] | None = None, *,
 
     parameters = Parameters.from_values(
         {**(values or {}), "include_collectives": include_collectives})
-    held = corpus.workspace is not None and corpus.workspace.analysis == parameters.key()
+    held = corpus.held_analysis == parameters.key() or (
+        corpus.workspace is not None and corpus.workspace.analysis == parameters.key())
     if held and not needed:
         return corpus
     corpus.analysis = analyse(corpus.graph, parameters)
@@ -165,6 +205,7 @@ class Sources:
     registries: tuple[Path, ...] = ()
     store: Path | None = None
     roles: str | None = None
+    endpoint: Endpoint | None = None  # a shared SPARQL store holding the plans
     # How a front end follows the reading: progress over documents, and what it does with a
     # corpus as soon as it is read (the command line reports the loaders' warnings then, so
     # that they come before the use case's own output or failure).
@@ -176,7 +217,9 @@ class Sources:
         """Read the sources (or open the workspace) into one corpus; ``whole`` when the use
         case reads most of the graph (see :func:`open_workspace`). The loaders' warnings are
         in the graph (:func:`ipplan.graph.reports.load_warnings`) and the corpus' notes."""
-        if self.store is not None:
+        if self.endpoint is not None:
+            corpus = open_endpoint(self.endpoint)
+        elif self.store is not None:
             corpus = open_workspace(self.store, whole=whole, progress=self.progress_bytes)
         else:
             corpus = open_sources(
@@ -264,6 +307,49 @@ def unit_table(sources: Sources, plan: str | None = None, *,
 def plan_table(sources: Sources) -> list[dict[str, Any]]:
     """One row per plan the sources hold (:func:`ipplan.graph.reports.plan_rows`)."""
     return reports.plan_rows(sources.open().graph)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What :func:`load_into_endpoint` wrote: the plans read, their figures, and the store's
+    plans after the load."""
+
+    corpus: Corpus
+    figures: dict[str, Any]
+    written: list[str]  # the named graphs replaced, one per plan read
+    held: list[str]  # every plan graph in the store afterwards
+
+
+def load_into_endpoint(sources: Sources, endpoint: Endpoint) -> Stored:
+    """Write each plan of the sources' documents into the store as its own named graph
+    (replacing that graph only), then the analytics of every plan the store holds into the
+    analysis graph."""
+    registry = Registry.load(list(sources.registries))
+    plans = _read_documents(sources.paths, None, jurisdiction=sources.jurisdiction,
+                            plan_id=sources.plan_id, table=sources.table, sheet=sources.sheet,
+                            roles=sources.roles, progress=sources.progress)
+    corpus = Corpus(new_graph(), plans)
+    per_plan = []
+    for plan in sources.progress(plans, "building", len(plans)):
+        graph = build_graph([plan], registry)
+        per_plan.append((plan_graph(plan.id), graph))
+        add_graph(corpus.graph, graph)
+    if sources.on_open is not None:
+        sources.on_open(corpus)
+    written = []
+    for name, graph in sources.progress(per_plan, "storing", len(per_plan)):
+        endpoint.replace_graph(name, sorted_ntriples(graph))
+        written.append(name)
+    held = endpoint.plan_graphs()
+    # The analytics are over every plan in the store: when the store holds just these
+    # plans, the graph in memory is theirs, else the store's plans are read back.
+    whole = corpus.graph if held == sorted(written) else open_endpoint(endpoint).graph
+    analysis = analyse(whole, Parameters())
+    facts = new_graph()
+    write_analysis(facts, analysis)
+    endpoint.replace_graph(ANALYSIS_GRAPH, sorted_ntriples(facts))
+    corpus.analysis = analysis
+    return Stored(corpus, reports.stats(corpus.graph), written, held)
 
 
 def graph_bytes(corpus: Corpus, fmt: str | None) -> bytes:
@@ -428,6 +514,8 @@ def answer(query: SavedQuery, given: dict[str, str], sources: Sources | None, *,
     not: a query never changes the user's database (only ``neo4j push`` writes to it).
     ``today`` (YYYY-MM-DD) is what a date parameter left at its default ``today`` means."""
     values = query.bind(given, today=today)
+    if sources is not None and sources.endpoint is not None and engine == "sparql":
+        return _answer_from_endpoint(query, values, sources.endpoint, include_collectives)
     if sources is None:
         if engine == "sparql":
             raise InputError("name the documents or graph files to query")
@@ -445,3 +533,18 @@ def answer(query: SavedQuery, given: dict[str, str], sources: Sources | None, *,
     with session_scope(embedded_server().start()) as session:
         push_graph(session, corpus.graph)
         return run_cypher(session, query, values)
+
+
+def _answer_from_endpoint(query: SavedQuery, values: dict[str, Any], endpoint: Endpoint,
+                          include_collectives: bool) -> list[dict[str, Any]]:
+    """A saved SPARQL query answered by the store over the plans' graphs and the analysis
+    graph; when the query asks for analytics with other parameters than the store holds,
+    the plans are read into memory, analysed with those, and answered there (the store
+    never changes on a query)."""
+    parameters = Parameters.from_values({**values, "include_collectives": include_collectives})
+    if endpoint.analysis_key() == parameters.key():
+        return run_sparql_endpoint(endpoint, query, values,
+                                   endpoint_graphs(endpoint) + [ANALYSIS_GRAPH])
+    corpus = analysed(open_endpoint(endpoint), values,
+                      include_collectives=include_collectives, needed=False)
+    return run_sparql(corpus.graph, query, values)
