@@ -250,15 +250,15 @@ def test_sparql_pauses_the_collector_and_puts_it_back(seed_analysed, monkeypatch
     import gc
     from dataclasses import replace
 
-    from ipplan.graph import sparql
+    import ipplan.queries as runner
 
-    real, during = sparql.select_values, []
+    real, during = runner.select_values, []
 
     def watched(*args, **kwargs):
         during.append(gc.isenabled())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sparql, "select_values", watched)
+    monkeypatch.setattr(runner, "select_values", watched)  # as the runner calls it
     query = QUERIES["collaboration-pairs"]
     assert run_sparql(seed_analysed, query, query.bind({}))
     assert during == [False] and gc.isenabled()
