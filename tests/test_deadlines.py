@@ -272,3 +272,33 @@ def test_the_deadline_page_in_chromium(tmp_path):
                 assert visit.clean(), visit.errors
         finally:
             browser.close()
+
+
+def test_the_deadline_chart_fits_a_narrow_window(tmp_path):
+    """In a window narrower than the chart, the months scale down rather than being cut off:
+    the seed's last month (2025-06, 54 measures due) stays inside the chart's box, and the
+    as-of words stay inside the chart."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    from test_pages import CHROMIUM, FLAGS, Visit
+
+    page_file = tmp_path / "deadlines.html"
+    result = run_ipplan("viz", "deadlines", SEED, "-o", page_file, "--as-of", "2026-11-29")
+    assert result.code == 0, result.err
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            with Visit(browser, tmp_path) as visit:
+                page = visit.open(page_file)
+                page.set_viewport_size({"width": 1000, "height": 900})
+                page.wait_for_timeout(200)
+                chart = page.locator("#timeline svg").bounding_box()
+                last = page.locator("#timeline rect.bar").last
+                assert last.get_attribute("data-month") == "2025-06"
+                bar = last.bounding_box()
+                assert chart["x"] <= bar["x"] and bar["x"] + bar["width"] <= chart["x"] + chart["width"]
+                words = page.locator("#timeline svg text", has_text="截至").bounding_box()
+                assert chart["x"] <= words["x"] and words["x"] + words["width"] <= chart["x"] + chart["width"] + 1
+                box = page.locator("#timeline").bounding_box()
+                assert chart["x"] + chart["width"] <= box["x"] + box["width"] + 1
+        finally:
+            browser.close()

@@ -113,7 +113,9 @@
     });
     var step = Math.max(14, Math.min(48, Math.floor(1100 / Math.max(months.length, 1))));
     var left = 40, height = 180, bottom = 52, width = left + step * months.length + 20;
-    var chart = svg("svg", { width: width, height: height + bottom + 20, role: "img" });
+    // a viewBox, so that a narrower window scales the chart instead of cutting its last months
+    var chart = svg("svg", { width: width, height: height + bottom + 20, role: "img",
+                             viewBox: "0 0 " + width + " " + (height + bottom + 20) });
     chart.appendChild(svg("title", {}, words("各月到期措施数", "Measures due by month")));
     var scale = top ? height / top : 0;
     chart.appendChild(svg("line", { x1: left, y1: height + 10, x2: width - 10, y2: height + 10,
@@ -151,7 +153,9 @@
       var ax = at >= 0 ? left + at * step : (asOfMonth < months[0] ? left : left + months.length * step);
       chart.appendChild(svg("line", { x1: ax, y1: 0, x2: ax, y2: height + 10, stroke: "#d62728",
                                       "stroke-dasharray": "5,4", "stroke-width": 2, "class": "as-of" }));
-      chart.appendChild(svg("text", { x: ax + 4, y: 12, fill: "#d62728" },
+      var late = ax > width - 160;  // near the right edge: the words go to the line's left
+      chart.appendChild(svg("text", { x: late ? ax - 4 : ax + 4, y: 12, fill: "#d62728",
+                                      "text-anchor": late ? "end" : "start" },
                             words("截至 ", "as of ") + data.as_of));
     }
     box.appendChild(chart);
