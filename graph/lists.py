@@ -15,9 +15,6 @@ from typing import Any
 from rdflib import Graph
 
 from .facts import Facts, read_facts
-from .sparql import select_values
-from .terms import exact_value
-from .vocab import PREFIXES
 
 __all__ = ["ListedMeasure", "ListedUnit", "UnitLists", "ListEntry", "unit_lists"]
 
@@ -95,12 +92,6 @@ class UnitLists:
         return sorted(self.lists, key=lambda u: (self.units[u].name, self.units[u].place, u))
 
 
-_UNITS = """
-SELECT ?u ?name ?name_en ?place WHERE {
-  ?u a ipp:Unit ; skos:prefLabel ?name FILTER (lang(?name) = "zh")
-  OPTIONAL { ?u skos:prefLabel ?name_en FILTER (lang(?name_en) = "en") }
-  OPTIONAL { ?u ipp:jurisdiction/skos:prefLabel ?place FILTER (lang(?place) = "zh") } }"""
-
 _NUMBER_PART = re.compile(r"(\d+)")
 
 
@@ -130,14 +121,8 @@ def unit_lists(graph: Graph, facts: Facts | None = None, plan: str | None = None
 
     A unit named twice on one measure (lead and support) has one line with both roles."""
     facts = facts or read_facts(graph)
-    names, found = select_values(graph, _UNITS, prefixes=PREFIXES, plain=exact_value)
-    at = {name: i for i, name in enumerate(names)}
-    units = {}
-    for row in found:
-        iri = str(row[at["u"]])
-        if iri not in units:  # one zh label per unit; the first in a total order
-            units[iri] = ListedUnit(iri, str(row[at["name"]]), _text(row[at["name_en"]]),
-                                    _text(row[at["place"]]))
+    units = {iri: ListedUnit(iri, str(u["name"]), _text(u["name_en"]), _text(u["place"]))
+             for iri, u in sorted(facts.units.items())}
     plans = {str(p["p"]): p for p in facts.plans}
     # leads first, then supports, each in the order the document names them
     named: dict[str, list[tuple[bool, int, str, str]]] = defaultdict(list)
