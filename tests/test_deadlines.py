@@ -298,6 +298,15 @@ def test_the_deadline_chart_fits_a_narrow_window(tmp_path):
                 assert chart["x"] <= bar["x"] and bar["x"] + bar["width"] <= chart["x"] + chart["width"]
                 words = page.locator("#timeline svg text", has_text="截至").bounding_box()
                 assert chart["x"] <= words["x"] and words["x"] + words["width"] <= chart["x"] + chart["width"] + 1
+                counts = [t for t in page.locator("#timeline svg text").all()
+                          if t.text_content().isdigit()
+                          and t.bounding_box()["x"] > chart["x"] + 40]  # not the axis' ticks
+                assert counts
+                for count in counts:
+                    number = count.bounding_box()  # the as-of words hide no bar's count
+                    assert number["y"] >= words["y"] + words["height"] \
+                        or number["x"] >= words["x"] + words["width"] \
+                        or number["x"] + number["width"] <= words["x"], count.text_content()
                 box = page.locator("#timeline").bounding_box()
                 assert chart["x"] + chart["width"] <= box["x"] + box["width"] + 1
         finally:

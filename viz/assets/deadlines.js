@@ -117,7 +117,8 @@
     var chart = svg("svg", { width: width, height: height + bottom + 20, role: "img",
                              viewBox: "0 0 " + width + " " + (height + bottom + 20) });
     chart.appendChild(svg("title", {}, words("各月到期措施数", "Measures due by month")));
-    var scale = top ? height / top : 0;
+    // the tallest bar stops short of the top: the as-of words are written there
+    var scale = top ? (height - 28) / top : 0;
     chart.appendChild(svg("line", { x1: left, y1: height + 10, x2: width - 10, y2: height + 10,
                                     stroke: "#5b6474" }));
     [0, top].forEach(function (tick) {
@@ -137,7 +138,8 @@
           bar.appendChild(svg("title", {}, mo + "：" + c[state] + " " + legendWord(state)));
           chart.appendChild(bar);
         });
-        chart.appendChild(svg("text", { x: x + step / 2, y: y - 3, "text-anchor": "middle" },
+        chart.appendChild(svg("text", { x: x + step / 2, y: y - 3, "text-anchor": "middle",
+                                        "class": "count" },
                               String(c.done + c.overdue + c.later)));
       }
       var labelEvery = Math.ceil(40 / step);
