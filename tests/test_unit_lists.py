@@ -22,9 +22,7 @@ from ipplan.viz.model import cluster_page_name, unit_page_name
 
 openpyxl = pytest.importorskip("openpyxl")
 playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+from test_pages import browser  # noqa: E402,F401  (the pages' Chromium, network flags and all)
 IP_OFFICE = "市市场监督管理局（知识产权局）"
 NOT_IN_SHEET = set("[]:*?/\\")
 # Characters Excel refuses in a sheet name (not "/", which separates units in a cell, nor
@@ -44,14 +42,6 @@ def pack(tmp_path_factory):
     result = run_ipplan("brief", SEED, "-o", folder, "--no-snapshots")
     assert result.code == 0, result.err
     return folder
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def _open(browser, path: Path):
