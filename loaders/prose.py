@@ -43,6 +43,7 @@ from .roles import (
     UnitClause,
     closing_clause,
     decide_roles,
+    decide_roles_by_sentence,
     ends_with_role_word,
     inline_labels,
     is_unit_name,
@@ -502,13 +503,8 @@ class _Reader:
                             f"{full} read for {names[position]}: the list shares the prefix of "
                             f"{names[0]} and the document spells {full} in full")))
                     names[position] = full
-        lead, support, used = decide_roles(clause, rule)
-        if item.sentence_clauses:
-            # each sentence's clause decides its own roles; a unit leading any part leads
-            decided = [decide_roles(part, rule) for part in item.sentence_clauses]
-            lead = _unique([name for part in decided for name in part[0]])
-            support = _unique([name for part in decided for name in part[1] if name not in lead])
-            used = any(part[2] for part in decided)
+        lead, support, used = decide_roles_by_sentence(item.sentence_clauses, rule) \
+            if item.sentence_clauses else decide_roles(clause, rule)
         if used:
             ruled.append(item.line)
         support += [name for name in item.standing if name not in lead and name not in support]
@@ -730,10 +726,6 @@ def _interior_clauses(text: str) -> tuple[str, list[str]]:
     if not clauses:
         return text, []
     return "".join(kept) + text[start:], clauses
-
-
-def _unique(names: list[str]) -> list[str]:
-    return list(dict.fromkeys(names))
 
 
 def _run_on_items(line: str, seen: dict[str, int]) -> list[str]:

@@ -647,6 +647,17 @@ def decide_roles(clause: UnitClause, rule: RoleRule) -> tuple[list[str], list[st
     return _unique(lead), [n for n in _unique(support) if n not in lead], used
 
 
+def decide_roles_by_sentence(parts: list[UnitClause], rule: RoleRule
+                             ) -> tuple[list[str], list[str], bool]:
+    """:func:`decide_roles` for an item whose sentences each end with their own clause: each
+    clause decides its own roles, and a unit leading any part leads the measure."""
+    decided = [decide_roles(part, rule) for part in parts]
+    lead = _unique([name for part in decided for name in part[0]])
+    support = [name for name in _unique([n for part in decided for n in part[1]])
+               if name not in lead]
+    return lead, support, any(part[2] for part in decided)
+
+
 def _unique(names: list[str]) -> list[str]:
     seen: set[str] = set()
     return [n for n in names if not (n in seen or seen.add(n))]  # type: ignore[func-returns-value]
