@@ -30,7 +30,7 @@ from ipplan.model import (
 from ipplan.numerals import chinese_numeral
 
 from .deadlines import parse_deadline
-from .roles import RoleRule, restore_prefix, split_unit_phrase
+from .roles import RoleRule, restore_prefix, split_unit_phrase, without_role_word
 from .units import LEAD_MARKS, split_units
 
 # What may join two unit names inside one name of a cell: 及, 和, 与, a blank.
@@ -216,6 +216,12 @@ class PlanBuilder:
             seen: set[str] = set()
             for name in names:
                 name = name.lstrip(LEAD_MARKS).strip() or name  # ★ already read as the lead
+                if isinstance(cell, str) and (bare := without_role_word(name)) != name:
+                    # 省经信厅、省科技厅按职责分工负责 in a lead cell: the column gives the role
+                    self.notes.append(LoadWarning(location, (
+                        f"{label} unit {name!r} read as {bare!r}: the words after the name "
+                        "say how it takes part; the column gives its role")))
+                    name = bare
                 if name in seen:
                     self.notes.append(LoadWarning(location, f"{label} unit named twice: {name}"))
                     continue

@@ -108,6 +108,24 @@ def parse_deadline(text: str, year: int | None = None) -> Deadline:
     return Deadline(raw, DeadlineKind.UNREAD)
 
 
+# A completion date inside a measure's prose: 2020年底前全面建成…, 6月底前出台…
+_DUE_IN_TEXT = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*(?:\d{1,2}\s*月\s*)?|\d{1,2}\s*月\s*)"
+                          r"(?:底|末)?(?:以前|之前|前)")
+
+
+def deadline_in_text(text: str) -> str | None:
+    """The last completion date a measure's prose states (``2020年底前``, ``6月底前``), as
+    written, or None: a year alone (力争2023年…) or a date without 前 states none.
+
+    >>> deadline_in_text("2023年底前完成试点，2025年6月底前全面推开。")
+    '2025年6月底前'
+    >>> deadline_in_text("力争2023年实现翻番。") is None
+    True
+    """
+    found = list(_DUE_IN_TEXT.finditer(text))
+    return found[-1].group().strip() if found else None
+
+
 def looks_like_deadline(text: str) -> bool:
     """Whether a cell reads as a deadline of any kind (used to tell deadline cells apart)."""
     return parse_deadline(text, year=2000).kind not in (DeadlineKind.UNREAD, DeadlineKind.NONE)

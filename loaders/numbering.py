@@ -37,7 +37,9 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # How Chinese official documents nest their numbering, outermost first (GB/T 9704 practice):
 # used to rank the heading styles a document uses above its measures.
 # "序号" is a table's number column (a row number), read at the measure level.
-STYLE_RANK = {"一、": 0, "（一）": 1, "第一条": 1.5, "1.": 2, "序号": 2, "（1）": 3, "①": 4}
+# "——" is a dash line that names its units (——地区生产总值增长7.5%;(牵头部门:市发改委)): a
+# target listed under a heading, numbered by the reader in order.
+STYLE_RANK = {"一、": 0, "（一）": 1, "第一条": 1.5, "1.": 2, "序号": 2, "（1）": 3, "①": 4, "——": 5}
 
 
 @dataclass(frozen=True)

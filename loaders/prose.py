@@ -35,6 +35,7 @@ from ipplan.errors import NotATableError
 from ipplan.model import UNSPLIT_UNITS_WARNING, LoadWarning, Location
 
 from .assemble import PlanBuilder
+from .deadlines import deadline_in_text
 from .numbering import STYLE_RANK, Numbered, numbered
 from .roles import (
     DEFAULT_RULE,
@@ -48,6 +49,7 @@ from .roles import (
     inline_labels,
     is_unit_name,
     key_value,
+    leading_units,
     read_clause,
     read_labelled,
     restore_prefix,
@@ -140,6 +142,7 @@ class _Reader:
         block: list[_Item] = []  # unit-less items above that the item's label lines also name
         lines = _unwrapped_unit_lines(_separated_numbers(self.lines))
         seen: dict[str, int] = {}  # the last number read in each numbering style
+        lead_in: str | None = None  # a paragraph ending in ：that introduces the items below
         for index, whole in enumerate(lines, start=1):
             # a web page's text may run several items together on one line
             for raw in _run_on_items(whole, seen):
@@ -147,7 +150,11 @@ class _Reader:
                 if not line:
                     continue
                 found = numbered(line)
+                if found is None:
+                    found = _dash_target(line, seen.get(DASH, 0) + 1)
                 if found is not None:
+                    if found.style != DASH:
+                        lead_in = None
                     seen[found.style] = found.number
                     item = _Item(index, found, found.body)
                     wrapped, block = [], []
@@ -178,6 +185,15 @@ class _Reader:
                         item.body = sentence[0]
                         item.add(read_clause(sentence[1]), index)
                         item.placements.add("a sentence after the text")
+                    if item.clause is None and (opening := leading_units(item.body)) is not None:
+                        # 由市发改委牵头，市财政局配合，制定……: the roles before the work
+                        item.body = opening[1]
+                        item.add(read_clause(opening[0]), index)
+                        item.placements.add("role sentence before the text")
+                    if found.style == DASH and item.clause is not None \
+                            and not item.clause.deadline and lead_in is not None:
+                        # 到2018年底,全市主要经济指标如下: ⏎ ——…: the lead-in dates its list
+                        item.clause.deadline = _due_in_lead_in(lead_in) or ""
                     self.items.append(item)
                     continue
                 # 主办单位：国家知识产权局  版权所有 is the site's footer, not a lead label
@@ -249,7 +265,16 @@ class _Reader:
                     del self.paragraphs[len(self.paragraphs) - len(wrapped):]  # the latest ones
                     wrapped = []
                     continue
+                if item is not None and item.clause is None and not wrapped \
+                        and (opening := leading_units(line)) is not None:
+                    # 1、……事宜 ⏎ 由X副市长负责,市发改委牵头,相关部门配合,尽快……: the item's
+                    # title, then its text opening with the units' roles
+                    item.body = f"{item.body} {opening[1]}"
+                    item.add(read_clause(opening[0]), index)
+                    item.placements.add("role sentence before the text")
+                    continue
                 self.paragraphs.append(index)
+                lead_in = line if line.rstrip().endswith((":", "：")) else None
                 if item is not None and item.clause is None:
                     wrapped.append(index)
 
@@ -514,7 +539,13 @@ class _Reader:
         if clause.unroled:
             builder.skipped(location, "units without a role (牵头/配合/负责) in the clause: "
                                       f"{'、'.join(clause.unroled)}; read as support")
-        builder.measure(item.body, lead, support, clause.deadline, location,
+        deadline = clause.deadline
+        if not deadline and (stated := deadline_in_text(item.body)) is not None:
+            # ……。2020年底前全面建成…: the measure's own text says when it is due
+            deadline = stated
+            builder.notes.append(LoadWarning(location, (
+                f"deadline {stated!r} read from the measure's text (no deadline clause)")))
+        builder.measure(item.body, lead, support, deadline, location,
                         contacts=tuple(clause.people), open_ended=clause.open_ended,
                         deadline_expected=False)
 
@@ -679,6 +710,32 @@ _UNIT_KINDS = ("lead", "support", "responsible", "division")
 _BARE_NUMBER = re.compile(r"^(\s*)(\d{1,2})(?=[\u4e00-\u9fff])(?![年月日号个万亿元项家条次名人所座千百天周批类倍])")
 
 
+DASH = "——"
+_DASH_LINE = re.compile(r"^(?:——|－－|--|—)\s*(?=\S)")
+# 到2018年底,全市主要经济指标如下: the date a lead-in gives the list it introduces
+_LEAD_IN_DUE = re.compile(r"(?:到|至)\s*((?:19|20)\d{2}\s*年\s*(?:\d{1,2}\s*月\s*)?(?:底|末))")
+
+
+def _dash_target(line: str, number: int) -> Numbered | None:
+    """A dash line that names its units, ``——地区生产总值增长7.5%;(牵头部门:市发改委)``, as
+    an item numbered ``number``; None for any other line (a dash sub-heading names none)."""
+    match = _DASH_LINE.match(line)
+    if match is None:
+        return None
+    body = line[match.end():].strip()
+    split = closing_clause(body)
+    if split is None or not read_clause(split[1]).names_units:
+        return None
+    return Numbered(DASH, number, DASH, body)
+
+
+def _due_in_lead_in(text: str) -> str | None:
+    """The completion date a list's lead-in gives (``到2018年底``, ``2020年底前``), or None."""
+    if (match := _LEAD_IN_DUE.search(text)) is not None:
+        return match[1]
+    return deadline_in_text(text)
+
+
 def _separated_numbers(lines: list[str]) -> list[str]:
     """The lines with item numbers that lack their separator (1完善… 2推进…) given one,
     when the document's bare numbers run 1, 2, 3… without a gap (three at least): a
@@ -699,7 +756,8 @@ _ITEM_CUT_IN_PAGE = re.compile(
     r"(?:(?<=[。.．)）\]】〕])\s*|(?<=\S)\s+)(?=[（(]?[\d一二三四五六七八九十]+[)）.．、。﹒]|[①-⑳])")
 _ONE_LINE_PAGE = 600  # characters: a line this long is a whole page's text
 # What follows the plan on such a page: 相关附件: …, 分享到:, 【打印本页】
-_PAGE_DEBRIS = re.compile(r"\s+(?:相关附件|分享到|【打印|【关闭|扫一扫|打印本页|关闭窗口)")
+_PAGE_DEBRIS = re.compile(r"\s+(?:相关附件|分享到|【打印|【关闭|扫一扫|打印本页|关闭窗口|"
+                          r"(?:选择)?阅读字号|字号[:：]\s*[\[【]?\s*大)")
 # How many lines an item's text may wrap over before its units clause (a PDF's narrow lines).
 _WRAPPED_LINES = 10
 # Where an item may start inside a line: after a sentence's end or a clause's bracket.

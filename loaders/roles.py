@@ -84,7 +84,10 @@ _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("共同负责", "each"),
     ("牵头组织实施", "lead"), ("牵头实施", "lead"), ("牵头推进", "lead"),
     ("牵头督导", "lead"), ("牵头督办", "lead"), ("牵头协调", "lead"), ("牵头抓总", "lead"),
-    ("牵头落实", "lead"), ("牵头", "lead"), ("分别主办", "each"), ("主办", "lead"),
+    ("牵头落实", "lead"),
+    # 省政府办公厅、省委编办、商务厅按职责牵头: each leads the part that is its own
+    ("按照职责分工牵头", "each"), ("按职责分工牵头", "each"), ("按照职责牵头", "each"),
+    ("按职责牵头", "each"), ("牵头", "lead"), ("分别主办", "each"), ("主办", "lead"),
     ("分别负责", "each"),
     ("按照职责分工负责", "responsible"), ("按照职能分工负责", "responsible"),
     ("按照职责负责", "responsible"), ("按照职责分工落实", "responsible"),
@@ -180,12 +183,27 @@ def is_unit_name(name: str) -> bool:
     folded = fold(name.strip())
     if len(folded) < 2 or folded in _GENERIC_NOUNS or folded.endswith("的"):
         return False  # 各项工作涉及多个单位的: a phrase about units, not one
+    if (second := _SECOND_NAME.search(folded)) is not None and second.start() >= 2:
+        folded = folded[: second.start()]  # 省直有关部门(单位), 市委宣传部（版权局）
     return folded.startswith("各") or bool(_UNIT_END.search(folded))
+
+
+# A name's own parenthesis at its end: a second name or the kind of body it also covers.
+_SECOND_NAME = re.compile(r"[（(][^（）()]{1,12}[)）]$")
 
 
 def ends_with_role_word(text: str) -> bool:
     """Whether ``text`` ends with a role word (牵头, 配合, 按职责分工负责 …)."""
     return _ROLE_END.search(fold(text.strip())) is not None
+
+
+def without_role_word(name: str) -> str:
+    """A unit name without a role word after it, as a table's unit cell may end:
+    ``省科技厅按职责分工负责`` → ``省科技厅``; other names unchanged."""
+    role = _ROLE_END.search(fold(name.strip()))
+    if role is None or not is_unit_name(name.strip()[: role.start()]):
+        return name
+    return name.strip()[: role.start()].strip()
 
 
 def label_kind(label: str) -> str | None:
@@ -299,6 +317,37 @@ def trailing_units_sentence(text: str) -> tuple[str, str] | None:
                 or any(_SENTENCE_WORDS.search(n) for n in names):
             return None
     return (body[: cut + 1], sentence) if named else None  # 到2025年建成强市: no units
+
+
+def leading_units(text: str) -> tuple[str, str] | None:
+    """(clause, rest) when ``text`` opens with its units' roles before the work itself:
+    ``由X副市长负责,市发改委牵头,相关部门配合,尽快完成……``; None when its first phrase is
+    not a role phrase, or no phrase names a unit that leads or answers for the work.
+
+    >>> leading_units("由杨某副市长负责,市发改委牵头,相关部门配合,尽快完成实施方案。")
+    ('由杨某副市长负责,市发改委牵头,相关部门配合', '尽快完成实施方案。')
+    >>> leading_units("市发改委牵头制定实施方案,报市政府审定。") is None
+    True
+    """
+    folded = fold(text)
+    end = 0
+    leads = False
+    for match in re.finditer(r"[，,]", folded):
+        if _depth_at(folded, match.start()) != 0:
+            continue
+        part = re.sub(r"^\s*由", "", folded[end: match.start()]).strip()
+        role = _ROLE_END.search(part)
+        if role is None:
+            break
+        names = split_unit_phrase(part[: role.start()])[0]
+        if not names or not all(is_unit_name(n) or _PERSON_TITLE.search(n) for n in names):
+            break
+        if _ROLE_OF[role[1]] != "support" and not all(_PERSON_TITLE.search(n) for n in names):
+            leads = True
+        end = match.end()
+    if not leads or not text[end:].strip():
+        return None
+    return text[: end - 1].strip(), text[end:].strip()
 
 
 # 各牵头单位要按照“谁牵头、谁负责”: a sentence about units, not a list of them
