@@ -171,7 +171,13 @@ def read_document(
     if suffix in HTML_SUFFIXES | TEXT_SUFFIXES | MARKDOWN_SUFFIXES:
         # a page's notice paragraphs are there for its rules only
         preamble = [line for line in preamble if len(line) <= 80 and not line.endswith("。")]
-    title = plan_title(preamble) or page_heading or path.stem
+    title = None
+    if suffix in TEXT_SUFFIXES | MARKDOWN_SUFFIXES:
+        # a table copied out of a whole document: its title is read as a text plan's is
+        # (over lines, after a notice and its metadata)
+        found = read_heading(preamble).title
+        title = found if found and not found.endswith("通知") else None
+    title = title or plan_title(preamble) or page_heading or path.stem
     place, found_in = _table_place(title, preamble, jurisdiction)
     if not place:
         place = _unknown_place(builder, path, title)  # as for a text plan: read, not refused
@@ -319,9 +325,14 @@ def _say_role_rule(builder: PlanBuilder, preamble: list[str]) -> None:
             builder.role_rule = f"{RoleRule.FIRST_LEADS.value} ({source})"
 
 
+_LABELLED = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]")
+
+
 def plan_title(preamble: list[str]) -> str | None:
     """The document's title among the lines above the table: the first that names a plan."""
     for line in preamble:
+        if _LABELLED.match(line.strip()) or ">" in line:
+            continue  # 数据来源：任务分解表, 首页 > 任务清单: a page's metadata and breadcrumb
         if _TITLE_WORDS.search(line) and len(line) >= 4:
             return line.strip()
     return None

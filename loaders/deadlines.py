@@ -21,6 +21,8 @@ import unicodedata
 
 from ipplan.model import Deadline, DeadlineKind
 
+from .script import fold
+
 # Words that only decorate a month: 2022年12月底, 2023年6月前, 2022年12月底前完成.
 _TAIL = r"(?:底|末|中旬|下旬|上旬)?(?:以?前|之前)?(?:完成)?"
 
@@ -77,7 +79,7 @@ def parse_deadline(text: str, year: int | None = None) -> Deadline:
     or 全年, takes ``year``, the plan's); 每年/每季度/每月 are recurring; 长期坚持 and 持续推进
     are ongoing; an empty cell is ``NONE``; anything else is kept verbatim as ``UNREAD``."""
     raw = text.strip()
-    cleaned = unicodedata.normalize("NFKC", raw).strip().rstrip("。.;；,，")
+    cleaned = fold(unicodedata.normalize("NFKC", raw)).strip().rstrip("。.;；,，")  # 年內完成
     cleaned = re.sub(r"\s+", "", cleaned)
     if not cleaned:
         return Deadline(raw, DeadlineKind.NONE)

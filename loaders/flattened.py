@@ -397,6 +397,12 @@ def _read_reading_order(lines: list[str], path: Path, builder: PlanBuilder, *,
             if _fits_after_measure(text, index, columns):
                 row[index] = text
                 position += 1
+                # 区绿化市容局、 ⏎ 区农业农村委: a unit list that goes on over the next line
+                while row[index].endswith(("、", "，", ",")) and position < len(cells) \
+                        and _unit_like(cells[position][1]) \
+                        and not _row_start(cells[position][1], columns):
+                    row[index] += cells[position][1]
+                    position += 1
         if not row[columns.lead] and not any(row[i] for i in after_measure):  # type: ignore[index]
             raise InputError(
                 f"the cells cannot be aligned with the header ({' | '.join(header)}): no unit or "
@@ -408,12 +414,16 @@ def _read_reading_order(lines: list[str], path: Path, builder: PlanBuilder, *,
 
 def _names_a_group(cells: list[tuple[int, str]], position: int, index: int,
                    columns: Columns) -> bool:
-    """A task cell without its number (主要预期目标) before a measure cell that has one."""
+    """A task cell without its number (主要预期目标, 加强组织领导) before a measure cell: one that
+    has a number, or one that reads as sentences where the task cell reads as a title."""
     if index != columns.task or position + 1 >= len(cells):
         return False
     text, following = cells[position][1], cells[position + 1][1]
-    return len(text) <= _GROUP_TITLE and not re.search(r"[。；;，,]", text) \
-        and numbered(following) is not None
+    if len(text) > _GROUP_TITLE or re.search(r"[。；;，,]", text):
+        return False
+    return numbered(following) is not None or (
+        bool(re.search(r"[。；;]", following)) and not _unit_like(text)
+        and not looks_like_deadline(text))
 
 
 _GROUP_TITLE = 30

@@ -214,6 +214,11 @@ class _Reader:
                     awaiting = None
                     continue
                 awaiting = None
+                if pair is not None and pair[1] is None and item is not None \
+                        and item.clause is None and awaiting is None:
+                    # 百个大空间：…… under a heading whose units come at the end of its text: the
+                    # item's text goes on under a label of its own
+                    pair = None
                 if pair is not None and item is not None and (pair[1] is not None
                                                               or len(pair[0]) <= 6):
                     if not pair[2] and pair[1] in ("lead", "support", "responsible", "deadline",

@@ -126,7 +126,9 @@ _UNIT_END = re.compile(r"(?:局|委|厅|部|办|室|院|会|署|府|处|心|团|
 _LEVEL_WORD = re.compile(rf"^{DIVISION}(?:人民政府|政府|办事处|办)?(?:[（(][^）)]*[）)])?$")
 _BARE_COLLECTIVE = re.compile(rf"^各{DIVISION}(?:、{DIVISION})*$")
 # 各县(区)人民政府、管委会: the other kind of body the collective's places have
-_SHARED_BODY = re.compile(r"^(?:园区|开发区|各园区)?(?:管委会|管理委员会)$|^(?:街道)?办事处$")
+# 各街镇、开发区: the zones the collective also covers
+_SHARED_BODY = re.compile(r"^(?:园区|开发区|各园区)?(?:管委会|管理委员会)$|^(?:街道)?办事处$|"
+                          r"^(?:经济|工业|产业)?(?:开发区|园区)$")
 _SHARED_ORGAN = re.compile(r"(?:部门|单位|机构|人民政府|政府|管委会)$")
 _LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|牵头单位|牵头部门|主责)\s*[)）]$")
 # An official named by office (分管副省长, 协管副秘书长, 常务副市长): a person, never a unit.

@@ -29,7 +29,7 @@ from .script import fold
 
 # Words a plan's title ends on; the weak ones also name headings (“十三五”…9个具体建设任务).
 _TITLE_WORDS = re.compile(r"方案|规划|计划|分解|清单|台账|要点|意见|通知|决定|办法|细则|若干政策|若干措施|"
-                          r"工作事项")
+                          r"工作事项|任务分工$")
 _WEAK_TITLE_WORDS = re.compile(r"措施|安排|任务|实施|责任|分工")
 _DOC_NUMBER = re.compile(r"[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*\d+\s*号")
 _DATE = re.compile(r"^(\d{4})\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-./]\d{1,2}[-./]\d{1,2})"
@@ -39,10 +39,12 @@ _CHINESE_DATE = re.compile(r"^[〇零一二三四五六七八九○Ｏ]{4}\s*年
                            r"(?:\s*[一二三四五六七八九十]{1,3}\s*日)?$")
 # Page furniture between a notice and its attachment: —1 —, - 2 -, 第3页, 附件, 附件1：
 _FURNITURE = re.compile(r"^(?:[—\-－–]\s*\d{1,3}\s*[—\-－–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?|"
-                        r"\d{1,3}\s*/\s*\d{1,3}|附\s*件\s*\d{0,2}\s*[:：]?)$")
+                        r"\d{1,3}\s*/\s*\d{1,3}|附\s*件\s*\d{0,2}\s*[:：]?|印发通知|主要内容)$"
+                        # 图1 嘉定区海绵城市达标推进计划示意图: a figure's or table's caption
+                        r"|^[图表]\s*\d{1,2}(?:[-.．]\d{1,2})?\s+\S")
 _METADATA = re.compile(r"索\s*引\s*号|发\s*布\s*(?:机\s*构|单\s*位|日\s*期|时\s*间|文\s*号)|文\s*号|"
                        r"信息来源|阅读次数|浏览次数|"
-                       r"名\s*称\s*[:：]|分\s*类|有\s*效\s*性|生效日期|所属机构|^全文$|\||"
+                       r"名\s*称\s*[:：]|^标\s*题\s*[:：]|分\s*类\s*[:：|]|有\s*效\s*性|生效日期|所属机构|^全文$|\||"
                        # 1. [主题分类] 综合政务: a portal's numbered metadata list; 查看完整版本:
                        r"^\d{1,2}\s*[.．]\s*\[[^\]]{2,8}\]|^\[[^\]]{2,8}\]|查看完整版本")
 # 13.03.2015  07:51: a news page's date, day first
@@ -105,11 +107,12 @@ def read_heading(lines: Sequence[str], after: Sequence[str] = ()) -> Heading:
     if not titles:
         titles = [(text, group) for text, group in joined
                   if _WEAK_TITLE_WORDS.search(fold(text))]
-    plan_titles = [(t, g) for t, g in titles if not _NOTICE.match(t) and not t.endswith("通知")]
+    plan_titles = [(t, g) for t, g in titles
+                   if not _NOTICE.match(fold(t)) and not fold(t).endswith("通知")]
     chosen = (plan_titles or titles or [(None, [])])[-1]
     title, group = chosen
-    if title is not None and (notice := _NOTICE.match(title)) and not plan_titles:
-        title = notice[1].strip().strip("《》")
+    if title is not None and (notice := _NOTICE.match(fold(title))) and not plan_titles:
+        title = title[notice.start(1):notice.end(1)].strip().strip("《》")
     jurisdiction, where, place_line = None, None, None
     if title:
         jurisdiction = place_in_title(title)
@@ -148,8 +151,13 @@ def _previous_filled(kinds: list[str], index: int) -> int:
     return -1
 
 
+# …的通知(川办发〔2020〕31号): the document number printed after a title
+_NUMBER_AFTER = re.compile(r"\s*[（(][^（）()]*[〔\[［]\s*\d{4}\s*[〕\]］][^（）()]*号\s*[)）]$")
+
+
 def _join(lines: Sequence[str], group: list[int]) -> str:
     text = "".join(_SITE_SUFFIX.sub("", _lone_cell(lines[i].strip())) for i in group)
+    text = _NUMBER_AFTER.sub("", text)
     # Stray blanks between Chinese characters are extraction debris: 任务分解 和责任.
     return re.sub(r"(?<=[\u4e00-\u9fff》《“”])\s+(?=[\u4e00-\u9fff《》“”])", "", text)
 
@@ -199,7 +207,8 @@ def place_in_title(title: str) -> str | None:
     >>> place_in_title("2020年1-11月份宣城市《政府工作报告》部分目标任务完成情况")
     '宣城市'
     """
-    text = _TITLE_PREFIX.sub("", title.strip())
+    text = title.strip()
+    text = text[_TITLE_PREFIX.match(fold(text)).end():]  # type: ignore[union-attr]
     if fold(text).startswith("国务院"):
         return "国务院"
     found = _innermost_place(text)
@@ -251,7 +260,13 @@ def _real_place(place: str) -> bool:
     return len(place) >= 2 and not re.match(r"^(?:区|市|县|省|本|全|我|各|该|本级|在|于|对|向|自治)",
                                             place) \
         and not re.fullmatch(r"[\u4e00-\u9fff]市", place) \
-        and "关于" not in place and "政府" not in place and not _AREA_KIND.match(place)
+        and "关于" not in place and "政府" not in place and not _AREA_KIND.match(place) \
+        and not _NOT_A_NAME.search(place)
+
+
+# 加快推进本区公园城市建设…: words of a title's sentence, never inside a place's name
+_NOT_A_NAME = re.compile(r"本[区市县省]|推进|加快|促进|支持|建设|实施|落实|贯彻|深化|加强|开展|做好|"
+                         r"打造|创建|进一步|全面")
 
 
 _AREA_KIND = re.compile(
