@@ -282,6 +282,8 @@ def _text_plan(path: Path, builder: PlanBuilder, prose: ProseReading, encoding: 
     """Finish a text plan read by the prose reader: title, jurisdiction and level from the
     lines around its body; a place that cannot be read is a warning, not a refusal."""
     heading = read_heading(prose.preamble, prose.after)
+    if prose.page_head and None in (heading.title, heading.jurisdiction, heading.year):
+        heading = _with_page_head(heading, read_heading(prose.page_head), prose.body_start)
     title = heading.title or path.stem
     where = (jurisdiction or "").strip() or heading.jurisdiction or _unknown_place(
         builder, path, title)
@@ -293,6 +295,19 @@ def _text_plan(path: Path, builder: PlanBuilder, prose: ProseReading, encoding: 
     if not plan.measures:
         raise InputError("the plan holds no measures", where=path)
     return Reading(plan, prose.layout, encoding, heading, prose, ())
+
+
+def _with_page_head(heading: Heading, head: Heading, line: int) -> Heading:
+    """``heading`` completed by what the words before a one-line page's first item say
+    (its notice title, document number, issuer), all of them on ``line``."""
+    title = heading.title or head.title
+    place = heading.jurisdiction or head.jurisdiction
+    return Heading(
+        title, heading.title_lines if heading.title else ((line,) if head.title else ()),
+        place, heading.level if heading.jurisdiction else head.level,
+        heading.where if heading.jurisdiction else (
+            f"{head.where.split(' (')[0]} (line {line})" if head.where else None),
+        heading.year or head.year, heading.place_line if heading.jurisdiction else None)
 
 
 def _unknown_place(builder: PlanBuilder, path: Path, title: str) -> str:

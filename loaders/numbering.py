@@ -29,7 +29,8 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("一、", re.compile(rf"^(?P<n>[{_CN}]+)\s*(?:[、﹑]|[.．﹒](?!\d))\s*")),
     ("（一）", re.compile(rf"^[（(]\s*(?P<n>[{_CN}]+)\s*[)）]\s*")),
     # 1. 1、 1． 1﹒ (a web page's small full stop) 1。(a news page's) — but not a decimal (3.5%) or a date (2023.06)
-    ("1.", re.compile(r"^(?P<n>\d{1,3})\s*[.．、﹒﹑。](?!\d+\s*[%％万亿]|\d{1,2}\b)\s*")),
+    # 1* . a starred number (a key task, as some portals mark it)
+    ("1.", re.compile(r"^(?P<n>\d{1,3})\s*(?:[*＊]\s*)?[.．、﹒﹑。](?!\d+\s*[%％万亿]|\d{1,2}\b)\s*")),
     ("（1）", re.compile(r"^[（(]\s*(?P<n>\d{1,3})\s*[)）]\s*|^(?P<m>\d{1,3})[)）]\s*")),
     ("①", re.compile(rf"^(?P<n>[{_CIRCLED}])\s*")),
 )

@@ -105,6 +105,9 @@ class ProseReading:
     preamble: list[str]  # the document's lines before the body, blanks kept
     after: list[str]  # lines after the last item (signature, date)
     body_start: int  # 1-based line of the first heading or measure read
+    # a page given as one line: the words before its first item (notice title, number,
+    # addressees), one per blank-separated piece, where its heading is
+    page_head: list[str] = field(default_factory=list)
 
 
 def read_prose(text: str, file: str, builder: PlanBuilder, *,
@@ -133,6 +136,7 @@ class _Reader:
         self.stray_clauses: list[tuple[int, str]] = []
         self.placements: Counter[str] = Counter()
         self.unknown_labels: list[tuple[int, str]] = []
+        self.page_head: tuple[int, str] | None = None  # (line, text before its first item)
 
     def read(self) -> None:
         """One pass over the lines: items, their clauses and key-value lines, paragraphs."""
@@ -145,7 +149,11 @@ class _Reader:
         lead_in: str | None = None  # a paragraph ending in ：that introduces the items below
         for index, whole in enumerate(lines, start=1):
             # a web page's text may run several items together on one line
-            for raw in _run_on_items(whole, seen):
+            pieces = _run_on_items(whole, seen)
+            if len(whole) >= _ONE_LINE_PAGE and len(pieces) > 1 and self.page_head is None \
+                    and numbered(pieces[0].strip().lstrip("\ufeff")) is None:
+                self.page_head = (index, pieces[0])
+            for raw in pieces:
                 line = raw.strip().lstrip("\ufeff")
                 if not line:
                     continue
@@ -198,6 +206,11 @@ class _Reader:
                     continue
                 # 主办单位：国家知识产权局  版权所有 is the site's footer, not a lead label
                 pair = None if _SITE_FOOTER.search(line) else key_value(line)
+                if pair is not None and item is not None and item.clause is None \
+                        and _unclosed(item.body + self._wrapped_text(wrapped)):
+                    # ……。(牵头单位:X; ⏎ 配合单位:Y、Z) : a PDF wrapped the item's clause, and
+                    # its next label opens a line; the clause goes on
+                    pair = None
                 if pair is not None and pair[1] is None and item is not None \
                         and item.clause is None and (tail := closing_clause(line)) is not None \
                         and read_clause(tail[1]).names_units:
@@ -236,8 +249,7 @@ class _Reader:
                             read_labelled(label, kind, value, clause)
                     if wrapped and item.clause is None and kind is not None:
                         # The item's text wrapped onto the lines above its first label.
-                        item.body = "".join([item.body] + [self.lines[n - 1].strip()
-                                                           for n in wrapped])
+                        item.body = item.body + self._wrapped_text(wrapped)
                         del self.paragraphs[len(self.paragraphs) - len(wrapped):]
                     if item.clause is None and not wrapped and kind in _UNIT_KINDS:
                         block = self._unit_less_above(item)
@@ -257,8 +269,7 @@ class _Reader:
                         and line.rstrip().rstrip("。；;.，, ")[-1:] in _CLAUSE_CLOSE:
                     # The item's text wrapped onto this line, which ends with its units clause
                     # (itself perhaps wrapped: a PDF's text breaks lines anywhere).
-                    joined = closing_clause("".join(
-                        [item.body] + [self.lines[n - 1].strip() for n in wrapped] + [line]))
+                    joined = closing_clause(item.body + self._wrapped_text(wrapped) + line)
                 if joined is not None and (continued := read_clause(joined[1])).names_units:
                     item.body, inside = _interior_clauses(joined[0])
                     if inside:
@@ -282,6 +293,12 @@ class _Reader:
                 lead_in = line if line.rstrip().endswith((":", "：")) else None
                 if item is not None and item.clause is None:
                     wrapped.append(index)
+
+    def _wrapped_text(self, wrapped: list[int]) -> str:
+        """The text of the lines an item's text wrapped over, without the page numbers a
+        PDF's text leaves between them (— 2 —)."""
+        return "".join(self.lines[n - 1].strip() for n in wrapped
+                       if not _PAGE_NUMBER.match(self.lines[n - 1].strip()))
 
     def _unit_less_above(self, item: _Item) -> list[_Item]:
         """The items just above ``item``, of its numbering style, that name nothing: a
@@ -327,6 +344,9 @@ class _Reader:
         main = self.placements.most_common(1)[0][0]
         return {"closing parenthesis": "prose: numbered items, units in a closing parenthesis",
                 "key-value lines": "prose: numbered items, units in key-value lines under each",
+                "labels after the text": "prose: numbered items, units in labels after the text",
+                "role sentence before the text": "prose: numbered items, units in a role "
+                                                 "sentence opening the text",
                 }.get(main, f"prose: numbered items, units in a {main}")
 
     # -- structure -----------------------------------------------------------------------
@@ -470,7 +490,9 @@ class _Reader:
             placements=dict(self.placements), role_rule=rule.value, role_rule_source=source,
             ruled_measures=len(ruled), skipped=sorted(skipped),
             preamble=self.lines[: body_start - 1], after=self.lines[after_start:],
-            body_start=body_start)
+            body_start=body_start,
+            page_head=(re.split(r"\s+", self.page_head[1].strip())
+                       if self.page_head and self.page_head[0] == body_start else []))
 
     def _holds_measures(self, heading_styles: list[str]) -> dict[int, bool]:
         """For each heading-style item: whether a measure comes after it before the next
@@ -713,6 +735,20 @@ _UNIT_KINDS = ("lead", "support", "responsible", "division")
 # 1完善产业发展规划: an item number with no separator after it (a measure word after a
 # number, 10亿元, 3个, is a quantity, not an item)
 _BARE_NUMBER = re.compile(r"^(\s*)(\d{1,2})(?=[\u4e00-\u9fff])(?![年月日号个万亿元项家条次名人所座千百天周批类倍])")
+
+
+_PAGE_NUMBER = re.compile(r"^[—\-－–―]\s*\d{1,3}\s*[—\-－–―]$")
+
+
+def _unclosed(text: str) -> bool:
+    """Whether ``text`` ends inside a bracket it opened (a clause wrapped onto later lines)."""
+    depth = 0
+    for char in text:
+        if char in "（([〔【":
+            depth += 1
+        elif char in "）)]〕】" and depth:
+            depth -= 1
+    return depth > 0
 
 
 DASH = "——"

@@ -302,8 +302,8 @@ def trailing_units_sentence(text: str) -> tuple[str, str] | None:
     body = text.rstrip().rstrip("。.；; ")
     cut = max(body.rfind("。"), body.rfind("；"), body.rfind(";"))
     sentence = body[cut + 1:].strip()
-    if cut < 0 or not sentence:
-        return None
+    if cut < 0 or not sentence or _depth_at(sentence, len(sentence)) > 0:
+        return None  # ……。(牵头单位: : a clause the next lines go on with
     parts = [p.strip() for p in _split_top(fold(sentence), "，,；;") if p.strip(_TRAILING)]
     named = False
     for part in (p[1:] if p[:1] in _LIST_SEPARATORS else p for p in parts):
