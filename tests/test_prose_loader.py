@@ -104,3 +104,70 @@ def test_plain_prose_without_units_is_not_a_plan(tmp_path):
     path.write_text("厦门市工作总结\n今年我们做了很多工作。\n1. 第一点体会。\n", "utf-8")
     with pytest.raises(InputError, match="not a task table"):
         load_document(path)
+
+
+# -- layouts of held-out sets 11 to 13, one small document each -------------------------------
+
+def _load(tmp_path, text: str, name: str = "p.txt"):
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    return load_document(path)
+
+
+def _read(plan) -> list[tuple]:
+    return [(m.text[:8], m.lead_units, m.support_units, m.deadline.month or m.deadline.kind.value)
+            for m in plan.measures]
+
+
+def test_role_sentence_opening_the_text_under_a_title_line(tmp_path):
+    plan = _load(tmp_path, "兰州市有关事项分工\n1、设立试验区事宜\n"
+                           "由杨某某副市长负责,市发改委牵头,相关部门配合,尽快完成实施方案。\n"
+                           "2、轨道交通项目\n由吴某某副市长负责,市房管局负责,各县区政府配合,修改完善方案。\n")
+    assert _read(plan) == [("设立试验区事宜 ", ("市发改委",), ("相关部门",), "none"),
+                           ("轨道交通项目 修", ("市房管局",), ("各县区政府",), "none")]
+    assert plan.measures[0].text == "设立试验区事宜 尽快完成实施方案。"
+
+
+def test_dash_targets_take_the_date_of_their_lead_in(tmp_path):
+    plan = _load(tmp_path, "盘锦市2018年工作实施方案\n一、总体要求\n（一）主要目标\n"
+                           "到2018年底,全市主要经济指标如下:\n"
+                           "——地区生产总值增长7.5%;(牵头部门:市发改委)\n"
+                           "——一般公共预算收入增长12%;(牵头部门:市财政局)\n"
+                           "二、重点任务\n1.加快港口建设。(牵头部门:市交通局;配合部门:市发改委)\n")
+    assert _read(plan) == [("地区生产总值增长", ("市发改委",), (), "2018-12"),
+                           ("一般公共预算收入", ("市财政局",), (), "2018-12"),
+                           ("加快港口建设。", ("市交通局",), ("市发改委",), "none")]
+
+
+def test_a_date_in_the_measures_own_text_is_its_deadline(tmp_path):
+    plan = _load(tmp_path, "四川省2020年工作要点\n一、任务\n"
+                           "（一）推进审批改革。2020年底前全面建成审批体系。（住房城乡建设厅牵头）\n"
+                           "（二）压缩开办时间。力争2021年实现一日办结。（市场监管局负责）\n"
+                           "（三）修订条例。6月底前出台办法，年内完成修订。（司法厅负责）\n")
+    assert [m.deadline.month for m in plan.measures] == ["2020-12", None, "2020-12"]
+    assert any("read from the measure's text" in n.message for n in plan.notes)
+
+
+def test_each_leads_by_its_duty_and_a_names_own_parenthesis(tmp_path):
+    plan = _load(tmp_path, "四川省2020年工作要点\n一、任务\n（一）精简许可事项。〔省政府办公厅、省委编办、"
+                           "商务厅按职责牵头,省直有关部门(单位)及各市(州)人民政府按职责分工负责〕\n")
+    (measure,) = plan.measures
+    assert measure.lead_units == ("省政府办公厅", "省委编办", "商务厅")
+    assert measure.support_units == ("省直有关部门(单位)", "各市(州)人民政府")
+
+
+def test_a_clause_wrapped_by_a_pdf_over_a_label_and_a_page_number(tmp_path):
+    plan = _load(tmp_path, "鄂温克族自治旗2022年政府工作报告任务分解\n一、任务\n"
+                           "1.实施提质增效工程,新建标准化棚圈200处。(牵头单位:\n"
+                           "旗农牧和科技局;配合单位:旗财政局、各\n— 2 —\n苏木乡镇人民政府)\n"
+                           "2* .创建全域旅游示范区。(牵头单位:旗文化旅游体育局;\n"
+                           "配合单位:旗住房和城乡建设局)\n")
+    assert _read(plan) == [("实施提质增效工程", ("旗农牧和科技局",), ("旗财政局", "各苏木乡镇人民政府"), "none"),
+                           ("创建全域旅游示范", ("旗文化旅游体育局",), ("旗住房和城乡建设局",), "none")]
+
+
+def test_traditional_characters_outside_any_hand_made_list(tmp_path):
+    plan = _load(tmp_path, "天津市2021年重點工作任務分工\n一、任務\n"
+                           "1.紮實做好工作。(市政府各部門分別負責,年內持續推進)\n")
+    (measure,) = plan.measures
+    assert measure.lead_units == ("市政府各部門",) and measure.deadline.month == "2021-12"
