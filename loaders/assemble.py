@@ -156,6 +156,14 @@ class PlanBuilder:
             return
         if theme is None and not self.flat:
             self._before_theme.append(LoadWarning(location, f"task {number} comes before any theme"))
+        taken = {task.number for task in self.tasks if task.theme == theme}
+        if number in taken:
+            # the same number further down: a task of its own, never merged into the first
+            renumbered = max(taken) + 1
+            self.warnings.append(LoadWarning(location, (
+                f"task {number} repeats an earlier task's number in this theme; read as "
+                f"task {renumbered}: {_clip(title)!r}")))
+            number = renumbered
         self.tasks.append(_RawTask(number, title, theme, location))
 
     def _settle_pending(self, *, before_task: bool = False) -> None:

@@ -187,7 +187,7 @@ class _Reader:
                         item.body = inline[0]
                         item.add(read_clause(inline[1]), index)
                         item.placements.add("labels after the text")
-                    if item.clause is None \
+                    if item.clause is None and not _goes_on(item.body, lines, index) \
                             and (sentence := trailing_units_sentence(item.body)) is not None:
                         # ……。由县农业农村局牵头，县商务局配合。: the units in a last sentence
                         item.body = sentence[0]
@@ -281,7 +281,19 @@ class _Reader:
                     del self.paragraphs[len(self.paragraphs) - len(wrapped):]  # the latest ones
                     wrapped = []
                     continue
+                if item is not None and item.clause is None and len(wrapped) < _WRAPPED_LINES \
+                        and line.rstrip()[-1:] in "。；;" and (sentence := trailing_units_sentence(
+                            item.body + self._wrapped_text(wrapped) + line)) is not None:
+                    # ……规划。 ⏎ 市规划和自然资源局牵头,市发展改革委配合。: a PDF's lines, the
+                    # units in a last sentence that may itself be wrapped
+                    item.body = sentence[0]
+                    item.add(read_clause(sentence[1]), index)
+                    item.placements.add("a sentence after the text")
+                    del self.paragraphs[len(self.paragraphs) - len(wrapped):]
+                    wrapped = []
+                    continue
                 if item is not None and item.clause is None and not wrapped \
+                        and _ends_a_title_or_sentence(item.body) \
                         and (opening := leading_units(line)) is not None:
                     # 1、……事宜 ⏎ 由X副市长负责,市发改委牵头,相关部门配合,尽快……: the item's
                     # title, then its text opening with the units' roles
@@ -414,6 +426,11 @@ class _Reader:
             location = Location(self.file, item.line)
             style = item.number.style
             if item.names_units:
+                if item.task_title is None and style == theme_style:
+                    # 二、保障措施（责任单位：…）: a theme-level item that names its units is a
+                    # theme of its own, with the item as its task and measure
+                    builder.theme(item.number.number, _task_title(item.body), location)
+                    task_open = False
                 if item.task_title is not None:
                     if item.task_title != table_task:
                         table_task = item.task_title
@@ -738,6 +755,22 @@ _BARE_NUMBER = re.compile(r"^(\s*)(\d{1,2})(?=[\u4e00-\u9fff])(?![年月日号�
 
 
 _PAGE_NUMBER = re.compile(r"^[—\-－–―]\s*\d{1,3}\s*[—\-－–―]$")
+
+
+def _goes_on(body: str, lines: list[str], index: int) -> bool:
+    """Whether an item's text stops mid-sentence and its next line goes on with it (a PDF's
+    line breaks: ``……设施。市住建局`` ⏎ ``、市机关事务局分别牵头，……。``)."""
+    if body.rstrip()[-1:] in "。；;.!！?？)）" or index >= len(lines):
+        return False
+    following = lines[index].strip()
+    return bool(following) and numbered(following) is None
+
+
+def _ends_a_title_or_sentence(body: str) -> bool:
+    """Whether an item's first line is complete: a title (no sentence in it) or text that
+    ends a sentence; not a line a PDF broke mid-sentence."""
+    text = body.rstrip()
+    return text[-1:] in "。；;.!！?？" or not re.search(r"[。；;，,]", text)
 
 
 def _unclosed(text: str) -> bool:

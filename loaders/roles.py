@@ -318,6 +318,9 @@ def trailing_units_sentence(text: str) -> tuple[str, str] | None:
         if not names or not all(is_unit_name(_LEAD_MARK.sub("", n)) for n in names) \
                 or any(_SENTENCE_WORDS.search(n) for n in names):
             return None
+        if role is None and not any(_ORGAN_END.search(n) or fold(n).startswith(
+                (*LEVEL_PREFIXES, "各", "自治区")) for n in names):
+            return None  # 坚持节约集约利用土地。: a sentence, not a bare list of units
     return (body[: cut + 1], sentence) if named else None  # 到2025年建成强市: no units
 
 
@@ -332,6 +335,8 @@ def leading_units(text: str) -> tuple[str, str] | None:
     True
     """
     folded = fold(text)
+    if folded.lstrip()[:1] in _LIST_SEPARATORS:
+        return None  # 、市机关事务局分别牵头，…: the rest of a list a line break cut
     end = 0
     leads = False
     for match in re.finditer(r"[，,]", folded):
@@ -339,8 +344,8 @@ def leading_units(text: str) -> tuple[str, str] | None:
             continue
         part = re.sub(r"^\s*由", "", folded[end: match.start()]).strip()
         role = _ROLE_END.search(part)
-        if role is None:
-            break
+        if role is None or re.search(r"[。；;！？!?]", part):
+            break  # ……设施。市住建局牵头: a sentence before the units is no role phrase
         names = split_unit_phrase(part[: role.start()])[0]
         if not names or not all(is_unit_name(n) or _PERSON_TITLE.search(n) for n in names):
             break

@@ -171,3 +171,21 @@ def test_traditional_characters_outside_any_hand_made_list(tmp_path):
                            "1.紮實做好工作。(市政府各部門分別負責,年內持續推進)\n")
     (measure,) = plan.measures
     assert measure.lead_units == ("市政府各部門",) and measure.deadline.month == "2021-12"
+
+
+def test_a_theme_level_item_naming_its_units_is_a_theme_of_its_own(tmp_path):
+    """二、保障措施（责任单位：…） after a theme whose measures are （一）…（二）: its measure
+    keeps an id of its own (it used to take 1-2.1, the id of （二）, and the graph merged them)."""
+    plan = _load(tmp_path, "黄浦区可再生能源发展行动方案\n一、主要任务\n"
+                           "（一）实施光伏工程。\n（责任单位：区发展改革委、区建管委）\n"
+                           "（二）开展新建建筑光伏建设。\n（责任单位：区建管委）\n"
+                           "二、保障措施\n加强组织领导。\n（责任单位：区发展改革委、各街道办事处）\n")
+    assert [m.id for m in plan.measures] == ["1-1.1", "1-2.1", "2-2.1"]
+    assert [(t.number, t.title) for t in plan.themes] == [(1, "主要任务"), (2, "保障措施")]
+
+
+def test_a_task_number_repeated_further_down_is_never_merged(tmp_path):
+    plan = _load(tmp_path, "福州市工作方案\n一、主题\n1. 做一件事。（市科技局牵头）\n"
+                           "2. 做另一件事。（市教育局牵头）\n1. 再做一件事。（市财政局牵头）\n")
+    assert len({m.id for m in plan.measures}) == 3
+    assert any("repeats an earlier task's number" in w.message for w in plan.warnings)
