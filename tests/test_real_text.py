@@ -124,6 +124,12 @@ HEADINGS = {
     "haixi-2020-role-sentences-bom": ("关于在全州开展“收好官,开好局”专项行动实施方案", "海西州",
                                       "prefecture"),
     "tongshan-2022-gwr-leader-roles": ("2022年县政府重点工作任务分解", "通山县", "county"),
+    # held-out set 11
+    "anshan-2024-gwr-keyvalue-bom": ("2024年市《政府工作报告》任务分解和责任分工方案", "鞍山市", "prefecture"),
+    "panjin-2018-coastal-dash-targets": ("盘锦市推进沿海经济带建设2018年工作实施方案", "盘锦市", "prefecture"),
+    # a whole plan on one line: the title among its paragraphs
+    "sichuan-2020-fangguanfu-oneline": ("四川省深化“放管服”改革优化营商环境2020年工作要点", "四川省",
+                                        "province"),
 }
 
 
