@@ -130,6 +130,16 @@ HEADINGS = {
     # a whole plan on one line: the title among its paragraphs
     "sichuan-2020-fangguanfu-oneline": ("四川省深化“放管服”改革优化营商环境2020年工作要点", "四川省",
                                         "province"),
+    # held-out set 12
+    # the annex that holds the measures gives the title (its builder called it a fair reading)
+    "baoshan-2019-garbage-flattened-task-cells": (
+        "2019年宝山区生活垃圾分类减量推进工作联席会议成员单位工作任务清单", "宝山区", "district"),
+    "fengxian-2021-park-city-lead-cooperate": ("关于加快推进本区公园城市建设实施意见", "奉贤区", "district"),
+    "jiading-2024-sponge-duty-clauses-default": ("嘉定区系统化全域推进海绵城市建设的实施方案", "嘉定区",
+                                                 "district"),
+    # traditional characters, read as printed
+    "tianjin-2021-gwr-traditional-mirror": ("關於落實國務院《政府工作報告》重點工作的任務分工", "天津市",
+                                            "province"),
 }
 
 
