@@ -140,6 +140,12 @@ HEADINGS = {
     # traditional characters, read as printed
     "tianjin-2021-gwr-traditional-mirror": ("關於落實國務院《政府工作報告》重點工作的任務分工", "天津市",
                                             "province"),
+    # held-out set 13
+    # metadata labels glued to their values (发文机关中共安徽省交通运输厅党组) are no title
+    "anhui-transport-dept-2021-keyvalue": (
+        "关于贯彻落实“一规划两纲要”进一步深化交通运输法治政府部门建设的实施意见", "安徽省", "province"),
+    "xian-2018-fiscal-bare-clauses": ("西安市人民政府辦公廳關于支持實體經濟發展若干財稅措施的意見", "西安市",
+                                      "prefecture"),
 }
 
 
