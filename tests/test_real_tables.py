@@ -107,6 +107,8 @@ def test_every_row_of_the_word_table_is_accounted_for(attachment, table):
     # the place after the period the title starts with
     ("xuancheng-wanchengqingkuang-2020", "2020年1-11月份宣城市《政府工作报告》部分目标任务完成情况",
      "宣城市", None),
+    # lead and support columns: no single unit column, so no rule to report
+    ("zhejiang-ai-2026-task-table", "浙江省人工智能高质量发展2026年重点任务清单", "浙江省", None),
 ])
 def test_page_title_place_and_role_rule(slug, title, jurisdiction, rule):
     """The title is the table's caption (not the site's name or a sentence of the notice),

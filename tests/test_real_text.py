@@ -124,6 +124,28 @@ HEADINGS = {
     "haixi-2020-role-sentences-bom": ("关于在全州开展“收好官,开好局”专项行动实施方案", "海西州",
                                       "prefecture"),
     "tongshan-2022-gwr-leader-roles": ("2022年县政府重点工作任务分解", "通山县", "county"),
+    # held-out set 11
+    "anshan-2024-gwr-keyvalue-bom": ("2024年市《政府工作报告》任务分解和责任分工方案", "鞍山市", "prefecture"),
+    "panjin-2018-coastal-dash-targets": ("盘锦市推进沿海经济带建设2018年工作实施方案", "盘锦市", "prefecture"),
+    # a whole plan on one line: the title among its paragraphs
+    "sichuan-2020-fangguanfu-oneline": ("四川省深化“放管服”改革优化营商环境2020年工作要点", "四川省",
+                                        "province"),
+    # held-out set 12
+    # the annex that holds the measures gives the title (its builder called it a fair reading)
+    "baoshan-2019-garbage-flattened-task-cells": (
+        "2019年宝山区生活垃圾分类减量推进工作联席会议成员单位工作任务清单", "宝山区", "district"),
+    "fengxian-2021-park-city-lead-cooperate": ("关于加快推进本区公园城市建设实施意见", "奉贤区", "district"),
+    "jiading-2024-sponge-duty-clauses-default": ("嘉定区系统化全域推进海绵城市建设的实施方案", "嘉定区",
+                                                 "district"),
+    # traditional characters, read as printed
+    "tianjin-2021-gwr-traditional-mirror": ("關於落實國務院《政府工作報告》重點工作的任務分工", "天津市",
+                                            "province"),
+    # held-out set 13
+    # metadata labels glued to their values (发文机关中共安徽省交通运输厅党组) are no title
+    "anhui-transport-dept-2021-keyvalue": (
+        "关于贯彻落实“一规划两纲要”进一步深化交通运输法治政府部门建设的实施意见", "安徽省", "province"),
+    "xian-2018-fiscal-bare-clauses": ("西安市人民政府辦公廳關于支持實體經濟發展若干財稅措施的意見", "西安市",
+                                      "prefecture"),
 }
 
 
