@@ -140,6 +140,8 @@ HEADINGS = {
     # traditional characters, read as printed
     "tianjin-2021-gwr-traditional-mirror": ("關於落實國務院《政府工作報告》重點工作的任務分工", "天津市",
                                             "province"),
+    # a crawl's metadata block and a 13-body signature above the title
+    "huangpu-2025-renewables-duty-lines-crlf": ("黄浦区可再生能源发展行动方案", "黄浦区", "district"),
     # held-out set 13
     # metadata labels glued to their values (发文机关中共安徽省交通运输厅党组) are no title
     "anhui-transport-dept-2021-keyvalue": (
