@@ -140,12 +140,30 @@ HEADINGS = {
     # traditional characters, read as printed
     "tianjin-2021-gwr-traditional-mirror": ("關於落實國務院《政府工作報告》重點工作的任務分工", "天津市",
                                             "province"),
+    # a crawl's metadata block and a 13-body signature above the title
+    "huangpu-2025-renewables-duty-lines-crlf": ("黄浦区可再生能源发展行动方案", "黄浦区", "district"),
     # held-out set 13
     # metadata labels glued to their values (发文机关中共安徽省交通运输厅党组) are no title
     "anhui-transport-dept-2021-keyvalue": (
         "关于贯彻落实“一规划两纲要”进一步深化交通运输法治政府部门建设的实施意见", "安徽省", "province"),
     "xian-2018-fiscal-bare-clauses": ("西安市人民政府辦公廳關于支持實體經濟發展若干財稅措施的意見", "西安市",
                                       "prefecture"),
+    # held-out set 14
+    # the notice is the task division: its title without the issuer printed in front of it
+    "henan-2023-gwr-oneline-elided-prefix": ("关于明确政府工作报告提出的2023年重点工作责任单位的通知", "河南省",
+                                             "province"),
+    "chongming-2023-rushi-mixed-paren-clauses": ("上海市崇明区农村集体经营性建设用地入市试点推进工作方案",
+                                                 "崇明区", "district"),
+    # issued by a 领导小组办公室: the city from the issuer line, the plan title below it
+    "yueyang-2019-gongkai-duty-clauses": ("2019年全市政务公开工作要点", "岳阳市", "prefecture"),
+    # a bulleted metadata block and a notice title over two lines above the plan's own title
+    "sichuan-2017-partycongress-keyvalue": ("贯彻落实省第十一次党代会报告涉及政府工作目标任务的分工方案",
+                                            "四川省", "province"),
+    "chongming-2021-rural-roads-unit-clauses": ("崇明区深化农村公路管理养护体制改革实施方案", "崇明区",
+                                                "district"),
+    # four issuers on the notice's title line and a signature block above the plan's title
+    "chengdu-2024-embedded-services-pdf-role-sentences": ("成都市城市社区嵌入式服务设施建设工程实施方案",
+                                                          "成都市", "prefecture"),
 }
 
 
