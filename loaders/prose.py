@@ -261,6 +261,13 @@ class _Reader:
                     continue
                 split = closing_clause(line)
                 if split is not None and not split[0].strip() and line[:1] in "（([〔【":
+                    if item is not None and item.clause is None and wrapped:
+                        # （一）…工程 ⏎ its paragraphs ⏎ （责任单位：…）: the paragraphs are the
+                        # item's text, the clause line its units
+                        # a blank line between heading and paragraph is a paragraph break
+                        gap = " " if wrapped[0] > item.line + 1 else ""
+                        item.body = item.body + gap + self._wrapped_text(wrapped)
+                        del self.paragraphs[len(self.paragraphs) - len(wrapped):]
                     self._block_clause(index, read_clause(split[1]), split[1])
                     wrapped = []
                     continue
@@ -429,7 +436,9 @@ class _Reader:
                 if item.task_title is None and style == theme_style:
                     # 二、保障措施（责任单位：…）: a theme-level item that names its units is a
                     # theme of its own, with the item as its task and measure
-                    builder.theme(item.number.number, _task_title(item.body), location)
+                    printed = closing_clause(item.number.body)  # its line, not its paragraphs
+                    heading = printed[0] if printed is not None else item.number.body
+                    builder.theme(item.number.number, _task_title(heading), location)
                     task_open = False
                 if item.task_title is not None:
                     if item.task_title != table_task:
@@ -462,7 +471,10 @@ class _Reader:
                 skipped.append((item.line, why))
                 builder.skipped(location, f"{why}; not read as a measure: "
                                           f"{item.number.label}{_clip(item.body)!r}")
-        last = self.items[-1].line if self.items else 0
+        # the body ends with the last item, or with the last clause line naming its units
+        last = max([self.items[-1].line if self.items else 0]
+                   + [line for item in self.items for line in item.clause_lines]
+                   + [line for line, _ in self.stray_clauses])
         body_paragraphs = [n for n in self.paragraphs if body_start < n < last]
         if body_paragraphs:
             shown = ", ".join(map(str, body_paragraphs[:8])) + (

@@ -189,3 +189,21 @@ def test_a_task_number_repeated_further_down_is_never_merged(tmp_path):
                            "2. 做另一件事。（市教育局牵头）\n1. 再做一件事。（市财政局牵头）\n")
     assert len({m.id for m in plan.measures}) == 3
     assert any("repeats an earlier task's number" in w.message for w in plan.warnings)
+
+
+def test_paragraphs_between_a_heading_and_its_clause_line_are_its_text(tmp_path):
+    plan = _load(tmp_path, "黄浦区可再生能源发展行动方案\n\n一、主要任务\n\n（一）实施光伏工程\n\n"
+                           "推进屋顶光伏建设。\n\n（责任单位：区发展改革委、区建管委）\n\n"
+                           "二、保障措施\n\n加强组织领导。\n\n（责任单位：区发展改革委）\n")
+    assert [m.text for m in plan.measures] == ["实施光伏工程 推进屋顶光伏建设。",
+                                               "保障措施 加强组织领导。"]
+    assert not [w for w in plan.warnings if "paragraph" in w.message]
+
+
+def test_a_paragraph_after_the_last_item_is_reported_up_to_the_last_clause(tmp_path):
+    plan = _load(tmp_path, "厦门市工作方案\n一、主题\n1. 做一件事。（市科技局牵头）\n"
+                           "2. 做另一件事。（市教育局牵头）\n这一段是说明文字，不是措施。\n"
+                           "（责任单位：市财政局）\n")
+    messages = [w.message for w in plan.warnings]
+    assert any("paragraph(s) outside numbered items skipped (lines 5)" in m for m in messages)
+    assert any("units clause with no item above it" in m for m in messages)
