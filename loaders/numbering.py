@@ -40,7 +40,10 @@ _STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # "序号" is a table's number column (a row number), read at the measure level.
 # "——" is a dash line that names its units (——地区生产总值增长7.5%;(牵头部门:市发改委)): a
 # target listed under a heading, numbered by the reader in order.
-STYLE_RANK = {"一、": 0, "（一）": 1, "第一条": 1.5, "1.": 2, "序号": 2, "（1）": 3, "①": 4, "——": 5}
+# "¶" is an unnumbered paragraph that ends with its own units clause, under a numbered heading
+# (政府工作报告 divisions print their measures so), numbered by the reader in order.
+STYLE_RANK = {"一、": 0, "（一）": 1, "第一条": 1.5, "1.": 2, "序号": 2, "（1）": 3, "①": 4, "——": 5,
+              "¶": 6}
 
 
 @dataclass(frozen=True)

@@ -271,6 +271,21 @@ class _Reader:
                     self._block_clause(index, read_clause(split[1]), split[1])
                     wrapped = []
                     continue
+                if item is not None and _paragraph_measure(
+                        item, self._wrapped_text(wrapped) if wrapped else "", line,
+                        self._a_heading_style(item)):
+                    # 一、加快转型升级 ⏎ 坚持调优调强…。 ⏎ 突出工业主体地位。…。(市经信委牵头…): a
+                    # paragraph of its own that ends with its units is a measure, unnumbered
+                    split_line = closing_clause(line)
+                    assert split_line is not None
+                    seen[PARAGRAPH] = seen.get(PARAGRAPH, 0) + 1
+                    item = _Item(index, Numbered(PARAGRAPH, seen[PARAGRAPH], "", split_line[0]),
+                                 split_line[0])
+                    item.add(read_clause(split_line[1]), index)
+                    item.placements.add("closing parenthesis")
+                    self.items.append(item)
+                    wrapped, block = [], []
+                    continue
                 joined = None
                 if item is not None and item.clause is None and len(wrapped) < _WRAPPED_LINES \
                         and line.rstrip().rstrip("。；;.，, ")[-1:] in _CLAUSE_CLOSE:
@@ -312,6 +327,15 @@ class _Reader:
                 lead_in = line if line.rstrip().endswith((":", "：")) else None
                 if item is not None and item.clause is None:
                     wrapped.append(index)
+
+    def _a_heading_style(self, item: _Item) -> bool:
+        """Whether ``item`` is of the document's outermost numbering style and the items
+        before it of that style were all headings (none named units): 三、 after 一、 and 二、
+        that each held paragraphs of their own."""
+        before = [other for other in self.items[:-1] if other.number.style == item.number.style]
+        outermost = all(STYLE_RANK[other.number.style] >= STYLE_RANK[item.number.style]
+                        for other in self.items)
+        return outermost and bool(before) and not any(other.names_units for other in before)
 
     def _wrapped_text(self, wrapped: list[int]) -> str:
         """The text of the lines an item's text wrapped over, without the page numbers a
@@ -776,6 +800,26 @@ def _goes_on(body: str, lines: list[str], index: int) -> bool:
         return False
     following = lines[index].strip()
     return bool(following) and numbered(following) is None
+
+
+PARAGRAPH = "¶"
+
+
+def _paragraph_measure(item: _Item, wrapped: str, line: str, under_heading: bool) -> bool:
+    """Whether ``line`` is a measure of its own although it has no number: a paragraph of
+    sentences ending with its units clause, after an item that already named its units,
+    after a paragraph that ended a sentence, or right under a heading of a style whose
+    items so far were all headings (never the wrapped rest of the item above, nor the
+    labelled sub-paragraphs of one: 万个微基建：…)."""
+    split = closing_clause(line)
+    if split is None or not re.search(r"[。；;]", split[0].rstrip("。；; ")) \
+            or key_value(line.strip()) is not None or not read_clause(split[1]).names_units:
+        return False
+    if item.clause is not None:
+        return item.clause.names_units
+    if not wrapped.strip():
+        return under_heading
+    return wrapped.rstrip()[-1] in "。；;"
 
 
 def _ends_a_title_or_sentence(body: str) -> bool:

@@ -57,7 +57,7 @@ LABELS: dict[str, str] = {
                      "其他责任单位", "其它责任单位",
                      "协作单位", "参加单位", "责任单位（配合）", "责任单位(配合)", "配合处室",
                      "协同部门", "参与部门", "协办部门", "配合责任单位", "协同责任单位", "配合",
-                     "协办", "参与"),
+                     "协办", "参与", "支撑单位", "支持单位", "支撑部门"),
                     "support"),
     **dict.fromkeys(("责任单位", "责任部门", "实施单位", "承办单位", "落实单位", "责任主体",
                      "责任科室", "责任处室", "责任主体单位", "负责部门", "负责单位"), "responsible"),
@@ -94,6 +94,7 @@ _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("按职责分工负责", "responsible"), ("按职责分工落实", "responsible"),
     ("按职能分工负责", "responsible"), ("按职责负责", "responsible"), ("分工负责", "responsible"),
     ("负责组织实施", "responsible"), ("负责实施", "responsible"),
+    ("组织落实", "responsible"), ("分别落实", "responsible"),
     ("结合实际抓好落实", "responsible"), ("结合实际落实", "responsible"),
     ("结合实际推进", "responsible"),
     ("负责落实", "responsible"), ("具体负责", "responsible"), ("负责", "responsible"),
@@ -103,7 +104,9 @@ _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("参与实施", "support"), ("协同推进", "support"), ("配合", "support"), ("参与", "support"),
     ("协助", "support"), ("协办", "support"), ("协同", "support"),
 )
-_ROLE_END = re.compile("(" + "|".join(w for w, _ in _ROLE_WORDS) + r")\s*$")
+# 按照职能分别落实, 按职责分工负责落实: a role word after the words saying by whose duties
+_ROLE_END = re.compile(r"(?:按照?职[责能](?:分工)?)?(" + "|".join(w for w, _ in _ROLE_WORDS)
+                       + r")\s*$")
 _ROLE_OF = dict(_ROLE_WORDS)
 
 # A rule stated in words: 列第一位者为牵头单位 / 排在第一位的部门为牵头部门 / 列第一位为牵头或汇总单位.
@@ -466,6 +469,8 @@ def _assign(texts: list[str], kind: str, clause: UnitClause) -> None:
                 names.extend(others)
             continue
         names.extend(_names([text], clause))
+    # X按职责分工负责落实、各区政府组织落实: a role inside the list is no part of a name
+    names = [without_role_word(name) for name in names]
     target = {"lead": clause.lead, "each": clause.lead, "support": clause.support,
               "responsible": clause.responsible}[kind]
     if (marked := marked_leads(names)) is not None:  # ★市发改委、市财政局: the mark decides

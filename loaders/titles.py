@@ -57,7 +57,8 @@ _PAGE_TOOLS = re.compile(r"^[•·●]?\s*[【\[]?(?:打印(?:本页)?|关闭(?:
 _SITE_SUFFIX = re.compile(r"(?:\s+[-–—_|]\s+[^-–—_|]+){2,}$|\s+[-–—_|]\s+[^-–—_|]*(?:网|论坛|门户|Powered)"
                           r"[^-–—_|]*$")
 _ISSUER_END = re.compile(r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|"
-                         r"办公室|办公厅|委员会|管理委员会|管委会|国务院|文件|党委|市委|区委|县委)$")
+                         r"办公室|办公厅|委员会|管理委员会|管委会|国务院|文件|党委|市委|区委|县委|"
+                         r"领导小组)$")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:特别行政区|自治区|自治州|自治县|综合实验区|经济开发区|"
                     r"高新技术产业开发区|开发区|新区|省|市|州|盟|地区|区|县|旗)")
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家[\u4e00-\u9fff]{0,8}(?:委|局|部|署)|"
@@ -177,6 +178,8 @@ def _classify(line: str) -> str:
         return "furniture"  # never part of a title, and a title does not run across it
     if text.startswith(("（", "(")) and text.endswith(("）", ")")):
         return "aside"  # （此件公开发布）
+    if re.match(r"^[（(]此件[^）)]*[）)]", folded):
+        return "date"  # (此件公开发布) 2021年6月25日: the aside and the date on one line
     if folded.endswith(("：", ":")):
         return "addressee"
     if _ISSUER_END.search(re.sub(r"\s+", "", folded)) and len(text) <= 30 \

@@ -207,3 +207,35 @@ def test_a_paragraph_after_the_last_item_is_reported_up_to_the_last_clause(tmp_p
     messages = [w.message for w in plan.warnings]
     assert any("paragraph(s) outside numbered items skipped (lines 5)" in m for m in messages)
     assert any("units clause with no item above it" in m for m in messages)
+
+
+def test_paragraphs_ending_with_their_units_are_measures_without_numbers(tmp_path):
+    """A 政府工作报告 division prints its measures as unnumbered paragraphs under numbered
+    themes, after an intro paragraph or right under the theme."""
+    plan = _load(tmp_path, "潜江市《政府工作报告》重点工作责任分解\n一、加快转型升级\n"
+                           "坚持调优调强，推进产业高端化。\n"
+                           "突出工业主体地位。实施工业项目工程。(市经信委牵头,市发改委配合)\n"
+                           "培育新兴产业。加快产业园建设。(市科技局、市经信委分别牵头)\n"
+                           "二、推进城乡统筹\n"
+                           "加快交通枢纽建设。推进国省干线改造。(市交通运输局负责)\n"
+                           "三、增进民生福祉\n"
+                           "扩大就业创业。新增城镇就业6000人。(市人社局负责,市财政局配合)\n")
+    assert _read(plan) == [
+        ("突出工业主体地位", ("市经信委",), ("市发改委",), "none"),
+        ("培育新兴产业。加", ("市科技局", "市经信委"), (), "none"),
+        ("加快交通枢纽建设", ("市交通运输局",), (), "none"),
+        ("扩大就业创业。新", ("市人社局",), ("市财政局",), "none")]
+    assert [t.title for t in plan.themes] == ["加快转型升级", "推进城乡统筹", "增进民生福祉"]
+
+
+def test_support_labels_and_roles_by_duty(tmp_path):
+    plan = _load(tmp_path, "上海市燃气安全专项整治实施方案\n一、任务\n"
+                           "1.整治违法经营。（市市场监管局牵头负责，市公安局、各区政府组织落实）\n"
+                           "2.更新改造管道。（市住房城乡建设管理委按职责分工负责落实、各区政府组织落实）\n"
+                           "3.推进城市更新。（牵头单位：区建设管理委，支撑单位：区规划资源局）\n"
+                           "4.做好信息公开。〔市教育局、市卫健委按照职能分别落实〕\n")
+    assert _read(plan) == [
+        ("整治违法经营。", ("市市场监管局",), ("市公安局", "各区政府"), "none"),
+        ("更新改造管道。", ("市住房城乡建设管理委",), ("各区政府",), "none"),
+        ("推进城市更新。", ("区建设管理委",), ("区规划资源局",), "none"),
+        ("做好信息公开。", ("市教育局",), ("市卫健委",), "none")]
