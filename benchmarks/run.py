@@ -191,11 +191,16 @@ def measure_bolt(size: str, paths: list[Path], server: str = "embedded") -> dict
     return figures
 
 
-def measure_endpoint(size: str, paths: list[Path]) -> dict:
+JENA_UNION_GRAPH = "urn:x-arq:UnionGraph"
+
+
+def measure_endpoint(size: str, paths: list[Path], union: bool = False) -> dict:
     """``ipplan load --endpoint`` and every saved SPARQL query through the endpoint, on a
     real Apache Jena Fuseki (tests/fuseki/, built by the README's test command) in a JVM of
     its own, as a user's commands run them: the load reads and builds the documents, writes
-    one named graph per plan and the analysis graph; each query is sent to the store."""
+    one named graph per plan and the analysis graph; each query is sent to the store, over
+    the plans' graphs named one by one, or with ``union`` over Jena's union graph (what
+    IPPLAN_SPARQL_UNION_GRAPH=urn:x-arq:UnionGraph asks for)."""
     from ipplan.graph.endpoint import Endpoint
     from ipplan.queries import load_queries
     from ipplan.usecases import Sources, answer, load_into_endpoint, open_endpoint
@@ -207,7 +212,8 @@ def measure_endpoint(size: str, paths: list[Path]) -> dict:
     seconds = figures["s"]
     with tempfile.TemporaryDirectory(prefix="ipplan-fuseki-") as work, \
             fuseki_server(Path(work), heap="4g") as url:
-        endpoint = Endpoint(url, url, timeout=3600)
+        endpoint = Endpoint(url, url, timeout=3600,
+                            union_graph=JENA_UNION_GRAPH if union else None)
         _, seconds["endpoint: load (documents to named graphs, analysis)"] = _timed(
             lambda: load_into_endpoint(Sources(tuple(paths)), endpoint))
         print(f"{size}: {seconds}", file=sys.stderr, flush=True)
@@ -287,6 +293,7 @@ def _child(size: str, docs: Path, engine: str, args: argparse.Namespace, part: s
     command = [sys.executable, __file__, "--one", size, "--docs", str(docs), "--engine", engine,
                "--part", part]
     command += ["--no-brief"] * args.no_brief
+    command += ["--endpoint-union"] * args.endpoint_union
     command += ["--budget", str(args.budget)] if engine == "rdflib" and args.budget else []
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
@@ -338,6 +345,9 @@ def main() -> None:
                         help="also load into and query a real SPARQL store through the "
                              "endpoint (Fuseki, tests/fuseki/, built by the README's test "
                              "command)")
+    parser.add_argument("--endpoint-union", action="store_true",
+                        help="with --endpoint: read through Jena's union graph "
+                             "(IPPLAN_SPARQL_UNION_GRAPH=urn:x-arq:UnionGraph)")
     parser.add_argument("--budget", type=float, default=120.0,
                         help="seconds each baseline step may take (default 120)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
@@ -349,7 +359,7 @@ def main() -> None:
     if args.one:
         paths = _documents(args.one, args.docs)
         if args.part == "endpoint":
-            print(json.dumps(measure_endpoint(args.one, paths)))
+            print(json.dumps(measure_endpoint(args.one, paths, args.endpoint_union)))
             return
         if args.part in ("bolt", "neo4j"):
             server = "neo4j" if args.part == "neo4j" else "embedded"

@@ -10,7 +10,12 @@ The layout in the store:
 - the analytics over all of them (clusters, load, overload flags, brokers, with the default
   parameters) are one more named graph, :data:`ANALYSIS_GRAPH`, written after every load;
 - ipplan reads the union of those graphs only (the protocol's ``default-graph-uri``), so
-  other data in the store never reaches its answers.
+  other data in the store never reaches its answers. Some stores answer a list of hundreds
+  of graphs by visiting each graph for each pattern (Jena's dynamic datasets); where the
+  store holds ipplan's graphs alone, ``IPPLAN_SPARQL_UNION_GRAPH`` names the store's own
+  union of its named graphs (Jena: ``urn:x-arq:UnionGraph``), read through its quad indexes
+  instead; a store that holds any other named graph is then refused, so that the promise
+  above still holds.
 
 Errors (a store that is down, refuses the credentials, times out or answers with an error)
 are one :class:`EndpointError` line naming the URL, never the password.
@@ -48,6 +53,7 @@ _UPDATE = "IPPLAN_SPARQL_UPDATE_ENDPOINT"
 _USER = "IPPLAN_SPARQL_USER"
 _PASSWORD = "IPPLAN_SPARQL_PASSWORD"
 _TIMEOUT = "IPPLAN_SPARQL_TIMEOUT"
+_UNION = "IPPLAN_SPARQL_UNION_GRAPH"
 
 
 class EndpointError(IpplanError):
@@ -115,6 +121,7 @@ class Endpoint:
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT
+    union_graph: str | None = None  # the store's union of its named graphs, if it has one
 
     def __str__(self) -> str:
         return shown(self.query_url)
@@ -208,6 +215,26 @@ class Endpoint:
             f'FILTER (STRSTARTS(STR(?g), "{PLAN_GRAPHS}")) }}', [])
         return sorted(str(g) for (g,) in rows)
 
+    def named_graphs(self) -> list[str]:
+        """Every named graph the store holds, sorted."""
+        _, rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", [])
+        return sorted(str(g) for (g,) in rows)
+
+    def graphs_to_read(self, plans: Sequence[str]) -> list[str]:
+        """The graphs a reading query names as its default graph: the plans' graphs and
+        the analysis graph, or the store's union graph when one is configured and the
+        store holds ipplan's graphs only (any other graph would join the answers)."""
+        if self.union_graph is None:
+            return [*plans, ANALYSIS_GRAPH]
+        others = [g for g in self.named_graphs() if not g.startswith(GRAPHS)]
+        if others:
+            raise IpplanError(
+                f"{_UNION}={self.union_graph} reads every graph of the store, and the store "
+                f"also holds {len(others)} graph(s) that are not ipplan's (first {others[0]}), "
+                f"whose data would join the answers; unset {_UNION} or keep ipplan's graphs "
+                "in a dataset of their own", where=shown(self.query_url))
+        return [self.union_graph]
+
     def analysis_key(self) -> str | None:
         """The parameter key of the analysis held in :data:`ANALYSIS_GRAPH`, if any."""
         _, rows = self.select(
@@ -253,8 +280,8 @@ def configured(url: str | None = None, update_url: str | None = None) -> Endpoin
     """The store ipplan is pointed at: ``url`` (--endpoint), else IPPLAN_SPARQL_ENDPOINT; its
     update URL ``update_url`` (--update-endpoint), else IPPLAN_SPARQL_UPDATE_ENDPOINT, else
     :func:`update_url_for`; credentials from IPPLAN_SPARQL_USER and IPPLAN_SPARQL_PASSWORD;
-    the time limit of one request from IPPLAN_SPARQL_TIMEOUT (seconds). None when no store
-    is named."""
+    the time limit of one request from IPPLAN_SPARQL_TIMEOUT (seconds); the store's union
+    graph from IPPLAN_SPARQL_UNION_GRAPH. None when no store is named."""
     named = "--endpoint" if url else _ENDPOINT
     url = url or os.environ.get(_ENDPOINT, "").strip() or None
     if url is None:
@@ -270,8 +297,12 @@ def configured(url: str | None = None, update_url: str | None = None) -> Endpoin
             raise ValueError(raw)
     except ValueError:
         raise IpplanError(f"{_TIMEOUT}={raw!r}: give a number of seconds > 0") from None
+    union = os.environ.get(_UNION, "").strip() or None
+    if union is not None and not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$", union):
+        raise IpplanError(f"{_UNION}={union!r} is not an IRI (Jena's union graph is "
+                          "urn:x-arq:UnionGraph)")
     return Endpoint(url, update_url, os.environ.get(_USER) or None,
-                    os.environ.get(_PASSWORD), timeout)
+                    os.environ.get(_PASSWORD), timeout, union)
 
 
 def _check_url(url: str, option: str) -> None:

@@ -89,20 +89,21 @@ def _ok(*args: str | Path, env: dict[str, str] | None = None) -> str:
     return result.stdout
 
 
-def _same_answers(url: str, documents: list[Path], tmp_path: Path) -> None:
+def _same_answers(url: str, documents: list[Path], tmp_path: Path,
+                  env: dict[str, str] | None = None) -> None:
     """Every reading command gives the same bytes from the store as from the documents."""
     for command in (["stats", "--json"], ["export"], ["export", "--format", "json"],
                     ["units"], ["plans"], ["validate", "--format", "json"]):
-        assert _ok(*command, "--endpoint", url) == _ok(*command, *documents), command
+        assert _ok(*command, "--endpoint", url, env=env) == _ok(*command, *documents), command
     for name in QUERIES:
-        assert _ok("query", "run", name, "--endpoint", url, "--format", "csv") == \
+        assert _ok("query", "run", name, "--endpoint", url, "--format", "csv", env=env) == \
             _ok("query", "run", name, *documents, "--format", "csv"), name
-    assert _ok("query", "run", "unit-profile", "-p", "unit=市科技局", "--endpoint", url) == \
-        _ok("query", "run", "unit-profile", "-p", "unit=市科技局", *documents)
+    assert _ok("query", "run", "unit-profile", "-p", "unit=市科技局", "--endpoint", url,
+               env=env) == _ok("query", "run", "unit-profile", "-p", "unit=市科技局", *documents)
     # other analysis parameters than the store holds: analysed afresh, the same rows
     for name, param in (("overloaded-units", "top=3"), ("collaboration-clusters",
                                                          "resolution=1.0")):
-        assert _ok("query", "run", name, "-p", param, "--endpoint", url) == \
+        assert _ok("query", "run", name, "-p", param, "--endpoint", url, env=env) == \
             _ok("query", "run", name, "-p", param, *documents), name
 
 
@@ -125,6 +126,31 @@ def test_a_corpus_loaded_in_two_goes_answers_as_from_memory(store, corpus, tmp_p
     # the second load's analytics are over every plan the store holds, read back from it
     _ok("load", *corpus[2:], "--endpoint", store)
     _same_answers(store, corpus, tmp_path)
+
+
+JENA_UNION = "urn:x-arq:UnionGraph"
+
+
+def test_the_stores_union_graph_answers_as_the_plans_graphs(fuseki_url, corpus, tmp_path):
+    """IPPLAN_SPARQL_UNION_GRAPH (Jena's union of the named graphs, read through its quad
+    indexes rather than graph by graph): the same bytes as the list of the plans' graphs,
+    where the store holds ipplan's graphs only (a triple in the default graph is no named
+    graph, and stays out of the answers)."""
+    _update(fuseki_url, "DROP ALL")
+    _update(fuseki_url, f"INSERT DATA {{ {FOREIGN_DATA} }}")
+    _ok("load", *corpus, "--endpoint", fuseki_url)
+    _same_answers(fuseki_url, corpus, tmp_path, env=_env(IPPLAN_SPARQL_UNION_GRAPH=JENA_UNION))
+
+
+def test_the_union_graph_is_refused_beside_another_offices_graph(store):
+    """The union would mix another graph's data into the answers: one line saying so."""
+    _ok("load", SEED, "--endpoint", store)
+    line = _one_line(run_ipplan("stats", "--endpoint", store,
+                                env=_env(IPPLAN_SPARQL_UNION_GRAPH=JENA_UNION)), store, 2)
+    assert f"also holds 1 graph(s) that are not ipplan's (first {FOREIGN})" in line
+    line = _one_line(run_ipplan("stats", "--endpoint", store,
+                                env=_env(IPPLAN_SPARQL_UNION_GRAPH="not an iri")), "", 2)
+    assert "is not an IRI" in line
 
 
 def test_reloading_a_plan_replaces_its_graph_only(store, tmp_path):

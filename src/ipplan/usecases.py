@@ -164,7 +164,7 @@ def open_endpoint(endpoint: Endpoint) -> Corpus:
     """The corpus held in a SPARQL store: its plans' graphs and their analysis, read into
     memory (a page, a pack, an export or a validation reads most of the graph)."""
     graph = new_graph()
-    endpoint.construct_into(graph, endpoint_graphs(endpoint) + [ANALYSIS_GRAPH])
+    endpoint.construct_into(graph, endpoint.graphs_to_read(endpoint_graphs(endpoint)))
     return Corpus(graph, held_analysis=endpoint.analysis_key())
 
 
@@ -544,7 +544,7 @@ def _answer_from_endpoint(query: SavedQuery, values: dict[str, Any], endpoint: E
     parameters = Parameters.from_values({**values, "include_collectives": include_collectives})
     if endpoint.analysis_key() == parameters.key():
         return run_sparql_endpoint(endpoint, query, values,
-                                   endpoint_graphs(endpoint) + [ANALYSIS_GRAPH])
+                                   endpoint.graphs_to_read(endpoint_graphs(endpoint)))
     corpus = analysed(open_endpoint(endpoint), values,
                       include_collectives=include_collectives, needed=False)
     return run_sparql(corpus.graph, query, values)
