@@ -164,6 +164,18 @@ HEADINGS = {
     # four issuers on the notice's title line and a signature block above the plan's title
     "chengdu-2024-embedded-services-pdf-role-sentences": ("成都市城市社区嵌入式服务设施建设工程实施方案",
                                                           "成都市", "prefecture"),
+    # held-out set 15 (qianjiang's place and lanxi's two provinces are not read yet: INDEX.md, Gaps)
+    # a crawl's front matter above a 转发 notice: the plan's own title
+    "songjiang-2025-urban-renewal-lead-support-labels": ("松江区城市更新2025年度实施计划", "松江区",
+                                                         "district"),
+    # GB18030 with CRLF, a crawl's front matter; the plan's own title after the signature and date
+    "shanghai-2021-farmland-heading-items-gb18030": (
+        "关于坚决制止耕地“非农化”行为、防止耕地“非粮化”稳定粮食生产的工作方案", "上海市", "province"),
+    # issued by a committee (市安委会); dated stage paragraphs above the items
+    "shanghai-2023-gas-safety-paren-role-clauses": ("上海市城镇燃气安全专项整治实施方案", "上海市", "province"),
+    # a 领导小组 signs; (此件公开发布) and the date on one line; the title over two lines
+    "jilin-city-2021-gongkai-hex-bracket-clauses": ("2021年吉林市政务公开工作要点及重点任务分工", "吉林市",
+                                                    "prefecture"),
 }
 
 
