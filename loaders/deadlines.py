@@ -112,7 +112,10 @@ def parse_deadline(text: str, year: int | None = None) -> Deadline:
 
 # A completion date inside a measure's prose: 2020年底前全面建成…, 6月底前出台…
 _DUE_IN_TEXT = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*(?:\d{1,2}\s*月\s*)?|\d{1,2}\s*月\s*)"
-                          r"(?:底|末)?(?:以前|之前|前)|(?<![\d年])年(?:底|末)前|年内(?=完成|建成)")
+                          r"(?:底|末)?(?:以前|之前|前)|(?<![\d年])年(?:底|末)前|年内(?=完成|建成)|"
+                          # 到2028年底，完成…: the end of that year (全年引进… is a year's target,
+                          # as a dozen builders read it, not a deadline)
+                          r"(?<=[到至])\s*(?:19|20)\d{2}\s*年\s*(?:\d{1,2}\s*月\s*)?(?:底|末)")
 
 
 def deadline_in_text(text: str) -> str | None:

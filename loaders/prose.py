@@ -81,7 +81,10 @@ class _Item:
 
     @property
     def names_units(self) -> bool:
-        return self.clause is not None and (self.clause.names_units or bool(self.clause.deadline))
+        # （一）动员部署阶段（2022年1月）: a dated stage of the schedule, no measure
+        dated = bool(self.clause.deadline) if self.clause is not None else False
+        return self.clause is not None and (
+            self.clause.names_units or (dated and not self.body.rstrip().endswith("阶段")))
 
     def add(self, clause: UnitClause, line: int) -> None:
         if self.clause is None:
@@ -418,8 +421,35 @@ class _Reader:
                 other.placements = {"a heading's clause, for the items under it"}
             item.clause, item.clause_lines, item.placements = None, [], set()
 
+    def _run_clauses(self) -> None:
+        """1．…。 2．…。 3．…。（X牵头，Y负责）: one clause ending the last item of a run of items
+        of one style, where none before it in the run names units, names the units of them
+        all (as a clause line after a block does)."""
+        for index, item in enumerate(self.items):
+            if not item.names_units or item.clause is None:
+                continue
+            following = self.items[index + 1] if index + 1 < len(self.items) else None
+            rank = STYLE_RANK[item.number.style]
+            if following is not None and STYLE_RANK[following.number.style] >= rank:
+                continue  # not the last of its run
+            run = []
+            for above in reversed(self.items[:index]):
+                if above.number.style != item.number.style:
+                    if STYLE_RANK[above.number.style] >= rank:
+                        run = []  # a deeper item inside the run: not a plain run
+                    break
+                run.append(above)
+            if not run or any(above.clause is not None for above in run):
+                continue
+            for above in run:
+                copy = UnitClause()
+                copy.merge(item.clause)
+                above.add(copy, item.line)
+                above.placements.add("a clause ending the last item of a run")
+
     def emit(self, builder: PlanBuilder, roles: RoleRule | None, layout: str) -> ProseReading:
         self._heading_clauses()
+        self._run_clauses()
         measures = [item for item in self.items if item.names_units]
         if not measures:
             raise NotATableError(self._refusal(), where=self.file)

@@ -415,6 +415,10 @@ def _read_roles(text: str, clause: UnitClause, *, default: str, labelled: bool =
         if index > 0 and _is_note(sentence):
             clause.notes.append(sentence.strip())
             continue
+        if (note := _NOTE_IN_SENTENCE.search(fold(sentence))) is not None:
+            # X牵头，Y按职责分工负责，以下各项工作均需要Y负责，不再单独列出: the note ends the list
+            clause.notes.append(sentence[note.end():].strip())
+            sentence = sentence[:note.start()]
         pending: list[str] = []
         for part in _split_top(sentence, "，,；;"):
             part = part.strip().strip(_TRAILING)
@@ -541,9 +545,13 @@ def _strip_trailing_note(part: str, clause: UnitClause) -> tuple[str, str | None
 
 
 # 以下各项工作均需各县、区人民政府(管委会)落实，不再列出: units every later measure has
-_STANDING = re.compile(r"以下[^，,；;。]{0,12}?(?:均需|均由|均涉及|均要求|均请|均应由)(.+?)"
+_STANDING = re.compile(r"以下[^，,；;。]{0,12}?(?:均需要|均需|均由|均涉及|均要求|均请|均应由)(.+?)"
                        r"(?:负责)?(?:落实|参与|配合|实施)?[，,]\s*不再|^除[^，,]*外[，,]以下[^，,；;。]{0,12}?"
                        r"(?:均需|均由|均涉及)(.+?)[，,]\s*不再")
+
+
+_NOTE_IN_SENTENCE = re.compile(r"[，,；;]\s*(?=以下[^，,；;。]{0,12}?(?:均需|均由|均涉及|均要求|均请|均应由)"
+                               r"[^。]*?[，,]\s*不再)")
 
 
 def standing_units(note: str) -> list[str]:

@@ -239,3 +239,26 @@ def test_support_labels_and_roles_by_duty(tmp_path):
         ("更新改造管道。", ("市住房城乡建设管理委",), ("各区政府",), "none"),
         ("推进城市更新。", ("区建设管理委",), ("区规划资源局",), "none"),
         ("做好信息公开。", ("市教育局",), ("市卫健委",), "none")]
+
+
+def test_one_clause_ending_a_run_names_every_item_of_the_run(tmp_path):
+    """The last sub-item's clause covers its run; its standing note gives 各单位 to every later
+    measure; dated stages of the schedule are no measures."""
+    plan = _load(tmp_path, "上海市市场监管系统燃气安全排查整治实施方案\n一、工作任务\n（一）落实主体责任\n"
+                           "1．压实使用单位责任。督促健全制度。\n2．强化法定检验。开展监督检验。\n"
+                           "3．落实属地监管。定期开展评价。（市局特种设备处牵头，各单位按职责分工负责，"
+                           "以下各项工作均需要各单位负责，不再单独列出）\n"
+                           "（二）排查整治钢瓶隐患\n1．组织专项检查。查处违法单位。\n"
+                           "2．开展“回头看”。巩固工作成果。（市局特种设备处牵头）\n"
+                           "二、进度安排\n（一）动员部署阶段（2022年1月）\n（二）整治攻坚阶段（2022年4月—2022年10月）\n")
+    assert _read(plan) == [
+        (text, ("市局特种设备处",), ("各单位",), "none")
+        for text in ("压实使用单位责任", "强化法定检验。开", "落实属地监管。定", "组织专项检查。查",
+                     "开展“回头看”。")]
+
+
+def test_a_date_the_text_gives_with_dao_is_its_deadline(tmp_path):
+    plan = _load(tmp_path, "上海市公园城市建设实施方案\n一、任务\n"
+                           "（一）优化公园边界。到2028年底，完成100座公园开放。（责任单位：市绿化市容局）\n"
+                           "（二）招商引资。全年引进亿元以上项目200个。（责任单位：市商务委）\n")
+    assert [m.deadline.month for m in plan.measures] == ["2028-12", None]
