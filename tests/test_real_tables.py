@@ -109,6 +109,8 @@ def test_every_row_of_the_word_table_is_accounted_for(attachment, table):
      "宣城市", None),
     # lead and support columns: no single unit column, so no rule to report
     ("zhejiang-ai-2026-task-table", "浙江省人工智能高质量发展2026年重点任务清单", "浙江省", None),
+    # the caption below the notice's paragraphs, not the notice's title; lead and support columns
+    ("fujian-2015-xxgk-task-table", "2015年政府信息公开工作主要任务分解表", "福建省", None),
 ])
 def test_page_title_place_and_role_rule(slug, title, jurisdiction, rule):
     """The title is the table's caption (not the site's name or a sentence of the notice),
