@@ -112,8 +112,10 @@ def read_heading(lines: Sequence[str], after: Sequence[str] = ()) -> Heading:
                    if not _NOTICE.match(fold(t)) and not fold(t).endswith("通知")]
     chosen = (plan_titles or titles or [(None, [])])[-1]
     title, group = chosen
-    if title is not None and (notice := _NOTICE.match(fold(title))) and not plan_titles:
-        title = title[notice.start(1):notice.end(1)].strip().strip("《》")
+    if title is not None and not plan_titles:
+        title = re.sub(r"^【[^】]{1,30}】", "", title)  # 【市政府重点工作…】: a portal's tag
+        if (notice := _NOTICE.match(fold(title))):
+            title = title[notice.start(1):notice.end(1)].strip().strip("《》")
     jurisdiction, where, place_line = None, None, None
     if title:
         jurisdiction = place_in_title(title)
@@ -269,7 +271,7 @@ def _real_place(place: str) -> bool:
 
 # 加快推进本区公园城市建设…: words of a title's sentence, never inside a place's name
 _NOT_A_NAME = re.compile(r"本[区市县省]|推进|加快|促进|支持|建设|实施|落实|贯彻|深化|加强|开展|做好|"
-                         r"打造|创建|进一步|全面")
+                         r"打造|创建|进一步|全面|重点|工作|报告|涉及")
 
 
 _AREA_KIND = re.compile(
