@@ -269,6 +269,10 @@ def _reads_as_units(inner: str) -> bool:
     folded = fold(inner)
     if _LABEL.search(folded):
         return True
+    if (rule := _STATED_RULE.search(folded)) is not None:
+        # (X、Y,A、B,列第一位的为牵头单位,下同): the units, then the rule to read them by
+        rest = re.sub(r"[，,；;]?\s*(?:下同|以下同|后同)\s*$", "", folded[: rule.start()] + folded[rule.end():])
+        return bool(rest.strip(_TRAILING)) and _reads_as_units(rest.strip(_TRAILING))
     names = [n.strip() for n in _split_top(folded, "、，,；;") if n.strip(_TRAILING)]
     names = [n[1:] if n[:1] in _LIST_SEPARATORS else n for n in names]
     if names and all(is_unit_name(_LEAD_MARK.sub("", n)) for n in names) and (

@@ -262,3 +262,12 @@ def test_a_date_the_text_gives_with_dao_is_its_deadline(tmp_path):
                            "（一）优化公园边界。到2028年底，完成100座公园开放。（责任单位：市绿化市容局）\n"
                            "（二）招商引资。全年引进亿元以上项目200个。（责任单位：市商务委）\n")
     assert [m.deadline.month for m in plan.measures] == ["2028-12", None]
+
+
+def test_a_clause_that_states_its_rule_after_its_units(tmp_path):
+    plan = _load(tmp_path, "吉林省西部生态经济带实施方案\n一、任务\n"
+                           "1.加强草原保护。明晰草原权属。(省林草局、省农业农村厅,松原市政府,列第一位的为牵头单位,下同)\n"
+                           "2.加强湿地修复。实施补水工程。(省林草局、省水利厅)\n")
+    assert _read(plan) == [("加强草原保护。明", ("省林草局",), ("省农业农村厅", "松原市政府"), "none"),
+                           ("加强湿地修复。实", ("省林草局",), ("省水利厅",), "none")]
+    assert plan.role_rule.startswith("first-leads (stated at line 3")
