@@ -247,8 +247,9 @@ def inspect_document(
         report.append(("plan year", str(heading.year)))
     prose = reading.prose
     if prose is not None:
-        report.append(("numbering", [f"{style} read as {role}: {count} item(s), first at line "
-                                     f"{line}" for style, role, count, line in prose.numbering]))
+        report.append(("numbering", [f"{_STYLE_SHOWN.get(style, style)} read as {role}: {count} "
+                                     f"item(s), first at line {line}"
+                                     for style, role, count, line in prose.numbering]))
         report.append(("units named in", [f"{where}: {count} item(s)"
                                           for where, count in prose.placements.items()]))
         report.append(("labels matched", [f"{label}： {count}"
@@ -295,6 +296,10 @@ def _text_plan(path: Path, builder: PlanBuilder, prose: ProseReading, encoding: 
     if not plan.measures:
         raise InputError("the plan holds no measures", where=path)
     return Reading(plan, prose.layout, encoding, heading, prose, ())
+
+
+# the reader's own marks for items printed without a number
+_STYLE_SHOWN = {"¶": "paragraphs without a number", "——": "dash lines (——)"}
 
 
 def _with_page_head(heading: Heading, head: Heading, line: int) -> Heading:

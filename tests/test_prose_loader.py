@@ -271,3 +271,15 @@ def test_a_clause_that_states_its_rule_after_its_units(tmp_path):
     assert _read(plan) == [("加强草原保护。明", ("省林草局",), ("省农业农村厅", "松原市政府"), "none"),
                            ("加强湿地修复。实", ("省林草局",), ("省水利厅",), "none")]
     assert plan.role_rule.startswith("first-leads (stated at line 3")
+
+
+def test_inspect_names_the_items_printed_without_a_number(tmp_path):
+    from ipplan.loaders import inspect_document
+
+    path = tmp_path / "p.txt"
+    path.write_text("潜江市《政府工作报告》重点工作责任分解\n一、加快转型升级\n坚持调优调强。\n"
+                    "突出工业主体地位。实施工程。(市经信委牵头)\n"
+                    "二、主要目标\n到2018年底,指标如下:\n——增长7.5%;(牵头部门:市发改委)\n", "utf-8")
+    numbering = dict(inspect_document(path))["numbering"]
+    assert "paragraphs without a number read as measure: 1 item(s), first at line 4" in numbering
+    assert any(line.startswith("dash lines (——) read as") for line in numbering)
