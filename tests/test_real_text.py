@@ -181,6 +181,18 @@ HEADINGS = {
     "shanghai-2026-parks-duty-clauses": ("上海市公园提质增效实施方案", "上海市", "province"),
     # a city bureau issues it for its own 处室: the place is still the city
     "shanghai-2022-amr-gas-standing-note": ("上海市市场监管系统燃气安全排查整治实施方案", "上海市", "province"),
+    # held-out set 17 (jilin-2020's and science-greening's titles are not read yet: INDEX.md, Gaps)
+    # a city bureau's plan below a crawl's front matter, its notice, signature and date
+    "sh-2026-quantum-city-duty-dept-clauses": ("2026年上海量子城市空间智能建设工作要点", "上海市", "province"),
+    # GB18030 with CRLF; the plan's own title after the 关于印发 notice
+    "sh-2020-rural-roads-restart-numbering-gb18030": ("上海市深化农村公路管理养护体制改革实施方案", "上海市",
+                                                      "province"),
+    # a mirror's metadata and the notice title printed twice above the plan's own title; UTF-8 with a BOM
+    "tongliao-2019-gwr-role-sentences-bom": ("市五届二次人代会《政府工作报告》重点任务分工方案", "通辽市",
+                                             "prefecture"),
+    # a gongkai metadata block printed twice; the district of a prefecture city
+    "taobei-2021-fyp-keyvalue-gb18030": ("白城市洮北区国民经济和社会发展第十四个五年规划纲要任务清单", "洮北区",
+                                         "district"),
 }
 
 
