@@ -53,7 +53,9 @@ _DAY_FIRST_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{4}(?:\s+\d{1,2}:\d{2}
 _FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|bmp|pdf|docx?|xlsx?|wps|et|ofd|zip|rar)$", re.I)
 # A page's own tools and its site name after the title: 打印, 【关闭】, … - 时政要闻 - 同和论坛
 _PAGE_TOOLS = re.compile(r"^[•·●]?\s*[【\[]?(?:打印(?:本页)?|关闭(?:窗口)?|收藏|返回(?:顶部)?|听全文|分享到|"
-                         r"相关内容|[-—])[】\]]?$|^当前位置|>>")
+                         r"相关内容|[-—])[】\]]?$|^当前位置|>>|"
+                         # 首页 > 发展规划 > 区域发展: a page's breadcrumb
+                         r"^[^>]{1,12}\s*[>＞›]\s*[^>]{1,12}\s*[>＞›]")
 _SITE_SUFFIX = re.compile(r"(?:\s+[-–—_|]\s+[^-–—_|]+){2,}$|\s+[-–—_|]\s+[^-–—_|]*(?:网|论坛|门户|Powered)"
                           r"[^-–—_|]*$")
 _ISSUER_END = re.compile(r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府办|"
@@ -140,7 +142,9 @@ def read_heading(lines: Sequence[str], after: Sequence[str] = ()) -> Heading:
 
 def _lone_cell(text: str) -> str:
     """The text of a row of a page's table that holds one filled cell (a title printed as
-    ``2023年章镇镇政府主要工作安排和任务分解 | ||``); any other line as it is."""
+    ``2023年章镇镇政府主要工作安排和任务分解 | ||``), a Markdown heading's text (``# 标题``); any
+    other line as it is."""
+    text = re.sub(r"^#{1,6}\s+", "", text)
     if "|" not in text and "｜" not in text:
         return text
     cells = [cell.strip() for cell in re.split(r"[|｜]", text) if cell.strip()]

@@ -191,6 +191,11 @@ HEADINGS = {
     "tongliao-2019-gwr-role-sentences-bom": ("市五届二次人代会《政府工作报告》重点任务分工方案", "通辽市",
                                              "prefecture"),
     # a gongkai metadata block printed twice; the district of a prefecture city
+    # a page's breadcrumb (首页 > 发展规划 > …) above the title is no part of it
+    "jilin-2020-west-eco-belt-stated-rule": ("吉林省贯彻落实《东北地区西部生态经济带发展规划》实施方案", "吉林省",
+                                             "province"),
+    # a crawl's Markdown heading: the title without its #
+    "sh-2022-science-greening-collective-tail": ("上海市人民政府办公厅关于科学绿化的实施意见", "上海市", "province"),
     "taobei-2021-fyp-keyvalue-gb18030": ("白城市洮北区国民经济和社会发展第十四个五年规划纲要任务清单", "洮北区",
                                          "district"),
 }
