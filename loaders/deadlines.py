@@ -112,7 +112,7 @@ def parse_deadline(text: str, year: int | None = None) -> Deadline:
 
 # A completion date inside a measure's prose: 2020年底前全面建成…, 6月底前出台…
 _DUE_IN_TEXT = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*(?:\d{1,2}\s*月\s*)?|\d{1,2}\s*月\s*)"
-                          r"(?:底|末)?(?:以前|之前|前)|(?<![\d年])年(?:底|末)前|年内(?=完成|建成)|"
+                          r"(?:底|末)?(?:以前|之前|前)|(?<![\d年])年(?:底|末)前|(?<![\d一二两三四五六七八九十几半多数])年内(?=完成|建成)|"
                           # 到2028年底，完成…: the end of that year (全年引进… is a year's target,
                           # as a dozen builders read it, not a deadline)
                           r"(?<=[到至])\s*(?:19|20)\d{2}\s*年\s*(?:\d{1,2}\s*月\s*)?(?:底|末)")
@@ -127,8 +127,8 @@ def deadline_in_text(text: str) -> str | None:
     >>> deadline_in_text("年内完成园区污水处理厂提标改造。"), deadline_in_text("力争2023年实现翻番。")
     ('年内', None)
     """
-    found = list(_DUE_IN_TEXT.finditer(text))
-    return found[-1].group().strip() if found else None
+    found = list(_DUE_IN_TEXT.finditer(fold(text)))  # 年內建成: traditional characters too
+    return text[found[-1].start():found[-1].end()].strip() if found else None
 
 
 def looks_like_deadline(text: str) -> bool:

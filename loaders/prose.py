@@ -47,6 +47,7 @@ from .roles import (
     decide_roles_by_sentence,
     ends_with_role_word,
     inline_labels,
+    is_organ_name,
     is_unit_name,
     key_value,
     leading_units,
@@ -78,6 +79,7 @@ class _Item:
     # an item whose sentences each end with their own units clause: one clause per sentence
     sentence_clauses: list[UnitClause] = field(default_factory=list)
     standing: list[str] = field(default_factory=list)  # units a note above gives every measure
+    collects: bool = False  # a unit's name as the heading: the paragraphs below are its duties
 
     @property
     def names_units(self) -> bool:
@@ -118,6 +120,13 @@ def read_prose(text: str, file: str, builder: PlanBuilder, *,
     """Feed a text plan to ``builder``; ``roles`` forces a role rule over the document's.
     Raises :class:`NotATableError` naming what was found when no item names its units."""
     lines = text.splitlines()
+    # 責(zé)任單位: a mirror that prints each character's pinyin after it; the readings are
+    # debris, never part of a label, a unit or a measure
+    readings = sum(len(_PINYIN.findall(line)) for line in lines)
+    if readings:
+        lines = [_PINYIN.sub("", line) for line in lines]
+        builder.notes.append(LoadWarning(Location(file), (
+            f"{readings} pinyin reading(s) printed after characters (責(zé)任) removed")))
     cells = _cell_items(lines)
     reader = _Reader(lines, file)
     if cells is not None:
@@ -201,6 +210,12 @@ class _Reader:
                         item.body = opening[1]
                         item.add(read_clause(opening[0]), index)
                         item.placements.add("role sentence before the text")
+                    if item.clause is None and _unit_heading(item.body):
+                        # 四、职责分工 ⏎ (一)区建管委 ⏎ 牵头协调…: the unit is the heading, its
+                        # duties the paragraphs below
+                        item.add(UnitClause(lead=[item.body.strip()]), index)
+                        item.placements.add("a unit's name as the heading")
+                        item.collects = True
                     if found.style == DASH and item.clause is not None \
                             and not item.clause.deadline and lead_in is not None:
                         # 到2018年底,全市主要经济指标如下: ⏎ ——…: the lead-in dates its list
@@ -273,6 +288,10 @@ class _Reader:
                         del self.paragraphs[len(self.paragraphs) - len(wrapped):]
                     self._block_clause(index, read_clause(split[1]), split[1])
                     wrapped = []
+                    continue
+                if item is not None and item.collects and pair is None \
+                        and closing_clause(line) is None:
+                    item.body = f"{item.body} {line}"
                     continue
                 if item is not None and _paragraph_measure(
                         item, self._wrapped_text(wrapped) if wrapped else "", line,
@@ -610,7 +629,10 @@ class _Reader:
                     return found, statement
         # …请各单位（责任单位中排序第一单位为牵头单位）按照职责… in the notice above the plan
         first = min((item.line for item in self.items if item.names_units), default=0)
-        for number in self.paragraphs:
+        # the notice's own paragraphs and its numbered requirements (一、…各牵头单位（无牵头单位的，
+        # 责任单位即为牵头单位，下同）要…) alike
+        notice = sorted({*self.paragraphs, *(item.line for item in self.items)})
+        for number in notice:
             if number >= first:
                 break
             line = self.lines[number - 1]
@@ -833,6 +855,7 @@ def _goes_on(body: str, lines: list[str], index: int) -> bool:
 
 
 PARAGRAPH = "¶"
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?:[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)+\)")
 
 
 def _paragraph_measure(item: _Item, wrapped: str, line: str, under_heading: bool) -> bool:
@@ -850,6 +873,15 @@ def _paragraph_measure(item: _Item, wrapped: str, line: str, under_heading: bool
     if not wrapped.strip():
         return under_heading
     return wrapped.rstrip()[-1] in "。；;"
+
+
+def _unit_heading(body: str) -> bool:
+    """Whether an item's whole text is one unit's name (区建管委, 各建设单位): a heading
+    that names who does the duties below it."""
+    text = body.strip()
+    return 2 < len(text) <= 20 and not re.search(r"[。，,；;：:、（）()\s]", text) \
+        and is_unit_name(text) and fold(text).startswith(("各", "省", "市", "区", "县", "自治区", "旗")) \
+        and (fold(text).startswith("各") or is_organ_name(text))  # 科学规划布局 is no unit
 
 
 def _ends_a_title_or_sentence(body: str) -> bool:

@@ -103,6 +103,7 @@ _ROLE_WORDS: tuple[tuple[str, str], ...] = (
     ("配合实施", "support"), ("配合落实", "support"), ("配合做好", "support"),
     ("参与实施", "support"), ("协同推进", "support"), ("配合", "support"), ("参与", "support"),
     ("协助", "support"), ("协办", "support"), ("协同", "support"),
+    ("业务指导", "support"), ("指导", "support"),
 )
 # 按照职能分别落实, 按职责分工负责落实: a role word after the words saying by whose duties
 _ROLE_END = re.compile(r"(?:按照?职[责能](?:分工)?)?(" + "|".join(w for w, _ in _ROLE_WORDS)
@@ -195,6 +196,11 @@ def is_unit_name(name: str) -> bool:
 
 # A name's own parenthesis at its end: a second name or the kind of body it also covers.
 _SECOND_NAME = re.compile(r"[（(][^（）()]{1,12}[)）]$")
+
+
+def is_organ_name(name: str) -> bool:
+    """Whether a name ends with an organ's word (局, 委, 厅, 办, 政府, 管委会 …)."""
+    return _ORGAN_END.search(fold(name.strip())) is not None
 
 
 def ends_with_role_word(text: str) -> bool:
@@ -737,8 +743,15 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def stated_rule(text: str) -> RoleRule | None:
-    """The rule a document states in words, or None."""
-    return RoleRule.FIRST_LEADS if _STATED_RULE.search(fold(text)) else None
+    """The rule a document states in words, or None: 列第一位者为牵头单位 (first-leads);
+    无牵头单位的，责任单位即为牵头单位 (every unit of a list with no lead leads: all-lead)."""
+    folded = fold(text)
+    if _STATED_ALL_LEAD.search(folded):
+        return RoleRule.ALL_LEAD
+    return RoleRule.FIRST_LEADS if _STATED_RULE.search(folded) else None
+
+
+_STATED_ALL_LEAD = re.compile(r"无牵头单位的[，,]?\s*(?:其)?责任单位(?:即为|均为|为|即是)牵头单位")
 
 
 def restore_prefix(names: list[str], known: set[str]) -> list[tuple[int, str]]:

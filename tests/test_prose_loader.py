@@ -283,3 +283,22 @@ def test_inspect_names_the_items_printed_without_a_number(tmp_path):
     numbering = dict(inspect_document(path))["numbering"]
     assert "paragraphs without a number read as measure: 1 item(s), first at line 4" in numbering
     assert any(line.startswith("dash lines (——) read as") for line in numbering)
+
+
+def test_a_mirrors_pinyin_and_a_notice_rule_that_every_listed_unit_leads(tmp_path):
+    plan = _load(tmp_path, "市人民政府辦公廳關於印發2024年市《政府工作報(bào)告》目標任務責任分解方案的通知\n"
+                           "一、強化統籌。特別是牽頭單位(無牽頭單位的,責(zé)任單位即為牽頭單位,下同)要統籌。\n"
+                           "2024年市《政府工作報告》目標任務責任分解方案\n一、主要預期目標\n"
+                           "(一)固定資產投資增長5%左右。\n責(zé)任單位:市發展改革委、市住房城鄉建設局\n"
+                           "(二)年內建成2個實驗室。兩年內完成全部投資。\n牽頭單位:市科技局\n責任單位:市教育局指導\n")
+    assert _read(plan) == [("固定資產投資增長", ("市發展改革委", "市住房城鄉建設局"), (), "none"),
+                           ("年內建成2個實驗", ("市科技局",), ("市教育局",), "2024-12")]
+    assert plan.role_rule.startswith("all-lead (stated at line 2")
+    assert any("pinyin" in n.message for n in plan.notes)
+
+
+def test_a_units_name_as_the_heading_of_its_duties(tmp_path):
+    plan = _load(tmp_path, "普陀区海绵城市建设实施方案\n一、重点任务\n（一）科学规划布局\n推进规划编制。\n"
+                           "二、职责分工\n(一)区建管委\n牵头协调本区海绵城市建设。\n(二)各建设单位\n落实建设要求。\n")
+    assert _read(plan) == [("区建管委 牵头协", ("区建管委",), (), "none"),
+                           ("各建设单位 落实", ("各建设单位",), (), "none")]
