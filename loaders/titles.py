@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from .numbering import numbered
 from .script import fold
 
 # Words a plan's title ends on; the weak ones also name headings (“十三五”…9个具体建设任务).
@@ -191,7 +192,8 @@ def _classify(line: str) -> str:
     if _ISSUER_END.search(re.sub(r"\s+", "", folded)) and len(text) <= 30 \
             and "关于" not in folded:
         return "issuer"
-    if len(text) > 60 or re.search(r"[。；;]$", text) or text.count("，") + text.count(",") >= 2:
+    if len(text) > 60 or re.search(r"[。；;]$", text) or text.count("，") + text.count(",") >= 2 \
+            or numbered(text) is not None:  # 3.建设项目设计方案审批: a step, never the title
         return "paragraph"
     return "title"
 
@@ -275,7 +277,7 @@ def _real_place(place: str) -> bool:
 
 # 加快推进本区公园城市建设…: words of a title's sentence, never inside a place's name
 _NOT_A_NAME = re.compile(r"本[区市县省]|推进|加快|促进|支持|建设|实施|落实|贯彻|深化|加强|开展|做好|"
-                         r"打造|创建|进一步|全面|重点|工作|报告|涉及")
+                         r"打造|创建|进一步|全面|重点|工作|报告|涉及|服务|丨")
 
 
 _AREA_KIND = re.compile(
@@ -309,8 +311,21 @@ def _innermost_place(text: str) -> str | None:
         if not _real_place(segment) or (found is not None and len(segment) > 4
                                         and not segment.endswith(("开发区", "新区", "实验区"))):
             break  # 厦门市知识产权强市: a district or county name is short
+        if found is not None and _tier(segment) < _tier(fold(found)):
+            break  # 普陀区海绵城市建设…: a district holds no city
         found, position = text[position:end], end
     return found
+
+
+def _tier(place: str) -> int:
+    """How high a place's kind is, by its last word: 省 0, 市/州/盟 1, 区/县/旗 2, else 3."""
+    if place.endswith(("省", "自治区", "特别行政区")):
+        return 0
+    if place.endswith(("市", "州", "盟", "地区")):
+        return 1
+    if place.endswith(("区", "县", "旗")):
+        return 2
+    return 3
 
 
 @cache

@@ -200,6 +200,8 @@ HEADINGS = {
                                          "district"),
     # held-out set 18 (putuo's, wuhan's, jining's and suining's headings are not read yet: INDEX.md, Gaps)
     # signature and date above the plan's title, which wraps over two lines
+    # a numbered step (3.建设项目设计方案审批) is no title; a district holds no city (海绵城市)
+    "putuo-2025-sponge-unit-headings": ("普陀区海绵城市建设实施方案", "普陀区", "district"),
     "sanmenxia-2020-empowerment-keyvalue-rule": ("三门峡市推进县域治理“三起来”示范县(市)赋权工作实施方案", "三门峡市",
                                                  "prefecture"),
 }
