@@ -163,8 +163,17 @@ def _previous_filled(kinds: list[str], index: int) -> int:
 _NUMBER_AFTER = re.compile(r"\s*[（(][^（）()]*[〔\[［]\s*\d{4}\s*[〕\]］][^（）()]*号\s*[)）]$")
 
 
+# …的通知-欧洲杯网络平台: a mirror site's name glued after the title by a dash
+_GLUED_SITE = re.compile(r"(?<=通知|方案|意见|要点|清单|计划|规划|分解|分工)\s*[-–—_|｜]\s*[^-–—_|｜]{2,16}$")
+
+
 def _join(lines: Sequence[str], group: list[int]) -> str:
-    text = "".join(_SITE_SUFFIX.sub("", _lone_cell(lines[i].strip())) for i in group)
+    parts: list[str] = []
+    for i in group:
+        part = _GLUED_SITE.sub("", _SITE_SUFFIX.sub("", _lone_cell(lines[i].strip())))
+        if not parts or part != parts[-1]:  # a page that prints its title twice
+            parts.append(part)
+    text = "".join(parts)
     text = _NUMBER_AFTER.sub("", text)
     # Stray blanks between Chinese characters are extraction debris: 任务分解 和责任.
     return re.sub(r"(?<=[\u4e00-\u9fff》《“”])\s+(?=[\u4e00-\u9fff《》“”])", "", text)
