@@ -93,6 +93,7 @@ class PlanBuilder:
         self.roles = roles
         self.themes: list[Theme] = []
         self.tasks: list[_RawTask] = []
+        self._task_numbers: dict[int | None, set[int]] = {}  # theme -> its tasks' numbers
         self.warnings: list[LoadWarning] = []
         self.notes: list[LoadWarning] = []
         self.flat = False  # a list with no themes: tasks need none above them
@@ -156,7 +157,7 @@ class PlanBuilder:
             return
         if theme is None and not self.flat:
             self._before_theme.append(LoadWarning(location, f"task {number} comes before any theme"))
-        taken = {task.number for task in self.tasks if task.theme == theme}
+        taken = self._task_numbers.setdefault(theme, set())
         if number in taken:
             # the same number further down: a task of its own, never merged into the first
             renumbered = max(taken) + 1
@@ -164,6 +165,7 @@ class PlanBuilder:
                 f"task {number} repeats an earlier task's number in this theme; read as "
                 f"task {renumbered}: {_clip(title)!r}")))
             number = renumbered
+        taken.add(number)
         self.tasks.append(_RawTask(number, title, theme, location))
 
     def _settle_pending(self, *, before_task: bool = False) -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from itertools import islice
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ from .deadlines import deadline_in_text
 from .numbering import STYLE_RANK, Numbered, numbered
 from .roles import (
     DEFAULT_RULE,
+    LEVEL_PREFIXES,
     DEFAULT_RULE_SOURCE,
     RoleRule,
     UnitClause,
@@ -59,6 +61,7 @@ from .roles import (
     trailing_units_sentence,
 )
 from .script import fold
+from .units import CLOSE, OPEN
 
 _CELL_LINE = re.compile(r"^(.*?)\s*[|｜]\s*$")
 _CELL_TEXT_COLUMNS = ("重点工作", "具体内容", "工作措施", "具体措施", "主要内容", "工作内容", "任务内容",
@@ -83,10 +86,11 @@ class _Item:
 
     @property
     def names_units(self) -> bool:
+        if self.clause is None:
+            return False
         # （一）动员部署阶段（2022年1月）: a dated stage of the schedule, no measure
-        dated = bool(self.clause.deadline) if self.clause is not None else False
-        return self.clause is not None and (
-            self.clause.names_units or (dated and not self.body.rstrip().endswith("阶段")))
+        return self.clause.names_units or (
+            bool(self.clause.deadline) and not self.body.rstrip().endswith("阶段"))
 
     def add(self, clause: UnitClause, line: int) -> None:
         if self.clause is None:
@@ -122,9 +126,9 @@ def read_prose(text: str, file: str, builder: PlanBuilder, *,
     lines = text.splitlines()
     # 責(zé)任單位: a mirror that prints each character's pinyin after it; the readings are
     # debris, never part of a label, a unit or a measure
-    readings = sum(len(_PINYIN.findall(line)) for line in lines)
-    if readings:
-        lines = [_PINYIN.sub("", line) for line in lines]
+    cleaned = [_PINYIN.subn("", line) for line in lines]
+    if readings := sum(count for _, count in cleaned):
+        lines = [line for line, _ in cleaned]
         builder.notes.append(LoadWarning(Location(file), (
             f"{readings} pinyin reading(s) printed after characters (責(zé)任) removed")))
     cells = _cell_items(lines)
@@ -289,21 +293,17 @@ class _Reader:
                     self._block_clause(index, read_clause(split[1]), split[1])
                     wrapped = []
                     continue
-                if item is not None and item.collects and pair is None \
-                        and closing_clause(line) is None:
+                if item is not None and item.collects and pair is None and split is None:
                     item.body = f"{item.body} {line}"
                     continue
-                if item is not None and _paragraph_measure(
-                        item, self._wrapped_text(wrapped) if wrapped else "", line,
-                        self._a_heading_style(item)):
+                if item is not None and split is not None and _paragraph_measure(
+                        item, self._wrapped_text(wrapped), line, split,
+                        lambda: self._a_heading_style(item, seen)):
                     # 一、加快转型升级 ⏎ 坚持调优调强…。 ⏎ 突出工业主体地位。…。(市经信委牵头…): a
                     # paragraph of its own that ends with its units is a measure, unnumbered
-                    split_line = closing_clause(line)
-                    assert split_line is not None
                     seen[PARAGRAPH] = seen.get(PARAGRAPH, 0) + 1
-                    item = _Item(index, Numbered(PARAGRAPH, seen[PARAGRAPH], "", split_line[0]),
-                                 split_line[0])
-                    item.add(read_clause(split_line[1]), index)
+                    item = _Item(index, Numbered(PARAGRAPH, seen[PARAGRAPH], "", split[0]), split[0])
+                    item.add(read_clause(split[1]), index)
                     item.placements.add("closing parenthesis")
                     self.items.append(item)
                     wrapped, block = [], []
@@ -350,14 +350,22 @@ class _Reader:
                 if item is not None and item.clause is None:
                     wrapped.append(index)
 
-    def _a_heading_style(self, item: _Item) -> bool:
-        """Whether ``item`` is of the document's outermost numbering style and the items
-        before it of that style were all headings (none named units): 三、 after 一、 and 二、
-        that each held paragraphs of their own."""
-        before = [other for other in self.items[:-1] if other.number.style == item.number.style]
-        outermost = all(STYLE_RANK[other.number.style] >= STYLE_RANK[item.number.style]
-                        for other in self.items)
-        return outermost and bool(before) and not any(other.names_units for other in before)
+    def _a_heading_style(self, item: _Item, styles: Iterable[str]) -> bool:
+        """Whether ``item`` (the last read) is of the document's outermost numbering style
+        (``styles``: those read so far) and the items before it of that style were all
+        headings (none named units): 三、 after 一、 and 二、 that each held paragraphs of
+        their own. Asked only for a paragraph that may be a measure, and it stops at the
+        first earlier item of the style that names units, so reading stays linear."""
+        rank = STYLE_RANK[item.number.style]
+        if any(STYLE_RANK[style] < rank for style in styles):
+            return False
+        before = False
+        for other in islice(self.items, len(self.items) - 1):
+            if other.number.style == item.number.style:
+                if other.names_units:
+                    return False
+                before = True
+        return before
 
     def _wrapped_text(self, wrapped: list[int]) -> str:
         """The text of the lines an item's text wrapped over, without the page numbers a
@@ -858,20 +866,20 @@ PARAGRAPH = "¶"
 _PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?:[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)+\)")
 
 
-def _paragraph_measure(item: _Item, wrapped: str, line: str, under_heading: bool) -> bool:
-    """Whether ``line`` is a measure of its own although it has no number: a paragraph of
-    sentences ending with its units clause, after an item that already named its units,
-    after a paragraph that ended a sentence, or right under a heading of a style whose
-    items so far were all headings (never the wrapped rest of the item above, nor the
-    labelled sub-paragraphs of one: 万个微基建：…)."""
-    split = closing_clause(line)
-    if split is None or not re.search(r"[。；;]", split[0].rstrip("。；; ")) \
+def _paragraph_measure(item: _Item, wrapped: str, line: str, split: tuple[str, str],
+                       under_heading: Callable[[], bool]) -> bool:
+    """Whether ``line`` (``split`` into its text and closing clause) is a measure of its
+    own although it has no number: a paragraph of sentences ending with its units clause,
+    after an item that already named its units, after a paragraph that ended a sentence,
+    or right under a heading of a style whose items so far were all headings (never the
+    wrapped rest of the item above, nor the labelled sub-paragraphs of one: 万个微基建：…)."""
+    if not re.search(r"[。；;]", split[0].rstrip("。；; ")) \
             or key_value(line.strip()) is not None or not read_clause(split[1]).names_units:
         return False
     if item.clause is not None:
         return item.clause.names_units
     if not wrapped.strip():
-        return under_heading
+        return under_heading()
     return wrapped.rstrip()[-1] in "。；;"
 
 
@@ -880,7 +888,7 @@ def _unit_heading(body: str) -> bool:
     that names who does the duties below it."""
     text = body.strip()
     return 2 < len(text) <= 20 and not re.search(r"[。，,；;：:、（）()\s]", text) \
-        and is_unit_name(text) and fold(text).startswith(("各", "省", "市", "区", "县", "自治区", "旗")) \
+        and is_unit_name(text) and fold(text).startswith(("各", *LEVEL_PREFIXES, "自治区", "旗")) \
         and (fold(text).startswith("各") or is_organ_name(text))  # 科学规划布局 is no unit
 
 
@@ -895,9 +903,9 @@ def _unclosed(text: str) -> bool:
     """Whether ``text`` ends inside a bracket it opened (a clause wrapped onto later lines)."""
     depth = 0
     for char in text:
-        if char in "（([〔【":
+        if char in OPEN:
             depth += 1
-        elif char in "）)]〕】" and depth:
+        elif char in CLOSE and depth:
             depth -= 1
     return depth > 0
 
