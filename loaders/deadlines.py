@@ -114,7 +114,7 @@ def parse_deadline(text: str, year: int | None = None) -> Deadline:
 _DUE_IN_TEXT = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*(?:\d{1,2}\s*月\s*)?|\d{1,2}\s*月\s*)"
                           r"(?:底|末)?(?:以前|之前|前)|(?<![\d年])年(?:底|末)前|(?<![\d一二两三四五六七八九十几半多数])年内(?=完成|建成)|"
                           # 到2028年底，完成…: the end of that year (全年引进… is a year's target,
-                          # as a dozen builders read it, not a deadline)
+                          # as the builders of ten corpus documents read it)
                           r"(?<=[到至])\s*(?:19|20)\d{2}\s*年\s*(?:\d{1,2}\s*月\s*)?(?:底|末)")
 
 

@@ -555,13 +555,14 @@ def _strip_trailing_note(part: str, clause: UnitClause) -> tuple[str, str | None
 
 
 # 以下各项工作均需各县、区人民政府(管委会)落实，不再列出: units every later measure has
-_STANDING = re.compile(r"以下[^，,；;。]{0,12}?(?:均需要|均需|均由|均涉及|均要求|均请|均应由)(.+?)"
+# how such a note says every later measure has them: 均需, 均由, 均涉及 …
+_STANDING_VERB = r"(?:均需要|均需|均由|均涉及|均要求|均请|均应由)"
+_STANDING = re.compile(rf"以下[^，,；;。]{{0,12}}?{_STANDING_VERB}(.+?)"
                        r"(?:负责)?(?:落实|参与|配合|实施)?[，,]\s*不再|^除[^，,]*外[，,]以下[^，,；;。]{0,12}?"
                        r"(?:均需|均由|均涉及)(.+?)[，,]\s*不再")
 
 
-_NOTE_IN_SENTENCE = re.compile(r"[，,；;]\s*(?=以下[^，,；;。]{0,12}?(?:均需|均由|均涉及|均要求|均请|均应由)"
-                               r"[^。]*?[，,]\s*不再)")
+_NOTE_IN_SENTENCE = re.compile(rf"[，,；;]\s*(?=以下[^，,；;。]{{0,12}}?{_STANDING_VERB}[^。]*?[，,]\s*不再)")
 
 
 def standing_units(note: str) -> list[str]:

@@ -327,14 +327,13 @@ def _innermost_place(text: str) -> str | None:
 
 
 def _tier(place: str) -> int:
-    """How high a place's kind is, by its last word: 省 0, 市/州/盟 1, 区/县/旗 2, else 3."""
-    if place.endswith(("省", "自治区", "特别行政区")):
-        return 0
-    if place.endswith(("市", "州", "盟", "地区")):
-        return 1
-    if place.endswith(("区", "县", "旗")):
-        return 2
-    return 3
+    """How high a place's kind is, by its last word (the level words of
+    :data:`_LEVEL_OF_SUFFIX`): a province 0, a prefecture 1, a district, county or zone 2,
+    anything else 3."""
+    return next((_TIER[level] for suffix, level in _LEVEL_OF_SUFFIX if place.endswith(suffix)), 3)
+
+
+_TIER = {"province": 0, "prefecture": 1, "district": 2, "county": 2, "special-zone": 2}
 
 
 @cache
