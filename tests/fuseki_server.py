@@ -9,11 +9,10 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from java_launcher import ServerError, is_built as launcher_built, launched
+from java_launcher import ServerError, is_built as launcher_built, launched, not_built
 
 SERVER = Path(__file__).resolve().parent / "fuseki"
-NOT_BUILT = ("the Fuseki test server is not built: run the README's test command "
-             "(mvn -f tests/fuseki/pom.xml compile)")
+NOT_BUILT = not_built(SERVER, "Fuseki")
 
 
 def is_built() -> bool:
@@ -26,8 +25,6 @@ def fuseki_server(work: Path, *, user: str | None = None, password: str | None =
     """Start Fuseki with one in-memory dataset (with basic authentication when ``user`` and
     ``password`` are given); yields the dataset's URL (it answers queries and updates), and
     stops the server when the block ends."""
-    if not is_built():
-        raise ServerError(NOT_BUILT)
     credentials = [user, password] if user is not None else []
     work.mkdir(parents=True, exist_ok=True)
     with launched(SERVER, "ipplan.testserver.FusekiLauncher", [str(work), *credentials], work,

@@ -23,12 +23,20 @@ def is_built(module: Path) -> bool:
         (module / "target" / "classpath.txt").exists()
 
 
+def not_built(module: Path, server: str) -> str:
+    """What to say when the launcher in ``module`` (for ``server``) is not built."""
+    return (f"the {server} test server is not built: run the README's test command "
+            f"(mvn -f tests/{module.name}/pom.xml compile)")
+
+
 @contextlib.contextmanager
 def launched(module: Path, main: str, arguments: Sequence[str], work: Path, *, server: str,
              scheme: str, heap: str, timeout: float) -> Iterator[str]:
     """Run ``main`` of the launcher in ``module`` with ``arguments``, its log in
     ``work/server.log``; yields the address it prints (which must start with ``scheme``),
     and stops the server when the block ends. ``server`` names it in errors."""
+    if not is_built(module):
+        raise ServerError(not_built(module, server))
     classpath = (module / "target" / "classpath.txt").read_text().strip()
     with (work / "server.log").open("wb") as log:
         process = subprocess.Popen(
